@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibSSH",
+            pkgConfig: "libssh",
+            providers: [.apt(["libssh-dev"])]
+        ),
+        // ncursesw's pkg-config flags (-D_XOPEN_SOURCE) are refused by SwiftPM;
+        // shim.h sets what the wide-character API needs instead.
+        .systemLibrary(name: "CNcursesw"),
+        .target(name: "SluiceCore"),
+        .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH"]),
+        .target(name: "SluiceTerminal", dependencies: ["CNcursesw"]),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceCore",
+                "SluiceSSH",
+                "SluiceTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

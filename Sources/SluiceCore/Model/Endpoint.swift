@@ -1,0 +1,39 @@
+/// One side of a forward: an address and a port.
+///
+/// `host` is `nil` when the user named no address; the listening side then
+/// binds loopback, as OpenSSH does by default. An empty string and `*` mean
+/// every interface, as in OpenSSH.
+public struct Endpoint: Sendable, Hashable {
+    public var host: String?
+    public var port: Int
+
+    public init(host: String?, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// The address a listener actually binds.
+    public var bindAddress: String {
+        switch host {
+        case nil, "localhost": return "127.0.0.1"
+        case "", "*": return "0.0.0.0"
+        case let address?: return address
+        }
+    }
+
+    /// True when a listener on this endpoint is reachable only from this machine.
+    public var isLoopback: Bool {
+        let address = bindAddress
+        return address == "::1" || address.hasPrefix("127.")
+    }
+
+    /// `host:port` with IPv6 addresses in brackets, as a user would type it into
+    /// a client; the default host is shown as the address it stands for.
+    public var displayAddress: String {
+        "\(Self.bracketed(host == nil ? bindAddress : (host == "" ? "*" : host!))):\(port)"
+    }
+
+    static func bracketed(_ host: String) -> String {
+        host.contains(":") ? "[\(host)]" : host
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+extension ForwardSpec {
+    /// Parses the argument of an OpenSSH `-L`, `-R` or `-D` flag.
+    ///
+    /// Local forwards also take a shorthand: `5432` is `5432:127.0.0.1:5432`,
+    /// and `15432:5432` is `15432:127.0.0.1:5432`.
+    public init(parsing argument: String, kind: ForwardKind) throws(ForwardSpecError) {
+        func fail(_ problem: String) -> ForwardSpecError {
+            ForwardSpecError(spec: argument, kind: kind, problem: problem)
+        }
+        let fields = try Self.splitFields(argument, kind: kind)
+        func port(_ index: Int, _ side: String) throws(ForwardSpecError) -> Int {
+            let text = fields[index]
+            guard !text.isEmpty else { throw fail("the \(side) is empty") }
+            if text.hasPrefix("/") { throw fail("Unix socket paths ('\(text)') are not supported") }
+            guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), text.count <= 5 else {
+                throw fail("'\(text)' is not a valid \(side)")
+            }
+            return value
+        }
+
+        switch (kind, fields.count) {
+        case (.dynamic, 1):
+            self.init(kind: kind, listen: Endpoint(host: nil, port: try port(0, "local port")), target: nil)
+        case (.dynamic, 2):
+            self.init(kind: kind, listen: Endpoint(host: fields[0], port: try port(1, "local port")), target: nil)
+        case (.dynamic, _):
+            throw fail("a dynamic forward takes only an optional bind address and a port")
+        case (.local, 1):
+            let shared = try port(0, "port")
+            self.init(kind: kind, listen: Endpoint(host: nil, port: shared), target: Endpoint(host: "127.0.0.1", port: shared))
+        case (.local, 2):
+            let listenPort = try port(0, "local port")
+            self.init(kind: kind, listen: Endpoint(host: nil, port: listenPort), target: Endpoint(host: "127.0.0.1", port: try port(1, "target port")))
+        case (.reverse, 1), (.reverse, 2):
+            throw fail(fields.count == 1
+                ? "the target host and port are missing (Sluice does not run a SOCKS proxy on the server)"
+                : "the target port is missing")
+        case (_, 3):
+            let listenSide = kind == .reverse ? "server port" : "local port"
+            self.init(kind: kind, listen: Endpoint(host: nil, port: try port(0, listenSide)), target: Endpoint(host: fields[1], port: try port(2, "target port")))
+        case (_, 4):
+            let listenSide = kind == .reverse ? "server port" : "local port"
+            self.init(kind: kind, listen: Endpoint(host: fields[0], port: try port(1, listenSide)), target: Endpoint(host: fields[2], port: try port(3, "target port")))
+        default:
+            throw fail("too many ':'; write IPv6 addresses in brackets, e.g. [::1]:8080:[::1]:80")
+        }
+        if let problem = problem() { throw fail(problem) }
+    }
+
+    /// Parses a spec written with its flag, e.g. `-L 5432:localhost:5432` or `-D1080`.
+    public init(parsingFlagged text: String) throws(ForwardSpecError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count >= 2, let kind = ForwardKind(flag: String(trimmed.prefix(2))) else {
+            throw ForwardSpecError(spec: text, kind: nil, problem: "expected it to start with -L, -R or -D")
+        }
+        try self.init(parsing: String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces), kind: kind)
+    }
+
+    /// Splits on ':' outside brackets; a bracketed field is an IPv6 address and
+    /// loses its brackets.
+    private static func splitFields(_ argument: String, kind: ForwardKind) throws(ForwardSpecError) -> [String] {
+        func fail(_ problem: String) -> ForwardSpecError {
+            ForwardSpecError(spec: argument, kind: kind, problem: problem)
+        }
+        guard !argument.isEmpty else { throw fail("the spec is empty") }
+        if argument.contains(where: { $0.isWhitespace }) { throw fail("it contains a space") }
+        var fields: [String] = []
+        var rest = Substring(argument)
+        while true {
+            if rest.first == "[" {
+                guard let close = rest.firstIndex(of: "]") else { throw fail("a '[' is not closed by ']'") }
+                let inside = rest[rest.index(after: rest.startIndex)..<close]
+                guard !inside.isEmpty else { throw fail("'[]' holds no address") }
+                fields.append(String(inside))
+                rest = rest[rest.index(after: close)...]
+                if rest.isEmpty { return fields }
+                guard rest.first == ":" else { throw fail("expected ':' after ']'") }
+                rest = rest.dropFirst()
+                if rest.isEmpty { throw fail("it ends with ':'") }
+                continue
+            }
+            if let colon = rest.firstIndex(of: ":") {
+                fields.append(String(rest[..<colon]))
+                rest = rest[rest.index(after: colon)...]
+                if rest.isEmpty { throw fail("it ends with ':'") }
+            } else {
+                fields.append(String(rest))
+                return fields
+            }
+        }
+    }
+}

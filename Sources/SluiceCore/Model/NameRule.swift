@@ -1,0 +1,16 @@
+/// The rule for server and forward names: users type them on the command
+/// line as `SERVER/FORWARD`, so they must survive that unquoted.
+enum NameRule {
+    static let maximumLength = 64
+
+    static func problem(with name: String) -> String? {
+        if name.isEmpty { return "it is empty" }
+        if name.count > maximumLength { return "it is longer than \(maximumLength) characters" }
+        if name.hasPrefix("-") { return "it starts with '-'" }
+        if name.contains("/") { return "it contains '/', which separates server and forward names" }
+        if name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+            return "it contains a space or a control character"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,56 @@
+/// The changes users make to their saved servers and forwards. Each checks
+/// its input and either changes the document whole or throws and leaves it
+/// as it was.
+extension StoreDocument {
+    public mutating func addServer(_ server: Server) throws(SluiceError) {
+        if let problem = NameRule.problem(with: server.name) {
+            throw .invalidName(kind: "server", name: server.name, problem: problem)
+        }
+        guard !servers.contains(where: { $0.name == server.name }) else { throw .duplicateServer(server.name) }
+        servers.append(server)
+    }
+
+    @discardableResult
+    public mutating func removeServer(named name: String) throws(SluiceError) -> Server {
+        let index = try serverIndex(name)
+        return servers.remove(at: index)
+    }
+
+    @discardableResult
+    public mutating func addForward(_ spec: ForwardSpec, to serverName: String, name: String? = nil, enabled: Bool = true) throws(SluiceError) -> Forward {
+        let index = try serverIndex(serverName)
+        let forward = Forward(name: name ?? servers[index].unusedName(for: spec), spec: spec, enabled: enabled)
+        try servers[index].addForward(forward)
+        return forward
+    }
+
+    @discardableResult
+    public mutating func removeForward(_ reference: ForwardReference) throws(SluiceError) -> Forward {
+        let (server, forward) = try forwardIndex(reference)
+        return servers[server].forwards.remove(at: forward)
+    }
+
+    /// Returns whether anything changed.
+    @discardableResult
+    public mutating func setEnabled(_ enabled: Bool, for reference: ForwardReference) throws(SluiceError) -> Bool {
+        let (server, forward) = try forwardIndex(reference)
+        guard servers[server].forwards[forward].enabled != enabled else { return false }
+        servers[server].forwards[forward].enabled = enabled
+        return true
+    }
+
+    private func serverIndex(_ name: String) throws(SluiceError) -> Int {
+        guard let index = servers.firstIndex(where: { $0.name == name }) else {
+            throw .unknownServer(name, known: servers.map(\.name))
+        }
+        return index
+    }
+
+    private func forwardIndex(_ reference: ForwardReference) throws(SluiceError) -> (Int, Int) {
+        let server = try serverIndex(reference.server)
+        guard let forward = servers[server].forwards.firstIndex(where: { $0.name == reference.forward }) else {
+            throw .unknownForward(server: reference.server, forward: reference.forward, known: servers[server].forwards.map(\.name))
+        }
+        return (server, forward)
+    }
+}

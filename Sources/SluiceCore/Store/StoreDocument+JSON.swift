@@ -1,0 +1,152 @@
+/// The store's file format, version 1:
+///
+/// ```json
+/// { "version": 1,
+///   "servers": [ { "name": "db", "destination": "deploy@db.example.com",
+///                  "identityFile": "~/.ssh/id_db", "jumpHost": "bastion",
+///                  "forwards": [ { "name": "L5432", "kind": "local", "enabled": true,
+///                                  "listen": { "port": 5432 },
+///                                  "target": { "host": "localhost", "port": 5432 } } ] } ] }
+/// ```
+///
+/// A listen side without "host" binds loopback. Keys are written in this
+/// order every time so that saves diff cleanly.
+extension StoreDocument {
+    public init(parsing text: String, path: String) throws(StoreError) {
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(text)
+        } catch {
+            throw .malformed(path: path, at: error.position, problem: error.problem)
+        }
+        do {
+            self = try Self.read(root, path: path)
+        } catch let problem as JSONObjectReader.Problem {
+            throw .invalid(path: path, at: problem.position, problem: problem.message)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .invalid(path: path, at: root.position, problem: "\(error)")
+        }
+    }
+
+    public var json: JSONValue {
+        JSONValue(.object([
+            ("version", JSONValue(.number(String(Self.currentVersion)))),
+            ("servers", JSONValue(.array(servers.map(Self.json(for:))))),
+        ]))
+    }
+
+    public var jsonText: String { JSONWriter.write(json) }
+
+    private static func read(_ root: JSONValue, path: String) throws -> StoreDocument {
+        var reader = try JSONObjectReader(root, context: "the document")
+        let version = try reader.int("version")
+        if version > currentVersion { throw StoreError.newerVersion(path: path, version: version) }
+        guard version == currentVersion else {
+            throw JSONObjectReader.Problem(position: root.position, message: "\"version\" is \(version); this Sluice reads version \(currentVersion)")
+        }
+        var document = StoreDocument()
+        for value in try reader.array("servers") {
+            let server = try readServer(value)
+            do {
+                try document.addServer(server)
+            } catch {
+                throw JSONObjectReader.Problem(position: value.position, message: error.description)
+            }
+        }
+        try reader.finish()
+        return document
+    }
+
+    private static func readServer(_ value: JSONValue) throws -> Server {
+        var reader = try JSONObjectReader(value, context: "a server")
+        let name = try reader.string("name")
+        let context = "server '\(name)'"
+        reader.context = context
+        let destinationValue = try reader.required("destination")
+        let destinationText = try JSONObjectReader.string(destinationValue, "\"destination\" of \(context)")
+        let destination: Destination
+        do {
+            destination = try Destination(parsing: destinationText)
+        } catch {
+            throw JSONObjectReader.Problem(position: destinationValue.position, message: error.description)
+        }
+        var server = Server(
+            name: name,
+            destination: destination,
+            identityFile: try reader.optionalString("identityFile"),
+            jumpHost: try reader.optionalString("jumpHost")
+        )
+        for forwardValue in try reader.array("forwards") {
+            let forward = try readForward(forwardValue, server: name)
+            do {
+                try server.addForward(forward)
+            } catch {
+                throw JSONObjectReader.Problem(position: forwardValue.position, message: error.description)
+            }
+        }
+        try reader.finish()
+        return server
+    }
+
+    private static func readForward(_ value: JSONValue, server: String) throws -> Forward {
+        var reader = try JSONObjectReader(value, context: "a forward of server '\(server)'")
+        let name = try reader.string("name")
+        let context = "forward '\(server)/\(name)'"
+        reader.context = context
+        let kindValue = try reader.required("kind")
+        let kindText = try JSONObjectReader.string(kindValue, "\"kind\" of \(context)")
+        guard let kind = ForwardKind(rawValue: kindText) else {
+            throw JSONObjectReader.Problem(position: kindValue.position, message: "\"kind\" of \(context) is \"\(kindText)\"; expected \"local\", \"reverse\" or \"dynamic\"")
+        }
+        let enabled = try reader.bool("enabled")
+        let listen = try readEndpoint(try reader.required("listen"), context: "\"listen\" of \(context)", hostRequired: false)
+        let target = try reader.optional("target").map { value throws in
+            try readEndpoint(value, context: "\"target\" of \(context)", hostRequired: true)
+        }
+        try reader.finish()
+        let spec = ForwardSpec(kind: kind, listen: listen, target: target)
+        if let problem = spec.problem() {
+            throw JSONObjectReader.Problem(position: value.position, message: "\(context): \(problem)")
+        }
+        return Forward(name: name, spec: spec, enabled: enabled)
+    }
+
+    private static func readEndpoint(_ value: JSONValue, context: String, hostRequired: Bool) throws -> Endpoint {
+        var reader = try JSONObjectReader(value, context: context)
+        let host = hostRequired ? try reader.string("host") : try reader.optionalString("host")
+        let port = try reader.int("port")
+        try reader.finish()
+        return Endpoint(host: host, port: port)
+    }
+
+    private static func json(for server: Server) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("name", JSONValue(.string(server.name))),
+            ("destination", JSONValue(.string(server.destination.description))),
+        ]
+        if let identity = server.identityFile { members.append(("identityFile", JSONValue(.string(identity)))) }
+        if let jump = server.jumpHost { members.append(("jumpHost", JSONValue(.string(jump)))) }
+        members.append(("forwards", JSONValue(.array(server.forwards.map(json(for:))))))
+        return JSONValue(.object(members))
+    }
+
+    private static func json(for forward: Forward) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("name", JSONValue(.string(forward.name))),
+            ("kind", JSONValue(.string(forward.kind.rawValue))),
+            ("enabled", JSONValue(.bool(forward.enabled))),
+            ("listen", json(for: forward.spec.listen)),
+        ]
+        if let target = forward.spec.target { members.append(("target", json(for: target))) }
+        return JSONValue(.object(members))
+    }
+
+    private static func json(for endpoint: Endpoint) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = []
+        if let host = endpoint.host { members.append(("host", JSONValue(.string(host)))) }
+        members.append(("port", JSONValue(.number(String(endpoint.port)))))
+        return JSONValue(.object(members))
+    }
+}

@@ -1,0 +1,28 @@
+/// A problem with the store file itself. Every message says which file, what
+/// is wrong and where, and that nothing in it was changed.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file is not valid JSON.
+    case malformed(path: String, at: TextPosition, problem: String)
+    /// The file is JSON but not a store Sluice can read.
+    case invalid(path: String, at: TextPosition, problem: String)
+    /// A newer Sluice wrote it; this one must not rewrite it in an older format.
+    case newerVersion(path: String, version: Int)
+    case unreadable(path: String, reason: String)
+    case unwritable(path: String, reason: String)
+
+    public var description: String {
+        let untouched = "Sluice has not changed it and will not write to it until it is fixed"
+        switch self {
+        case let .malformed(path, position, problem):
+            return "the store \(path) is not valid JSON at \(position): \(problem). \(untouched) (or moved away to start afresh)."
+        case let .invalid(path, position, problem):
+            return "the store \(path) has a problem at \(position): \(problem). \(untouched)."
+        case let .newerVersion(path, version):
+            return "the store \(path) has format version \(version), written by a newer Sluice (this one reads version \(StoreDocument.currentVersion)). Upgrade Sluice, or use another file with --store."
+        case let .unreadable(path, reason):
+            return "cannot read the store \(path): \(reason)"
+        case let .unwritable(path, reason):
+            return "cannot save the store \(path): \(reason). The previous contents are intact."
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import SluiceCore
+import SluiceSSH
+import SluiceTerminal
+print(LibSSH.runtimeVersion, Curses.runtimeVersion)
