@@ -27,11 +27,17 @@ public struct Endpoint: Sendable, Hashable {
         return address == "::1" || address.hasPrefix("127.")
     }
 
-    /// `host:port` with IPv6 addresses in brackets, as a user would type it into
-    /// a client; the default host is shown as the address it stands for.
-    public var displayAddress: String {
-        "\(Self.bracketed(host == nil ? bindAddress : (host == "" ? "*" : host!))):\(port)"
+    /// The host as a user would type it into a client, IPv6 in brackets;
+    /// the default host is shown as the address it stands for.
+    public var displayHost: String {
+        switch host {
+        case nil: return Self.bracketed(bindAddress)
+        case "": return "*"
+        case let name?: return Self.bracketed(name)
+        }
     }
+
+    public var displayAddress: String { "\(displayHost):\(port)" }
 
     static func bracketed(_ host: String) -> String {
         host.contains(":") ? "[\(host)]" : host

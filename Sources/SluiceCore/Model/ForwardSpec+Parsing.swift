@@ -32,6 +32,9 @@ extension ForwardSpec {
             self.init(kind: kind, listen: Endpoint(host: nil, port: shared), target: Endpoint(host: "127.0.0.1", port: shared))
         case (.local, 2):
             let listenPort = try port(0, "local port")
+            if !fields[1].isEmpty, !fields[1].allSatisfy({ $0.isASCII && $0.isNumber }), !fields[1].hasPrefix("/") {
+                throw fail("the target port after '\(fields[1])' is missing")
+            }
             self.init(kind: kind, listen: Endpoint(host: nil, port: listenPort), target: Endpoint(host: "127.0.0.1", port: try port(1, "target port")))
         case (.reverse, 1), (.reverse, 2):
             throw fail(fields.count == 1

@@ -1,0 +1,19 @@
+/// One meaningful line of an ssh config file, with Includes already read.
+indirect enum SSHConfigLine: Sendable, Equatable {
+    /// `Host pattern...`
+    case host([String], SSHConfigLocation)
+    /// `Match ...`; only `Match all` can be decided without running anything.
+    case match(matchesAll: Bool, SSHConfigLocation)
+    /// Any other keyword (lower-cased) and its arguments.
+    case option(keyword: String, arguments: [String], SSHConfigLocation)
+    /// The lines of the files an `Include` named, in glob order.
+    case include([SSHConfigLine])
+}
+
+/// Where a line came from, for messages about it.
+public struct SSHConfigLocation: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+
+    public var description: String { "\(file):\(line)" }
+}

@@ -1,0 +1,52 @@
+/// What importing one ssh config host did.
+public enum SSHImportOutcome: Sendable, Equatable {
+    case added(server: String, forwards: Int)
+    case updated(server: String, newForwards: Int)
+    case unchanged(server: String)
+    case skipped(alias: String, reason: String)
+}
+
+extension StoreDocument {
+    /// Adds each host of `config` (or just `hosts`) as a server named by its
+    /// alias, with its forwards. A server saved before keeps its settings and
+    /// gains only forwards it does not have, so importing twice changes nothing.
+    public mutating func importSSHConfig(_ config: SSHConfig, hosts: [String] = []) throws(SSHConfigError) -> [SSHImportOutcome] {
+        let aliases = config.aliases
+        let unknown = hosts.filter { !aliases.contains($0) }
+        if !unknown.isEmpty { throw .unknownHosts(unknown, known: aliases) }
+        return (hosts.isEmpty ? aliases : hosts).map { alias in
+            importHost(config.settings(for: alias))
+        }
+    }
+
+    private mutating func importHost(_ settings: SSHHostSettings) -> SSHImportOutcome {
+        if let problem = NameRule.problem(with: settings.alias) {
+            return .skipped(alias: settings.alias, reason: "not usable as a server name: \(problem)")
+        }
+        guard let index = servers.firstIndex(where: { $0.name == settings.alias }) else {
+            var server = Server(
+                name: settings.alias,
+                destination: settings.destination,
+                identityFile: settings.identityFile,
+                jumpHost: settings.proxyJump
+            )
+            let added = server.addMissingForwards(settings.forwards)
+            servers.append(server)
+            return .added(server: server.name, forwards: added)
+        }
+        let added = servers[index].addMissingForwards(settings.forwards)
+        return added == 0 ? .unchanged(server: settings.alias) : .updated(server: settings.alias, newForwards: added)
+    }
+}
+
+extension Server {
+    /// Adds the specs no forward here has yet, enabled, with default names.
+    mutating func addMissingForwards(_ specs: [ForwardSpec]) -> Int {
+        var added = 0
+        for spec in specs where !forwards.contains(where: { $0.spec == spec }) {
+            forwards.append(Forward(name: unusedName(for: spec), spec: spec, enabled: true))
+            added += 1
+        }
+        return added
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import SluiceCore
+
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Save a forward on a server.",
+        discussion: """
+            SPEC is written as for OpenSSH's flags:
+              -L [bind_address:]port:host:hostport   a local port reaches host:hostport from the server
+              -R [bind_address:]port:host:hostport   a port on the server reaches host:hostport from here
+              -D [bind_address:]port                 a SOCKS5 proxy here whose connections leave from the server
+            Shorthand for -L: '-L 5432' is 5432:127.0.0.1:5432, '-L 15432:5432' is 15432:127.0.0.1:5432.
+            Without a bind address, local listeners take 127.0.0.1 and the server is asked for its loopback.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The server's name.") var server: String
+    @Option(name: .customShort("L", allowingJoined: true), help: ArgumentHelp("A local forward.", valueName: "spec"))
+    var local: String?
+    @Option(name: .customShort("R", allowingJoined: true), help: ArgumentHelp("A reverse forward.", valueName: "spec"))
+    var reverse: String?
+    @Option(name: .customShort("D", allowingJoined: true), help: ArgumentHelp("A dynamic (SOCKS5) forward.", valueName: "spec"))
+    var dynamic: String?
+    @Option(name: .long, help: ArgumentHelp("Its name; by default L, R or D and the port, e.g. L5432.", valueName: "name"))
+    var name: String?
+    @Flag(name: .long, help: "Save it switched off.")
+    var disabled = false
+
+    func validate() throws {
+        let given = [local, reverse, dynamic].compactMap { $0 }
+        guard given.count == 1 else {
+            throw ValidationError(given.isEmpty
+                ? "say what to forward with one of -L, -R or -D, e.g. sluice add \(server) -L 5432:localhost:5432"
+                : "give one forward at a time (one of -L, -R or -D)")
+        }
+    }
+
+    func run() throws {
+        let spec: ForwardSpec
+        if let local {
+            spec = try ForwardSpec(parsing: local, kind: .local)
+        } else if let reverse {
+            spec = try ForwardSpec(parsing: reverse, kind: .reverse)
+        } else {
+            spec = try ForwardSpec(parsing: dynamic ?? "", kind: .dynamic)
+        }
+        let (forward, conflicts) = try store.resolved.update { document in
+            let forward = try document.addForward(spec, to: server, name: name, enabled: !disabled)
+            let reference = ForwardReference(server: server, forward: forward.name)
+            return (forward, document.listenConflicts(with: spec, on: server, excluding: reference))
+        }
+        Console.say("Saved \(server)/\(forward.name): \(spec) (\(spec.route))\(disabled ? ", switched off" : "").")
+        if let warning = spec.exposureWarning { Console.warn("\(server)/\(forward.name) \(warning).") }
+        if !conflicts.isEmpty {
+            let names = conflicts.map(\.description).joined(separator: ", ")
+            Console.warn("\(names) also listen\(conflicts.count == 1 ? "s" : "") on port \(spec.listen.port); only one of them can be up at a time.")
+        }
+    }
+}

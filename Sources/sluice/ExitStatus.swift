@@ -1,0 +1,44 @@
+import Foundation
+import SluiceCore
+
+/// The exit statuses Sluice promises scripts (sysexits.h): 0 ok, 64 the
+/// command line was wrong, 65 the store file is broken, 1 anything else.
+enum ExitStatus {
+    static let usage: Int32 = 64
+    static let badData: Int32 = 65
+    static let failure: Int32 = 1
+
+    struct Failure: Error {
+        var message: String
+        var code: Int32
+    }
+
+    /// The message and status for an error Sluice knows, or nil to let
+    /// ArgumentParser report its own.
+    static func failure(for error: Error) -> Failure? {
+        switch error {
+        case let error as SluiceError:
+            return Failure(message: error.description, code: usage)
+        case let error as ForwardSpecError:
+            return Failure(message: error.description, code: usage)
+        case let error as StoreError:
+            switch error {
+            case .malformed, .invalid, .newerVersion:
+                return Failure(message: error.description, code: badData)
+            case .unreadable, .unwritable:
+                return Failure(message: error.description, code: failure)
+            }
+        case let error as SSHConfigError:
+            switch error {
+            case .unknownHosts:
+                return Failure(message: error.description, code: usage)
+            case .syntax:
+                return Failure(message: error.description, code: badData)
+            case .unreadable:
+                return Failure(message: error.description, code: failure)
+            }
+        default:
+            return nil
+        }
+    }
+}

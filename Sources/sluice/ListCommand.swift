@@ -1,0 +1,31 @@
+import ArgumentParser
+import SluiceCore
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Show the saved servers and forwards."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Flag(name: .long, help: "Print the store's JSON (format version 1), for scripts.")
+    var json = false
+
+    func run() throws {
+        let store = store.resolved
+        let document = try store.load()
+        if json {
+            Console.output(document.jsonText, terminator: "")
+            return
+        }
+        if document.servers.isEmpty {
+            Console.say("""
+                No servers saved in \(store.path).
+                Add one with: sluice server add NAME [user@]host[:port]
+                or take them from ~/.ssh/config: sluice import-ssh-config
+                """)
+            return
+        }
+        Console.output(ListFormatter.text(for: document))
+    }
+}

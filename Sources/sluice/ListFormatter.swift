@@ -1,0 +1,30 @@
+import SluiceCore
+
+/// The readable table of `sluice list`: a line per server, then its forwards
+/// with aligned columns (switch, name, spec, where it goes).
+enum ListFormatter {
+    static func text(for document: StoreDocument) -> String {
+        let rows = document.servers.flatMap { server in
+            server.forwards.map { [$0.enabled ? "on" : "off", $0.name, $0.spec.description, $0.spec.route] }
+        }
+        let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var lines: [String] = []
+        for server in document.servers {
+            var details: [String] = []
+            if let identity = server.identityFile { details.append("key \(identity)") }
+            if let jump = server.jumpHost { details.append("via \(jump)") }
+            lines.append("\(server.name)  \(server.destination)" + (details.isEmpty ? "" : "  (\(details.joined(separator: ", ")))"))
+            if server.forwards.isEmpty {
+                lines.append("  no forwards yet; add one with: sluice add \(server.name) -L PORT")
+            }
+            for forward in server.forwards {
+                let cells = [forward.enabled ? "on" : "off", forward.name, forward.spec.description]
+                let padded = zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
+                var line = "  " + padded.joined(separator: "  ") + "  " + forward.spec.route
+                if !forward.spec.listen.isLoopback { line += "  ! reachable from your network" }
+                lines.append(line)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,3 @@
+enum SluiceVersion {
+    static let number = "0.1.0"
+}

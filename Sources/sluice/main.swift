@@ -1,4 +1,0 @@
-import SluiceCore
-import SluiceSSH
-import SluiceTerminal
-print(LibSSH.runtimeVersion, Curses.runtimeVersion)
