@@ -1,0 +1,150 @@
+import Foundation
+
+/// A private OpenSSH server on a free loopback port, with throwaway host and
+/// user keys, for tests that need a real peer.
+///
+/// It is stopped (by pid, with every process it forked) when released, so a
+/// test that fails half-way leaves nothing running. It can be stopped and
+/// started again on the same port, and frozen with SIGSTOP to play a dead
+/// but open link.
+public final class SSHServer: @unchecked Sendable {
+    public static let sshdPath = "/usr/sbin/sshd"
+
+    public let directory: TemporaryDirectory
+    public let port: Int
+    /// The private key whose public half the server accepts.
+    public let userKeyPath: String
+    /// `[127.0.0.1]:PORT ssh-ed25519 AAAA...`, the line a known_hosts file needs.
+    public let knownHostsLine: String
+    /// The SHA256 fingerprint of the host key, as OpenSSH prints it.
+    public let hostKeyFingerprint: String
+    public let logPath: String
+
+    private var process: ChildProcess?
+
+    /// Starts a server; `extraConfig` lines are appended to its sshd_config.
+    public init(extraConfig: [String] = []) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.sshdPath) else {
+            throw TestSupportError("\(Self.sshdPath) is missing; install openssh-server (make test does)")
+        }
+        directory = try TemporaryDirectory(prefix: "sluice-sshd")
+        port = try LoopbackPort.free()
+        let hostKey = directory.file("hostkey")
+        userKeyPath = directory.file("userkey")
+        logPath = directory.file("sshd.log")
+        try Self.keygen(hostKey)
+        try Self.keygen(userKeyPath)
+        try FileManager.default.copyItem(atPath: userKeyPath + ".pub", toPath: directory.file("authorized_keys"))
+        let hostPublic = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        knownHostsLine = "[127.0.0.1]:\(port) \(hostPublic)"
+        let fingerprint = try Command("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", hostKey + ".pub"]).run().stdout
+        hostKeyFingerprint = fingerprint.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+        try directory.write("sshd_config", ([
+            "Port \(port)",
+            "ListenAddress 127.0.0.1",
+            "HostKey \(hostKey)",
+            "AuthorizedKeysFile \(directory.file("authorized_keys"))",
+            "PermitRootLogin yes",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "StrictModes no",
+            "AllowTcpForwarding yes",
+            "GatewayPorts no",
+            "UsePAM no",
+            "PidFile \(directory.file("sshd.pid"))",
+        ] + extraConfig).joined(separator: "\n") + "\n")
+        // sshd run as root insists on its privilege-separation folder.
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        try start()
+    }
+
+    deinit {
+        stop()
+    }
+
+    public var isRunning: Bool { process?.isRunning ?? false }
+
+    /// The listener's pid while it runs.
+    public var pid: pid_t? { process?.pid }
+
+    /// Starts the server on its port (again, after `stop`) and waits until it
+    /// greets clients.
+    public func start() throws {
+        guard process == nil else { return }
+        var lastError = ""
+        for _ in 0..<50 {
+            let process = try ChildProcess(Self.sshdPath, ["-D", "-f", directory.file("sshd_config"), "-E", logPath])
+            if try waitForGreeting(of: process) {
+                self.process = process
+                return
+            }
+            process.signal(SIGTERM)
+            process.wait()
+            lastError = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            // The old server's socket can linger a moment after a restart.
+            usleep(100_000)
+        }
+        throw TestSupportError("sshd did not start on port \(port); its log says:\n\(lastError)")
+    }
+
+    /// Kills the server and every connection process it forked: a dropped link.
+    public func stop() {
+        guard let process else { return }
+        thaw()
+        for child in ProcessTree.descendants(of: process.pid) {
+            kill(child, SIGKILL)
+        }
+        process.signal(SIGTERM)
+        process.wait()
+        self.process = nil
+    }
+
+    public func restart() throws {
+        stop()
+        try start()
+    }
+
+    /// Stops the server and its connection processes with SIGSTOP: the TCP
+    /// connections stay open but nothing answers, as when a host hangs.
+    public func freeze() {
+        signalAll(SIGSTOP)
+    }
+
+    public func thaw() {
+        signalAll(SIGCONT)
+    }
+
+    /// The processes serving open connections, not the listener.
+    public var connectionProcesses: [pid_t] {
+        guard let process else { return [] }
+        return ProcessTree.descendants(of: process.pid)
+    }
+
+    public var log: String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    private func signalAll(_ signal: Int32) {
+        guard let process else { return }
+        for pid in [process.pid] + ProcessTree.descendants(of: process.pid) {
+            kill(pid, signal)
+        }
+    }
+
+    private func waitForGreeting(of process: ChildProcess) throws -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            guard process.isRunning else { return false }
+            if let greeting = LoopbackPort.greeting(port: port, timeout: 0.5), greeting.hasPrefix("SSH-2.0") {
+                return true
+            }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    private static func keygen(_ path: String) throws {
+        let result = try Command("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "sluice-test", "-f", path]).run()
+        guard result.status == 0 else { throw TestSupportError("ssh-keygen failed: \(result.stderr)") }
+    }
+}
