@@ -155,15 +155,29 @@ public struct JSONParser {
     }
 
     private mutating func expectWord(_ word: String) throws(SyntaxError) {
+        let start = index
         for expected in word.utf8 {
             guard index < bytes.count, bytes[index] == expected else {
-                throw error("expected '\(word)' but found \(describeCurrent())")
+                let found = describeCurrent()
+                index = start
+                throw error("expected '\(word)' but found \(found)")
             }
             index += 1
         }
     }
 
+    /// Errors point at the start of the number, where the user will look.
     private mutating func parseNumber() throws(SyntaxError) -> String {
+        let start = index
+        do {
+            return try scanNumber()
+        } catch {
+            index = start
+            throw self.error(error.problem)
+        }
+    }
+
+    private mutating func scanNumber() throws(SyntaxError) -> String {
         let start = index
         func digits(_ parser: inout JSONParser) -> Int {
             let from = parser.index

@@ -27,11 +27,16 @@ public struct JSONValue: Sendable, Equatable {
     }
 
     public var kind: Kind
+    /// Where the value started; not part of equality, which compares content.
     public var position: TextPosition
 
     public init(_ kind: Kind, at position: TextPosition = TextPosition(line: 0, column: 0)) {
         self.kind = kind
         self.position = position
+    }
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        lhs.kind == rhs.kind
     }
 
     /// What a user would call this kind of value in an error message.

@@ -1,0 +1,205 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+@Suite struct StoreTests {
+    static func sampleDocument() throws -> StoreDocument {
+        var document = StoreDocument()
+        try document.addServer(Server(name: "db", destination: try Destination(parsing: "deploy@db.example.com:2222"), identityFile: "~/.ssh/id_db", jumpHost: "bastion"))
+        try document.addServer(Server(name: "web", destination: try Destination(parsing: "web")))
+        try document.addForward(try ForwardSpec(parsing: "5432:localhost:5432", kind: .local), to: "db")
+        try document.addForward(try ForwardSpec(parsing: "[::1]:1080", kind: .dynamic), to: "db", enabled: false)
+        try document.addForward(try ForwardSpec(parsing: "0:127.0.0.1:3000", kind: .reverse), to: "web", name: "hook")
+        return document
+    }
+
+    @Test func savedDocumentReadsBackEqual() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("forwards.json"))
+        let document = try Self.sampleDocument()
+        try store.update { $0 = document }
+        #expect(try store.load() == document)
+    }
+
+    @Test func fileIsStableHumanReadableJSONWithVersionFirst() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("forwards.json"))
+        try store.update { $0 = try Self.sampleDocument() }
+        let text = try folder.read("forwards.json")
+        #expect(text.hasPrefix("{\n  \"version\": 1,\n  \"servers\": [\n    {\n      \"name\": \"db\",\n      \"destination\": \"deploy@db.example.com:2222\","))
+        #expect(text.contains("\"listen\": {\n            \"port\": 5432\n          },"))
+        // Saving the same document again writes the same bytes.
+        let document = try store.load()
+        try AtomicFile.write(document.jsonText, to: store.path)
+        #expect(try folder.read("forwards.json") == text)
+    }
+
+    @Test func absentFileIsAnEmptyStoreAndFoldersAreCreatedPrivate() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("deeper/sluice/forwards.json"))
+        #expect(try store.load() == StoreDocument())
+        try store.update { try $0.addServer(Server(name: "a", destination: Destination(user: nil, host: "a", port: nil))) }
+        var info = stat()
+        stat(folder.file("deeper/sluice"), &info)
+        #expect(info.st_mode & 0o777 == 0o700)
+    }
+
+    @Test func fileIsWrittenWithMode0600AndNoTemporaryFilesRemain() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("forwards.json"))
+        umask(0o022)
+        for index in 0..<5 {
+            try store.update { try $0.addServer(Server(name: "s\(index)", destination: Destination(user: nil, host: "h\(index)", port: nil))) }
+        }
+        var info = stat()
+        stat(store.path, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names == ["forwards.json", "forwards.json.lock"])
+    }
+
+    @Test func writeReplacesTheFileInOneStepNeverInPlace() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("forwards.json"))
+        try store.update { try $0.addServer(Server(name: "a", destination: Destination(user: nil, host: "a", port: nil))) }
+        // A reader holding the old file keeps seeing the old, complete contents:
+        // the new version is a new file renamed over the name.
+        let oldHandle = try FileHandle(forReadingFrom: URL(fileURLWithPath: store.path))
+        var before = stat()
+        stat(store.path, &before)
+        try store.update { try $0.addServer(Server(name: "b", destination: Destination(user: nil, host: "b", port: nil))) }
+        var after = stat()
+        stat(store.path, &after)
+        #expect(before.st_ino != after.st_ino)
+        let oldText = String(decoding: oldHandle.readDataToEndOfFile(), as: UTF8.self)
+        #expect(try StoreDocument(parsing: oldText, path: "old").servers.map(\.name) == ["a"])
+        #expect(try store.load().servers.map(\.name) == ["a", "b"])
+    }
+
+    @Test func writingThroughASymlinkKeepsTheLink() throws {
+        let folder = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder.file("dotfiles"), withIntermediateDirectories: true)
+        try folder.write("dotfiles/forwards.json", "{\"version\": 1, \"servers\": []}\n")
+        symlink(folder.file("dotfiles/forwards.json"), folder.file("forwards.json"))
+        let store = Store(path: folder.file("forwards.json"))
+        try store.update { try $0.addServer(Server(name: "a", destination: Destination(user: nil, host: "a", port: nil))) }
+        let destination = try FileManager.default.destinationOfSymbolicLink(atPath: store.path)
+        #expect(destination == folder.file("dotfiles/forwards.json"))
+        #expect(try folder.read("dotfiles/forwards.json").contains("\"name\": \"a\""))
+    }
+
+    @Test func brokenFileIsNeverOverwrittenAndTheErrorSaysWhere() throws {
+        let folder = try TemporaryDirectory()
+        let broken = "{\n  \"version\": 1,\n  \"servers\": [\n    {\"name\": \"db\" \"destination\": \"db\"}\n  ]\n}\n"
+        try folder.write("forwards.json", broken)
+        let store = Store(path: folder.file("forwards.json"))
+        #expect(throws: StoreError.malformed(path: store.path, at: TextPosition(line: 4, column: 19), problem: "expected ',' or '}' but found '\"'")) {
+            try store.update { try $0.addServer(Server(name: "new", destination: Destination(user: nil, host: "n", port: nil))) }
+        }
+        #expect(try folder.read("forwards.json") == broken)
+        let message = StoreError.malformed(path: store.path, at: TextPosition(line: 4, column: 19), problem: "x").description
+        #expect(message.contains("line 4, column 19"))
+        #expect(message.contains("has not changed it"))
+    }
+
+    @Test(arguments: [
+        ("{\"version\": 1, \"servers\": [{\"name\": \"db\", \"destination\": \"db\", \"forwards\": [\n{\"name\": \"x\", \"kind\": \"local\", \"enabled\": true, \"listen\": {\"port\": 70000}, \"target\": {\"host\": \"h\", \"port\": 1}}]}]}",
+         2, 1, "forward 'db/x': local port 70000 is out of range (1-65535)"),
+        ("{\"version\": 1, \"servers\": [\n  {\"name\": \"db\", \"destination\": \"db\", \"forwards\": [], \"identityfile\": \"k\"}]}",
+         2, 71, "server 'db' has an unknown key \"identityfile\""),
+        ("{\"version\": 1, \"servers\": [{\"name\": \"db\", \"destination\": \"db\", \"forwards\": [\n{\"name\": \"x\", \"kind\": \"sideways\", \"enabled\": true, \"listen\": {\"port\": 1}}]}]}",
+         2, 23, "\"kind\" of forward 'db/x' is \"sideways\""),
+        ("{\"version\": 1, \"servers\": [\n{\"name\": \"db\", \"destination\": \"db\", \"forwards\": []},\n{\"name\": \"db\", \"destination\": \"db2\", \"forwards\": []}]}",
+         3, 1, "a server named 'db' already exists"),
+        ("{\"version\": 1, \"servers\": [{\"name\": \"db\", \"destination\": \"db\", \"forwards\": [\n{\"name\": \"x\", \"kind\": \"local\", \"enabled\": \"yes\", \"listen\": {\"port\": 1}, \"target\": {\"host\": \"h\", \"port\": 1}}]}]}",
+         2, 43, "\"enabled\" of forward 'db/x' should be true or false but is a string"),
+        ("{\"servers\": []}", 1, 1, "the document has no \"version\""),
+        ("[]", 1, 1, "the document should be an object but is a list"),
+    ])
+    func semanticProblemsNameTheLineAndWhatIsWrong(_ text: String, _ line: Int, _ column: Int, _ problem: String) throws {
+        #expect {
+            try StoreDocument(parsing: text, path: "f.json")
+        } throws: { error in
+            guard case let StoreError.invalid(_, position, message) = error else { return false }
+            return position == TextPosition(line: line, column: column) && message.hasPrefix(problem)
+        }
+    }
+
+    @Test func newerFormatIsRefusedNotDowngraded() throws {
+        let folder = try TemporaryDirectory()
+        let text = "{\"version\": 2, \"servers\": [], \"profiles\": {}}\n"
+        try folder.write("forwards.json", text)
+        let store = Store(path: folder.file("forwards.json"))
+        #expect(throws: StoreError.newerVersion(path: store.path, version: 2)) {
+            try store.update { try $0.addServer(Server(name: "a", destination: Destination(user: nil, host: "a", port: nil))) }
+        }
+        #expect(try folder.read("forwards.json") == text)
+    }
+
+    @Test func failedChangeLeavesTheFileAlone() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("forwards.json"))
+        try store.update { $0 = try Self.sampleDocument() }
+        let before = try folder.read("forwards.json")
+        #expect(throws: SluiceError.duplicateServer("db")) {
+            try store.update { document in
+                try document.removeServer(named: "web")
+                try document.addServer(Server(name: "db", destination: Destination(user: nil, host: "x", port: nil)))
+            }
+        }
+        #expect(try folder.read("forwards.json") == before)
+    }
+
+    /// Many writers at once, each with its own lock file handle, as separate
+    /// processes would have: every change must survive.
+    @Test func concurrentWritersKeepEveryChange() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("forwards.json")
+        try Store(path: path).update { try $0.addServer(Server(name: "db", destination: Destination(user: nil, host: "db", port: nil))) }
+        let writers = 16, forwardsEach = 10
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: writers) { writer in
+            let store = Store(path: path)
+            for index in 0..<forwardsEach {
+                do {
+                    let port = 10_000 + writer * 100 + index
+                    try store.update { try $0.addForward(try ForwardSpec(parsing: String(port), kind: .local), to: "db") }
+                } catch {
+                    failures.add("\(error)")
+                }
+            }
+        }
+        #expect(failures.all.isEmpty)
+        let forwards = try Store(path: path).load().servers[0].forwards
+        #expect(forwards.count == writers * forwardsEach)
+        #expect(Set(forwards.map(\.name)).count == writers * forwardsEach)
+    }
+
+    @Test func defaultPathFollowsFlagThenEnvironmentThenXDGThenHome() {
+        let home = ["HOME": "/home/ann"]
+        #expect(Store.defaultPath(environment: home) == "/home/ann/.config/sluice/forwards.json")
+        #expect(Store.defaultPath(environment: home.merging(["XDG_CONFIG_HOME": "/cfg"]) { $1 }) == "/cfg/sluice/forwards.json")
+        #expect(Store.defaultPath(environment: home.merging(["XDG_CONFIG_HOME": "relative"]) { $1 }) == "/home/ann/.config/sluice/forwards.json")
+        #expect(Store.defaultPath(environment: home.merging(["SLUICE_STORE": "~/s.json", "XDG_CONFIG_HOME": "/cfg"]) { $1 }) == "/home/ann/s.json")
+        #expect(Store.defaultPath(explicit: "/x/y.json", environment: home.merging(["SLUICE_STORE": "/z.json"]) { $1 }) == "/x/y.json")
+    }
+}
+
+/// Collects messages from concurrent work.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    func add(_ message: String) {
+        lock.lock()
+        messages.append(message)
+        lock.unlock()
+    }
+
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return messages
+    }
+}
