@@ -14,7 +14,8 @@ public struct SSHConfig: Sendable {
         warnings = reader.warnings
     }
 
-    init(text: String, file: String = "config", home: String) throws(SSHConfigError) {
+    /// Reads config text that is not in a file (Includes are still read from disk).
+    public init(text: String, file: String = "config", home: String) throws(SSHConfigError) {
         var reader = SSHConfigReader(home: home)
         lines = try reader.parse(text, file: file, depth: 0)
         warnings = reader.warnings

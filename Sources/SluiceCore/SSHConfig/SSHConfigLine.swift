@@ -15,5 +15,10 @@ public struct SSHConfigLocation: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
 
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
     public var description: String { "\(file):\(line)" }
 }

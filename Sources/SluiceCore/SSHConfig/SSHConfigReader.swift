@@ -90,7 +90,7 @@ struct SSHConfigReader {
                 inWord = true
             case "#" where !inWord:
                 return finish()
-            case "=" where words.isEmpty && !keywordDone:
+            case "=" where !keywordDone && words.count + (inWord ? 1 : 0) == 1:
                 if inWord {
                     words.append(current)
                     current = ""

@@ -1,0 +1,146 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+@Suite struct SSHConfigTests {
+    static let home = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/home").path
+
+    func fixture() throws -> SSHConfig {
+        try SSHConfig(file: Self.home + "/.ssh/config", home: Self.home)
+    }
+
+    @Test func concreteHostsAreServersAndWildcardsAreNot() throws {
+        #expect(try fixture().aliases == ["build", "db", "nas", "nested-inside-include", "web", "web-alias", "bastion"])
+    }
+
+    @Test func firstValueWinsAcrossIncludesAndBlocks() throws {
+        let db = try fixture().settings(for: "db")
+        #expect(db.hostName == "db.internal.example.com")
+        #expect(db.user == "early-user")
+        #expect(db.port == 2222)
+        #expect(db.identityFile == "~/.ssh/id_db")
+        #expect(db.proxyJump == "bastion")
+        #expect(db.destination.description == "early-user@db.internal.example.com:2222")
+    }
+
+    @Test func forwardsAddUpInOrder() throws {
+        let db = try fixture().settings(for: "db")
+        #expect(db.forwards.map(\.description) == ["-L 5432:localhost:5432", "-L 127.0.0.1:16379:cache.internal:6379", "-D 1080"])
+        #expect(db.problems.isEmpty)
+    }
+
+    @Test func wildcardBlocksApplyToMatchingHostsUnlessNegated() throws {
+        let config = try fixture()
+        // web's HostName becomes web.example.com, which the *.example.com block
+        // does not match: patterns match the name typed, not the HostName.
+        let web = config.settings(for: "web")
+        #expect(web.hostName == "web.example.com")
+        #expect(web.user == "everyone")
+        #expect(web.identityFile == "~/.ssh/id_default")
+        #expect(web.port == 22)
+        #expect(config.settings(for: "bastion").user == "jump")
+    }
+
+    @Test func matchBlocksAreNotGuessed() throws {
+        #expect(try fixture().settings(for: "db").user != "from-match")
+    }
+
+    @Test func unusableForwardsAreReportedWithTheirLine() throws {
+        let web = try fixture().settings(for: "web")
+        #expect(web.forwards.map(\.description) == ["-R 8080:127.0.0.1:3000", "-R [::1]:9090:[::1]:9090"])
+        #expect(web.problems.count == 2)
+        #expect(web.problems[0].hasSuffix(".ssh/config:19: RemoteForward 1081: a RemoteForward without a target is a SOCKS proxy on the server, which Sluice does not run"))
+        #expect(web.problems[1].contains(".ssh/config:20: LocalForward 99999 localhost:1: local port 99999 is out of range"))
+    }
+
+    @Test func quotedValuesAndIPv6ForwardsSurvive() throws {
+        let build = try fixture().settings(for: "build")
+        #expect(build.hostName == "build server.example.com")
+        #expect(build.forwards.map(\.description) == ["-L [::1]:8443:[::1]:443"])
+    }
+
+    @Test func anIncludeInsideAHostBlockAppliesOnlyToThatHost() throws {
+        let config = try fixture()
+        #expect(config.settings(for: "nas").forwards.map(\.description) == ["-L 5000:127.0.0.1:5000"])
+        #expect(config.settings(for: "build").forwards.count == 1)
+        // A Host line inside a file included from an inactive block never applies (as in OpenSSH).
+        #expect(config.settings(for: "nested-inside-include").hostName == nil)
+    }
+
+    @Test func importAddsServersWithTheirForwardsAndIsIdempotent() throws {
+        let config = try fixture()
+        var document = StoreDocument()
+        let first = try document.importSSHConfig(config)
+        #expect(first.contains(.added(server: "db", forwards: 3)))
+        #expect(first.contains(.added(server: "web", forwards: 2)))
+        #expect(first.contains(.added(server: "bastion", forwards: 0)))
+        let db = try document.server(named: "db")
+        #expect(db.destination.description == "early-user@db.internal.example.com:2222")
+        #expect(db.identityFile == "~/.ssh/id_db")
+        #expect(db.jumpHost == "bastion")
+        #expect(db.forwards.map(\.name) == ["L5432", "L16379", "D1080"])
+        #expect(db.forwards.allSatisfy { $0.enabled })
+
+        let again = document
+        let second = try document.importSSHConfig(config)
+        #expect(document == again)
+        #expect(second.allSatisfy { if case .unchanged = $0 { return true } else { return false } })
+    }
+
+    @Test func importKeepsUserChangesAndAddsOnlyMissingForwards() throws {
+        let config = try fixture()
+        var document = StoreDocument()
+        _ = try document.importSSHConfig(config, hosts: ["db"])
+        try document.setEnabled(false, for: ForwardReference(server: "db", forward: "L5432"))
+        try document.removeForward(ForwardReference(server: "db", forward: "D1080"))
+        let outcome = try document.importSSHConfig(config, hosts: ["db"])
+        #expect(outcome == [.updated(server: "db", newForwards: 1)])
+        let db = try document.server(named: "db")
+        #expect(db.forwards.map(\.name) == ["L5432", "L16379", "D1080"])
+        #expect(db.forwards[0].enabled == false)
+    }
+
+    @Test func namingAHostThatIsNotThereListsTheOnesThatAre() throws {
+        var document = StoreDocument()
+        #expect {
+            try document.importSSHConfig(try fixture(), hosts: ["db", "nope"])
+        } throws: { error in
+            guard case let SSHConfigError.unknownHosts(names, known) = error else { return false }
+            return names == ["nope"] && known.contains("db")
+        }
+        #expect(document == StoreDocument())
+    }
+
+    @Test func keywordValueSyntaxVariants() throws {
+        let config = try SSHConfig(text: """
+            host  a
+              HOSTNAME = one.example.com
+              user=ann   # comment after
+              Port	2200
+            Host "b"
+              LocalForward "8080" "localhost:80"
+            """, home: "/nonexistent")
+        let a = config.settings(for: "a")
+        #expect(a.hostName == "one.example.com")
+        #expect(a.user == "ann")
+        #expect(a.port == 2200)
+        #expect(config.settings(for: "b").forwards.map(\.description) == ["-L 8080:localhost:80"])
+    }
+
+    @Test func unclosedQuoteIsASyntaxErrorWithItsLine() {
+        #expect(throws: SSHConfigError.syntax(SSHConfigLocation(file: "config", line: 2), "a '\"' is not closed")) {
+            try SSHConfig(text: "Host a\n  HostName \"oops\n", home: "/nonexistent")
+        }
+    }
+
+    @Test func selfIncludeStopsWithAMessage() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write(".ssh/config", "Include config\n")
+        #expect {
+            try SSHConfig(file: folder.file(".ssh/config"), home: folder.path)
+        } throws: { error in
+            "\(error)".contains("Include is nested more than 16 deep")
+        }
+    }
+}
