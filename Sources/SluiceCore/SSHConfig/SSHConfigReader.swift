@@ -17,12 +17,13 @@ struct SSHConfigReader {
     }
 
     mutating func read(file path: String) throws(SSHConfigError) -> [SSHConfigLine] {
-        let text: String
+        let text: String?
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.readText(path)
         } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+            throw .unreadable(path: path, reason: error.reason)
         }
+        guard let text else { throw .unreadable(path: path, reason: "it is not UTF-8 text") }
         return try parse(text, file: path, depth: 0)
     }
 
@@ -45,7 +46,7 @@ struct SSHConfigReader {
                 var included: [SSHConfigLine] = []
                 for argument in arguments {
                     for path in expandInclude(argument) {
-                        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        guard let contents = try? TextFile.readText(path) else {
                             warnings.append("\(location): cannot read included file \(path)")
                             continue
                         }

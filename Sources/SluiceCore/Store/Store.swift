@@ -29,15 +29,15 @@ public struct Store: Sendable {
 
     /// The saved document; an absent file is an empty store.
     public func load() throws(StoreError) -> StoreDocument {
-        let data: Data
+        let text: String?
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch CocoaError.fileReadNoSuchFile {
+            text = try TextFile.readText(path)
+        } catch where error.code == ENOENT {
             return StoreDocument()
         } catch {
-            throw .unreadable(path: path, reason: Self.reason(error))
+            throw .unreadable(path: path, reason: error.reason)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text else {
             throw .malformed(path: path, at: TextPosition(line: 1, column: 1), problem: "the file is not UTF-8 text")
         }
         return try StoreDocument(parsing: text, path: path)
