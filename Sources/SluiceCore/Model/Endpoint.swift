@@ -39,7 +39,8 @@ public struct Endpoint: Sendable, Hashable {
 
     public var displayAddress: String { "\(displayHost):\(port)" }
 
-    static func bracketed(_ host: String) -> String {
+    /// `host`, in brackets if it is an IPv6 address.
+    public static func bracketed(_ host: String) -> String {
         host.contains(":") ? "[\(host)]" : host
     }
 }

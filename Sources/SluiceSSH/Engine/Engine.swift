@@ -1,0 +1,72 @@
+import Foundation
+import SluiceCore
+
+/// Runs the forwards of many servers, one session thread per server, and
+/// publishes their live status on `board`.
+public final class Engine: @unchecked Sendable {
+    public let board = StatusBoard()
+    private let prompter: any Prompter
+    private let tuning: LinkTuning
+    private let home: String
+    private let lock = NSLock()
+    private var loops: [String: SessionLoop] = [:]
+
+    public init(prompter: any Prompter, tuning: LinkTuning = LinkTuning(), home: String = HomeDirectory.path()) {
+        self.prompter = prompter
+        self.tuning = tuning
+        self.home = home
+    }
+
+    /// Makes the running sessions match `servers`: enabled forwards come up,
+    /// disabled or removed ones go down, untouched ones are not disturbed. A
+    /// server whose connection settings changed gets a new session.
+    public func apply(_ servers: [Server]) {
+        lock.lock()
+        defer { lock.unlock() }
+        var stale = loops
+        for server in servers {
+            let settings = SessionSettings(server: server, home: home, connectTimeout: tuning.connectTimeout)
+            stale[server.name] = nil
+            if let loop = loops[server.name], loop.settings == settings {
+                loop.send(.setForwards(server.forwards))
+                continue
+            }
+            loops[server.name]?.send(.stop(drainUntil: nil))
+            let loop = SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning)
+            loops[server.name] = loop
+            loop.send(.setForwards(server.forwards))
+            loop.start()
+        }
+        for (name, loop) in stale {
+            loop.send(.stop(drainUntil: nil))
+            loops[name] = nil
+            board.remove(name)
+        }
+    }
+
+    /// Tries a server again now, e.g. after the user fixed what it failed on.
+    public func retry(server name: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        loops[name]?.send(.retryNow)
+    }
+
+    /// Closes every listener at once; open connections may finish until
+    /// `drainDeadline` (nil: close them now). Returns when every session
+    /// thread has ended, or after `drainDeadline` plus a few seconds.
+    public func stop(drainDeadline: Date? = nil) {
+        lock.lock()
+        let running = Array(loops.values)
+        lock.unlock()
+        for loop in running { loop.send(.stop(drainUntil: drainDeadline)) }
+        let limit = (drainDeadline ?? Date()).addingTimeInterval(Double(tuning.connectTimeout) + 5)
+        for loop in running {
+            _ = loop.waitUntilStopped(timeout: max(0, limit.timeIntervalSinceNow))
+        }
+    }
+
+    /// Ends draining now: connections still open are closed.
+    public func stopNow() {
+        stop(drainDeadline: nil)
+    }
+}

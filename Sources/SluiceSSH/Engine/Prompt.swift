@@ -1,0 +1,39 @@
+/// A question only the user can answer, asked while connecting.
+public enum Prompt: Sendable, Equatable {
+    /// The server's host key is not in known_hosts.
+    case unknownHostKey(host: String, keyType: String, fingerprint: String)
+    case password(user: String, host: String)
+    /// A passphrase for a private key; `text` is what to show.
+    case passphrase(text: String)
+    /// keyboard-interactive (e.g. a one-time code): one answer per question.
+    case keyboardInteractive(host: String, name: String, instruction: String, questions: [Question])
+
+    public struct Question: Sendable, Equatable {
+        public var text: String
+        /// False for secrets: do not show what is typed.
+        public var echo: Bool
+
+        public init(text: String, echo: Bool) {
+            self.text = text
+            self.echo = echo
+        }
+    }
+}
+
+public enum PromptAnswer: Sendable, Equatable {
+    case acceptHostKeyOnce
+    case acceptAndSaveHostKey
+    case text(String)
+    case texts([String])
+    /// The user declined.
+    case cancelled
+    /// Nobody can be asked (no terminal); the engine then fails with a
+    /// message that says how to proceed.
+    case unavailable
+}
+
+/// Answers prompts for the engine. Called on a server's session thread,
+/// which waits for the answer.
+public protocol Prompter: Sendable {
+    func answer(_ prompt: Prompt, server: String) -> PromptAnswer
+}

@@ -1,0 +1,156 @@
+import Foundation
+import SluiceCore
+
+/// Forwards coming and going: listeners, remote ports, new connections.
+extension SessionLoop {
+    /// Makes the running forwards match `wanted`: new ones start, removed or
+    /// changed ones stop, switched ones follow their switch. The others are
+    /// not touched.
+    func apply(_ wanted: [Forward]) {
+        var kept: [ForwardRuntime] = []
+        for runtime in forwards {
+            if let match = wanted.first(where: { $0.name == runtime.name }), match.spec == runtime.spec {
+                kept.append(runtime)
+            } else {
+                stop(runtime)
+            }
+        }
+        forwards = wanted.map { forward in
+            guard let runtime = kept.first(where: { $0.name == forward.name }) else {
+                let runtime = ForwardRuntime(forward: forward)
+                if forward.enabled && forward.spec.kind == .reverse && session != nil { requestReverse(runtime) }
+                return runtime
+            }
+            if runtime.forward.enabled != forward.enabled {
+                runtime.forward = forward
+                if forward.enabled {
+                    runtime.set(.starting)
+                    runtime.nextBindAttempt = .distantPast
+                    if forward.spec.kind == .reverse && session != nil { requestReverse(runtime) }
+                } else {
+                    stop(runtime)
+                }
+            }
+            return runtime
+        }
+        statusDirty = true
+    }
+
+    /// Switches a forward off: its listener or remote port closes and its
+    /// connections end now.
+    private func stop(_ runtime: ForwardRuntime) {
+        closeListening(runtime)
+        for connection in connections where connection.forward === runtime {
+            connection.finish(because: nil)
+        }
+        removeFinishedConnections()
+        runtime.set(.off)
+    }
+
+    func closeListening(_ runtime: ForwardRuntime) {
+        runtime.listener = nil
+        if let port = runtime.remotePort, let session {
+            session.cancelForward(address: Self.remoteBindAddress(runtime.spec), port: runtime.spec.listen.port == 0 ? port : runtime.spec.listen.port)
+        }
+        runtime.remotePort = nil
+    }
+
+    /// Binds local listeners that should exist; a port in use is tried again
+    /// every few seconds, so the forward comes up once the port is free.
+    func bindListeners() {
+        guard !stopping else { return }
+        let now = Date()
+        for runtime in forwards where runtime.forward.enabled && runtime.spec.kind != .reverse && runtime.listener == nil && now >= runtime.nextBindAttempt {
+            do {
+                runtime.listener = try Socket.listen(host: runtime.spec.listen.bindAddress, port: runtime.spec.listen.port)
+                runtime.set(session != nil ? .up : .starting)
+                runtime.status.lastError = nil
+            } catch {
+                runtime.set(.failed, error: error.description)
+                runtime.nextBindAttempt = now.addingTimeInterval(5)
+            }
+            statusDirty = true
+        }
+    }
+
+    /// OpenSSH asks for "localhost" when no address was given, and for ""
+    /// (every interface, if the server's GatewayPorts allows) for "*" or "".
+    static func remoteBindAddress(_ spec: ForwardSpec) -> String {
+        switch spec.listen.host {
+        case nil: return "localhost"
+        case "", "*": return ""
+        case let host?: return host
+        }
+    }
+
+    func requestReverse(_ runtime: ForwardRuntime) {
+        guard let session else { return }
+        do {
+            runtime.remotePort = try session.listenForward(address: Self.remoteBindAddress(runtime.spec), port: runtime.spec.listen.port)
+            runtime.set(.up)
+            runtime.status.lastError = nil
+        } catch .linkLost(let reason) {
+            linkLost(reason)
+        } catch {
+            runtime.set(.failed, error: error.description)
+        }
+        statusDirty = true
+    }
+
+    /// Takes the connections waiting on a -L or -D listener.
+    func acceptConnections(on runtime: ForwardRuntime) {
+        guard let listener = runtime.listener, let session else { return }
+        for _ in 0..<64 {
+            guard let socket = listener.accept() else { return }
+            let connection = Connection(forward: runtime, socket: socket)
+            add(connection)
+            if runtime.spec.kind == .local, let target = runtime.spec.target {
+                connection.startOpening(session: session, host: target.host ?? "127.0.0.1", port: target.port)
+            }
+        }
+    }
+
+    /// Takes the connections the server opened for our -R forwards, and
+    /// connects each to its local target.
+    func acceptReverseConnections() {
+        guard let session, forwards.contains(where: { $0.remotePort != nil }) else { return }
+        while let (channel, port) = session.acceptForwardedChannel() {
+            guard let runtime = forwards.first(where: { $0.remotePort == port && $0.forward.enabled }),
+                  let target = runtime.spec.target else {
+                channel.close()
+                continue
+            }
+            let host = target.host ?? "127.0.0.1"
+            let targetText = "\(Endpoint.bracketed(host)):\(target.port)"
+            do {
+                let socket = try Socket.connect(host: host, port: target.port)
+                add(Connection(forward: runtime, socket: socket, acceptedChannel: channel, target: targetText))
+            } catch {
+                channel.close()
+                runtime.status.lastError = "cannot reach \(targetText) on this machine: \(error.description)"
+                runtime.status.totalConnections += 1
+                statusDirty = true
+            }
+        }
+    }
+
+    private func add(_ connection: Connection) {
+        connections.append(connection)
+        connection.forward.status.openConnections += 1
+        connection.forward.status.totalConnections += 1
+        statusDirty = true
+    }
+
+    /// Closes and forgets connections that are done, noting why any failed.
+    func removeFinishedConnections() {
+        guard connections.contains(where: \.isFinished) else { return }
+        connections.removeAll { connection in
+            guard connection.isFinished else { return false }
+            if let failure = connection.failure { connection.forward.status.lastError = failure }
+            connection.close()
+            connection.forward.status.openConnections -= 1
+            return true
+        }
+        statusDirty = true
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// One turn of the session thread: sleep in poll() until something is
+/// ready, then move bytes. Nothing runs while nothing happens.
+extension SessionLoop {
+    private enum Owner {
+        case wake
+        case session
+        case listener(ForwardRuntime)
+        case connection(Connection)
+    }
+
+    func pumpOnce() {
+        var fds: [pollfd] = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+        var owners: [Owner] = [.wake]
+        if let session {
+            fds.append(pollfd(fd: session.fd, events: Int16(POLLIN) | (session.wantsWrite ? Int16(POLLOUT) : 0), revents: 0))
+            owners.append(.session)
+            // Listeners are polled only while the link is up: meanwhile new
+            // connections wait in the kernel's backlog instead of failing.
+            if !stopping {
+                for runtime in forwards where runtime.listener != nil {
+                    fds.append(pollfd(fd: runtime.listener!.fd, events: Int16(POLLIN), revents: 0))
+                    owners.append(.listener(runtime))
+                }
+            }
+        }
+        let busy = session?.wantsWrite ?? true
+        for connection in connections {
+            let events = connection.socketEvents(sessionBusy: busy)
+            guard events != 0 else { continue }
+            fds.append(pollfd(fd: connection.socket.fd, events: events, revents: 0))
+            owners.append(.connection(connection))
+        }
+
+        let ready = poll(&fds, nfds_t(fds.count), pollTimeout())
+        if ready > 0 {
+            for (index, descriptor) in fds.enumerated() where descriptor.revents != 0 {
+                guard session != nil || index == 0 else { break }
+                switch owners[index] {
+                case .wake:
+                    drainWakes()
+                case .session:
+                    serviceSession()
+                case .listener(let runtime):
+                    acceptConnections(on: runtime)
+                case .connection(let connection):
+                    guard let session else { continue }
+                    connection.handleSocket(descriptor.revents, session: session)
+                }
+            }
+        }
+        if let session {
+            // Channel windows may have reopened while libssh read from the
+            // server: send what waited for them.
+            for connection in connections where connection.hasStalledUpload && !session.wantsWrite {
+                connection.flushUp()
+            }
+        }
+        removeFinishedConnections()
+        checkLiveness()
+        publish()
+    }
+
+    private func serviceSession() {
+        guard let session else { return }
+        guard session.processIncoming() else {
+            linkLost(session.lastError.isEmpty ? "the server closed the connection" : session.lastError)
+            return
+        }
+        for connection in connections where connection.isOpening {
+            connection.continueOpening()
+        }
+        acceptReverseConnections()
+    }
+}

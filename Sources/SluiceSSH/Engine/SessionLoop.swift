@@ -1,0 +1,153 @@
+import Foundation
+import SluiceCore
+
+/// One server's session thread. It alone touches the server's SSH session,
+/// channels, listeners and sockets; other threads talk to it through
+/// `send`, and read its state from the status board.
+final class SessionLoop: @unchecked Sendable {
+    enum Command {
+        /// The server's forwards as they should be (enabled or not).
+        case setForwards([Forward])
+        /// Try to connect now, e.g. after the user fixed a key.
+        case retryNow
+        /// Stop: close listeners, and either let open connections finish
+        /// (up to the deadline) or close them at once.
+        case stop(drainUntil: Date?)
+    }
+
+    let settings: SessionSettings
+    let prompter: any Prompter
+    let board: StatusBoard
+    let tuning: LinkTuning
+
+    private let wake = WakePipe()
+    private let inboxLock = NSLock()
+    private var inbox: [Command] = []
+    private let finished = DispatchSemaphore(value: 0)
+
+    // Loop-thread state from here on.
+    var forwards: [ForwardRuntime] = []
+    var connections: [Connection] = []
+    var session: SSHSession?
+    var link = ServerStatus.Link.idle
+    var linkError: String?
+    var linkSince = Date()
+    var backoff: Backoff
+    var nextAttempt = Date.distantPast
+    var keepalive: KeepaliveMonitor?
+    var stopDeadline: Date?
+    var stopping = false
+    var lastPublished = Date.distantPast
+    var statusDirty = true
+
+    init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning) {
+        self.settings = settings
+        self.prompter = prompter
+        self.board = board
+        self.tuning = tuning
+        backoff = Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "sluice-\(settings.serverName)"
+        thread.start()
+    }
+
+    func send(_ command: Command) {
+        inboxLock.lock()
+        inbox.append(command)
+        inboxLock.unlock()
+        wake.wake()
+    }
+
+    /// Waits for the thread to end; false if it did not within `timeout`.
+    func waitUntilStopped(timeout: TimeInterval) -> Bool {
+        finished.wait(timeout: .now() + timeout) == .success
+    }
+
+    private func run() {
+        publish(force: true)
+        while true {
+            takeCommands()
+            if stopping && (connections.isEmpty || Date() >= (stopDeadline ?? .distantPast)) { break }
+            bindListeners()
+            if wantsLink && session == nil && !stopping && link != .failed && Date() >= nextAttempt {
+                connect()
+            } else if !wantsLink && session != nil && connections.isEmpty {
+                disconnect(reason: nil)
+            }
+            pumpOnce()
+        }
+        shutDown()
+        publish(force: true)
+    }
+
+    /// True while some forward is switched on.
+    var wantsLink: Bool { forwards.contains { $0.forward.enabled } }
+
+    private func takeCommands() {
+        inboxLock.lock()
+        let commands = inbox
+        inbox.removeAll()
+        inboxLock.unlock()
+        for command in commands {
+            switch command {
+            case .setForwards(let wanted):
+                apply(wanted)
+            case .retryNow:
+                if session == nil {
+                    link = .idle
+                    nextAttempt = .distantPast
+                    backoff.reset()
+                }
+            case .stop(let deadline):
+                stopping = true
+                stopDeadline = deadline ?? .distantPast
+                beginStopping()
+            }
+        }
+        statusDirty = statusDirty || !commands.isEmpty
+    }
+
+    /// The status of everything, for the board.
+    func publish(force: Bool = false) {
+        let now = Date()
+        guard force || (statusDirty && now.timeIntervalSince(lastPublished) >= 0.1) else { return }
+        var status = ServerStatus(name: settings.serverName, link: stopping && session == nil ? .idle : link, since: linkSince)
+        status.lastError = linkError
+        status.forwards = forwards.map { runtime in
+            var forwardStatus = runtime.status
+            forwardStatus.listening = runtime.describeListening()
+            return forwardStatus
+        }
+        board.publish(status)
+        lastPublished = now
+        statusDirty = false
+    }
+
+    /// How long poll() may sleep: until the next keepalive check, reconnect
+    /// attempt, status publication or stop deadline that is due; forever
+    /// (until woken) when none is.
+    func pollTimeout() -> Int32 {
+        var deadlines: [Date] = []
+        if let check = keepalive?.nextCheck { deadlines.append(check) }
+        if session == nil && wantsLink && !stopping && link != .failed { deadlines.append(nextAttempt) }
+        if statusDirty { deadlines.append(lastPublished.addingTimeInterval(0.1)) }
+        if stopping, let stopDeadline { deadlines.append(stopDeadline) }
+        if forwards.contains(where: { $0.forward.enabled && $0.listener == nil && $0.spec.kind != .reverse }) {
+            deadlines.append(forwards.map(\.nextBindAttempt).min() ?? Date())
+        }
+        guard let next = deadlines.min() else { return -1 }
+        return Int32(max(0, min(60_000, (next.timeIntervalSinceNow * 1000).rounded(.up))))
+    }
+
+    var wakeFD: Int32 { wake.fd }
+
+    func drainWakes() {
+        wake.drain()
+    }
+}

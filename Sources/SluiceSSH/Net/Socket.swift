@@ -1,0 +1,136 @@
+import Foundation
+
+/// A non-blocking TCP socket; the one owner of its file descriptor, closed
+/// when released.
+final class Socket {
+    let fd: Int32
+
+    enum ReadResult: Equatable {
+        case data(Int)
+        case wouldBlock
+        case endOfFile
+        case failed(Int32)
+    }
+
+    enum WriteResult: Equatable {
+        case sent(Int)
+        case wouldBlock
+        case failed(Int32)
+    }
+
+    private init(fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit {
+        close(fd)
+    }
+
+    /// A listening socket on `host:port` (port 0: the kernel picks).
+    static func listen(host: String, port: Int, backlog: Int32 = 1024) throws(SocketError) -> Socket {
+        let addresses = try SocketAddress.resolve(host: host, port: port, passive: true)
+        var lastError: SocketError?
+        for address in addresses {
+            let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { lastError = .system("socket", errno); continue }
+            let socket = Socket(fd: fd)
+            socket.setOption(SOL_SOCKET, SO_REUSEADDR, 1)
+            if address.family == AF_INET6 { socket.setOption(Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
+            let bound = address.withSockaddr { Glibc.bind(fd, $0, $1) }
+            guard bound == 0 else { lastError = .bind(errno, address: host, port: port); continue }
+            guard Glibc.listen(fd, backlog) == 0 else { lastError = .system("listen", errno); continue }
+            return socket
+        }
+        throw lastError ?? SocketError(code: EINVAL, description: "no address to listen on for \(host)")
+    }
+
+    /// Starts connecting to `host:port`; the connection is ready when the
+    /// socket becomes writable and `pendingError` is 0.
+    static func connect(host: String, port: Int) throws(SocketError) -> Socket {
+        let addresses = try SocketAddress.resolve(host: host, port: port, passive: false)
+        var lastError: SocketError?
+        for address in addresses {
+            let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { lastError = .system("socket", errno); continue }
+            let socket = Socket(fd: fd)
+            socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+            let result = address.withSockaddr { Glibc.connect(fd, $0, $1) }
+            if result == 0 || errno == EINPROGRESS { return socket }
+            lastError = .system("connect to \(host):\(port)", errno)
+        }
+        throw lastError ?? SocketError(code: EINVAL, description: "no address for \(host)")
+    }
+
+    /// The next waiting connection, or nil when none is waiting.
+    func accept() -> Socket? {
+        while true {
+            let fd = Glibc.accept(self.fd, nil, nil)
+            if fd >= 0 {
+                let socket = Socket(fd: fd)
+                socket.makeNonBlocking()
+                socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+                return socket
+            }
+            // A connection that died before accept is not a reason to stop.
+            if errno == EINTR || errno == ECONNABORTED { continue }
+            return nil
+        }
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
+        while true {
+            let count = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if count > 0 { return .data(count) }
+            if count == 0 { return .endOfFile }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed(errno)
+            }
+        }
+    }
+
+    func send(_ buffer: UnsafeRawBufferPointer) -> WriteResult {
+        while true {
+            let count = Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            if count >= 0 { return .sent(count) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed(errno)
+            }
+        }
+    }
+
+    func shutdownWrite() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
+    /// The error of a connect in progress (0 once connected), from SO_ERROR.
+    var pendingError: Int32 {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length)
+        return value
+    }
+
+    /// The local port, e.g. after listening on port 0.
+    var localPort: Int {
+        var address = SocketAddress()
+        address.length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        withUnsafeMutableBytes(of: &address.storage) { raw in
+            _ = getsockname(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &address.length)
+        }
+        return address.port
+    }
+
+    func makeNonBlocking() {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    }
+
+    func setOption(_ level: Int32, _ name: Int32, _ value: Int32) {
+        var value = value
+        setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// A pipe that other threads write to, so a thread asleep in poll() wakes
+/// up. Many wakes before the sleeper looks collapse into a few bytes.
+final class WakePipe: @unchecked Sendable {
+    /// The end to poll for reading.
+    let fd: Int32
+    private let writeFD: Int32
+
+    init() {
+        var fds: [Int32] = [0, 0]
+        precondition(pipe(&fds) == 0, "pipe: \(String(cString: strerror(errno)))")
+        for end in fds {
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        fd = fds[0]
+        writeFD = fds[1]
+    }
+
+    deinit {
+        close(fd)
+        close(writeFD)
+    }
+
+    func wake() {
+        var byte: UInt8 = 1
+        // A full pipe already holds a wake; nothing is lost by dropping this one.
+        _ = write(writeFD, &byte, 1)
+    }
+
+    /// Clears pending wakes; call after poll() reports the fd readable.
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while read(fd, &buffer, buffer.count) > 0 {}
+    }
+}

@@ -1,0 +1,365 @@
+import Foundation
+import SluiceCore
+
+/// One forwarded TCP connection: a local socket and an SSH channel, with a
+/// bounded queue each way.
+///
+/// Backpressure both ways: the socket is not read while the up queue is
+/// full (the channel's window or the session's output holds it back), and
+/// channel data is not taken while the down queue is full (libssh keeps it
+/// and stops refilling the server's window). Half-close both ways: a local
+/// EOF becomes a channel EOF once queued bytes are sent, and a channel EOF
+/// becomes shutdown(SHUT_WR) once queued bytes are written.
+final class Connection: ChannelEventHandler {
+    static let queueCapacity = 64 * 1024
+
+    enum Phase: Equatable {
+        /// A -D client is still saying where to go.
+        case socksHandshake
+        /// Waiting for the server to open the channel to `target`.
+        case opening(target: String)
+        /// A -R connection: connecting to the local target.
+        case connectingLocal(target: String)
+        case relaying
+        case finished
+    }
+
+    unowned let forward: ForwardRuntime
+    let socket: Socket
+    private(set) var channel: SSHChannel?
+    private(set) var phase: Phase
+    /// Why it ended early, for the forward's status.
+    private(set) var failure: String?
+
+    private var up = ByteQueue(capacity: Connection.queueCapacity)
+    private var down = ByteQueue(capacity: Connection.queueCapacity)
+    private var localEOF = false
+    private var sentEOF = false
+    private var remoteEOF = false
+    private var remoteClosed = false
+    private var shutLocalWrite = false
+    /// libssh holds channel data the down queue had no room for.
+    private var libsshHolding = false
+    /// True while `drainHeldChannelData` reads from libssh.
+    private var draining = false
+    private var socks: SOCKSHandshake?
+    private var socksBytes: [UInt8] = []
+
+    /// A -L or -D connection just accepted.
+    init(forward: ForwardRuntime, socket: Socket) {
+        self.forward = forward
+        self.socket = socket
+        phase = forward.spec.kind == .dynamic ? .socksHandshake : .opening(target: "")
+        if forward.spec.kind == .dynamic { socks = SOCKSHandshake() }
+    }
+
+    /// A -R connection: the server opened `channel`; `socket` is connecting.
+    init(forward: ForwardRuntime, socket: Socket, acceptedChannel: SSHChannel, target: String) {
+        self.forward = forward
+        self.socket = socket
+        channel = acceptedChannel
+        phase = .connectingLocal(target: target)
+        acceptedChannel.install(self)
+    }
+
+    var isFinished: Bool { phase == .finished }
+
+    /// Opens the channel for a -L connection (or a -D one once the client
+    /// named its target). Call `continueOpening` until the phase changes.
+    func startOpening(session: SSHSession, host: String, port: Int) {
+        guard let channel = SSHChannel(session: session) else {
+            finish(because: "cannot create a channel: \(session.lastError)")
+            return
+        }
+        channel.install(self)
+        self.channel = channel
+        phase = .opening(target: "\(Endpoint.bracketed(host)):\(port)")
+        pendingOpen = (host, port)
+        continueOpening()
+    }
+
+    private var pendingOpen: (host: String, port: Int)?
+
+    /// Re-asks libssh whether the server has answered the open.
+    func continueOpening() {
+        guard case .opening(let target) = phase, let channel, let (host, port) = pendingOpen else { return }
+        switch channel.openForward(host: host, port: port, originHost: "127.0.0.1", originPort: socket.localPort) {
+        case .pending:
+            return
+        case .open:
+            pendingOpen = nil
+            if socks != nil {
+                sendSmall(socks!.successReply())
+                socks = nil
+                // Bytes the client sent right after its request belong to the stream.
+                _ = socksBytes.withUnsafeBytes { up.append($0) }
+                socksBytes = []
+            }
+            phase = .relaying
+            flushUp()
+        case .failed(let reason):
+            pendingOpen = nil
+            if socks != nil {
+                sendSmall(socks!.failureReply(Self.socksReply(for: reason)))
+            }
+            finish(because: reason.explanation(target: target))
+        }
+    }
+
+    var isOpening: Bool {
+        if case .opening = phase { return true }
+        return false
+    }
+
+    /// The poll events this connection's socket waits for now.
+    /// `sessionBusy`: libssh still has output queued, so reading more from
+    /// the socket would only pile it up (and block in libssh's send()).
+    func socketEvents(sessionBusy: Bool) -> Int16 {
+        switch phase {
+        case .socksHandshake:
+            return Int16(POLLIN)
+        case .opening, .finished:
+            return 0
+        case .connectingLocal:
+            return Int16(POLLOUT)
+        case .relaying:
+            var events: Int16 = 0
+            if !localEOF && up.freeSpace > 0 && !sessionBusy { events |= Int16(POLLIN) }
+            if !down.isEmpty || libsshHolding { events |= Int16(POLLOUT) }
+            return events
+        }
+    }
+
+    /// Acts on what poll() reported for the socket.
+    func handleSocket(_ revents: Int16, session: SSHSession) {
+        switch phase {
+        case .socksHandshake:
+            readSOCKS(session: session)
+        case .connectingLocal(let target):
+            let error = socket.pendingError
+            if error == 0 {
+                phase = .relaying
+                drainHeldChannelData()
+                flushDown()
+            } else {
+                finish(because: "nothing accepts connections on \(target) on this machine (\(String(cString: strerror(error))))")
+            }
+        case .relaying:
+            if revents & Int16(POLLOUT) != 0 {
+                flushDown()
+                drainHeldChannelData()
+            }
+            if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && phase == .relaying { readUp() }
+        case .opening, .finished:
+            return
+        }
+    }
+
+    /// Sends queued bytes up once the channel's window has room again.
+    var hasStalledUpload: Bool { phase == .relaying && !up.isEmpty }
+
+    func flushUp() {
+        guard phase == .relaying, let channel else { return }
+        while !up.isEmpty {
+            var failed = false
+            let sent = up.consume { bytes in
+                let written = channel.write(bytes)
+                if written < 0 { failed = true; return 0 }
+                return written
+            }
+            if failed {
+                finish(because: nil)
+                return
+            }
+            forward.status.bytesOut += UInt64(sent)
+            if sent == 0 { break }
+        }
+        if up.isEmpty && localEOF && !sentEOF {
+            channel.sendEOF()
+            sentEOF = true
+            finishIfDone()
+        }
+    }
+
+    private func readUp() {
+        var result = Socket.ReadResult.wouldBlock
+        _ = up.append { buffer in
+            result = socket.read(into: buffer)
+            if case .data(let count) = result { return count }
+            return 0
+        }
+        switch result {
+        case .data, .wouldBlock:
+            break
+        case .endOfFile:
+            localEOF = true
+        case .failed:
+            // The local side reset the connection: nothing more to deliver.
+            finish(because: nil)
+            return
+        }
+        flushUp()
+    }
+
+    private func flushDown() {
+        var failed = false
+        down.consume { bytes in
+            switch socket.send(bytes) {
+            case .sent(let count): return count
+            case .wouldBlock: return 0
+            case .failed: failed = true; return 0
+            }
+        }
+        if failed {
+            finish(because: nil)
+            return
+        }
+        shutLocalWriteIfDone()
+    }
+
+    /// Pulls data libssh kept back while the down queue was full.
+    ///
+    /// The read can re-enter `channelReceived`: when libssh's buffer is
+    /// empty it reads the socket and hands new packets to the callback. The
+    /// callback then takes nothing (see `draining`), so new bytes stay behind
+    /// the held ones in libssh and the read returns them in order.
+    private func drainHeldChannelData() {
+        guard libsshHolding, let channel, phase == .relaying, down.freeSpace > 0 else { return }
+        var scratch = [UInt8](repeating: 0, count: down.freeSpace)
+        draining = true
+        let count = scratch.withUnsafeMutableBytes { channel.read(into: $0) }
+        draining = false
+        if count < scratch.count { libsshHolding = false }
+        if count > 0 {
+            let queued = scratch.withUnsafeBytes { down.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            precondition(queued == count, "the down queue lost room while draining")
+            forward.status.bytesIn += UInt64(count)
+            flushDown()
+        } else if count < 0 {
+            finish(because: nil)
+        }
+    }
+
+    private func shutLocalWriteIfDone() {
+        if remoteEOF && down.isEmpty && !libsshHolding && !shutLocalWrite && phase == .relaying {
+            socket.shutdownWrite()
+            shutLocalWrite = true
+        }
+        finishIfDone()
+    }
+
+    private func finishIfDone() {
+        if (sentEOF && shutLocalWrite) || (remoteClosed && down.isEmpty && !libsshHolding) {
+            finish(because: nil)
+        }
+    }
+
+    /// Ends the connection; the loop then closes the channel and socket.
+    func finish(because reason: String?) {
+        guard phase != .finished else { return }
+        if failure == nil { failure = reason }
+        phase = .finished
+    }
+
+    /// Closes the channel politely; called by the loop when it removes the
+    /// connection, outside any libssh callback.
+    func close() {
+        if let channel, channel.isOpen { channel.close() }
+        channel = nil
+    }
+
+    // MARK: - Channel events (inside libssh calls)
+
+    func channelReceived(_ bytes: UnsafeRawBufferPointer) -> Int {
+        // A finished connection drops what still arrives; until relaying
+        // starts (a -R socket still connecting) data waits in the queue.
+        guard phase != .finished else { return bytes.count }
+        if draining {
+            libsshHolding = true
+            return 0
+        }
+        var taken = 0
+        // Straight to the socket when nothing is queued ahead of these bytes.
+        if down.isEmpty && phase == .relaying {
+            switch socket.send(bytes) {
+            case .sent(let count): taken = count
+            case .wouldBlock: break
+            case .failed:
+                finish(because: nil)
+                return bytes.count
+            }
+        }
+        if taken < bytes.count {
+            taken += down.append(UnsafeRawBufferPointer(rebasing: bytes[taken...]))
+        }
+        forward.status.bytesIn += UInt64(taken)
+        libsshHolding = taken < bytes.count
+        return taken
+    }
+
+    func channelReceivedEOF() {
+        remoteEOF = true
+        shutLocalWriteIfDone()
+    }
+
+    func channelClosed() {
+        remoteClosed = true
+        remoteEOF = true
+        shutLocalWriteIfDone()
+    }
+
+    // MARK: - SOCKS
+
+    private func readSOCKS(session: SSHSession) {
+        var chunk = [UInt8](repeating: 0, count: 1024)
+        let result = chunk.withUnsafeMutableBytes { socket.read(into: $0) }
+        switch result {
+        case .data(let count):
+            socksBytes += chunk[0..<count]
+        case .wouldBlock:
+            return
+        case .endOfFile, .failed:
+            finish(because: nil)
+            return
+        }
+        guard var handshake = socks else { return }
+        while true {
+            let step = handshake.advance(socksBytes)
+            socks = handshake
+            switch step {
+            case .needMore:
+                if socksBytes.count > 4096 { finish(because: "a SOCKS request longer than 4 KiB") }
+                return
+            case let .reply(bytes, consumed):
+                socksBytes.removeFirst(consumed)
+                sendSmall(bytes)
+            case let .connect(host, port, consumed):
+                socksBytes.removeFirst(consumed)
+                startOpening(session: session, host: host, port: port)
+                return
+            case let .reject(bytes, reason):
+                sendSmall(bytes)
+                finish(because: "a SOCKS client asked for something not served: \(reason)")
+                return
+            }
+        }
+    }
+
+    /// Handshake replies are a few bytes on a fresh socket; they fit.
+    private func sendSmall(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        _ = bytes.withUnsafeBytes { socket.send($0) }
+    }
+
+    static func socksReply(for failure: ChannelOpenFailure) -> SOCKSHandshake.Reply5 {
+        switch failure.code {
+        case 1: return .notAllowed
+        case 2:
+            let message = failure.serverMessage.lowercased()
+            if message.contains("refused") { return .connectionRefused }
+            if message.contains("network") { return .networkUnreachable }
+            return .hostUnreachable
+        default: return .generalFailure
+        }
+    }
+}

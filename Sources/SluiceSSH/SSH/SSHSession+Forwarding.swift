@@ -1,0 +1,60 @@
+import CLibSSH
+import Foundation
+
+extension SSHSession {
+    /// Asks the server to listen on `address:port` (port 0: it picks) and
+    /// returns the port it listens on. Blocking, with the connect timeout.
+    func listenForward(address: String, port: Int) throws(SessionError) -> Int {
+        try blocking { () throws(SessionError) -> Int in
+            clearGlobalRequestState()
+            var bound: Int32 = 0
+            let result = ssh_channel_listen_forward(handle, address, Int32(port), &bound)
+            guard result == SSH_OK else {
+                if !isConnected { throw .linkLost(lastError) }
+                throw .forwardRefused("the server would not listen on \(address):\(port == 0 ? "(any port)" : String(port)): "
+                    + "the port is taken there, or its sshd does not allow remote forwarding (AllowTcpForwarding)")
+            }
+            return port == 0 ? Int(bound) : port
+        }
+    }
+
+    func cancelForward(address: String, port: Int) {
+        _ = try? blocking { () throws(SessionError) in
+            clearGlobalRequestState()
+            ssh_channel_cancel_forward(handle, address, Int32(port))
+        }
+    }
+
+    /// libssh keeps one global-request state per session, shared by
+    /// keepalives and forward requests; an unanswered or uncollected
+    /// keepalive would make the next request return its stale answer
+    /// without being sent. A blocking keepalive collects whatever is
+    /// outstanding and leaves the state clear.
+    private func clearGlobalRequestState() {
+        _ = ssh_send_keepalive(handle)
+    }
+
+    /// A connection the server opened for one of our remote forwards, or
+    /// nil when none is waiting. Never waits.
+    func acceptForwardedChannel() -> (channel: SSHChannel, port: Int)? {
+        var port: Int32 = 0
+        guard let channel = ssh_channel_open_forward_port(handle, 0, &port, nil, nil) else { return nil }
+        return (SSHChannel(handle: channel, session: handle), Int(port))
+    }
+
+    /// TCP-level help for noticing a dead link: keepalive probes on an idle
+    /// socket, and a cap on how long sent data may go unacknowledged.
+    func tuneSocket(_ tuning: LinkTuning) {
+        let fd = self.fd
+        guard fd >= 0 else { return }
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
+        var idle = Int32(max(1, tuning.keepaliveInterval))
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &idle, socklen_t(MemoryLayout<Int32>.size))
+        var count = Int32(max(1, tuning.keepaliveCountMax))
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
+        var userTimeout = UInt32(tuning.deadLinkBound * 1000)
+        setsockopt(fd, Int32(IPPROTO_TCP), Int32(TCP_USER_TIMEOUT), &userTimeout, socklen_t(MemoryLayout<UInt32>.size))
+    }
+}

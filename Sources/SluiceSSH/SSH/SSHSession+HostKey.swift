@@ -1,0 +1,68 @@
+import CLibSSH
+import Foundation
+
+extension SSHSession {
+    /// Checks the server's host key against known_hosts, as OpenSSH does.
+    /// An unknown key is accepted only by the user (and then saved if they
+    /// say so); a changed key is always refused.
+    func verifyHostKey(prompter: any Prompter) throws(SessionError) {
+        let (keyType, fingerprint) = try serverKeyFingerprint()
+        let host = displayName
+        let knownHosts = settings.knownHostsPath
+        switch ssh_session_is_known_server(handle) {
+        case SSH_KNOWN_HOSTS_OK:
+            return
+        case SSH_KNOWN_HOSTS_CHANGED, SSH_KNOWN_HOSTS_OTHER:
+            throw .hostKeyChanged(host: host, keyType: keyType, fingerprint: fingerprint, knownHosts: knownHosts,
+                                  line: Self.knownHostsLine(for: host, in: knownHosts))
+        case SSH_KNOWN_HOSTS_UNKNOWN, SSH_KNOWN_HOSTS_NOT_FOUND:
+            switch prompter.answer(.unknownHostKey(host: host, keyType: keyType, fingerprint: fingerprint), server: settings.serverName) {
+            case .acceptHostKeyOnce:
+                return
+            case .acceptAndSaveHostKey:
+                try? FileManager.default.createDirectory(atPath: settings.sshDirectory, withIntermediateDirectories: true,
+                                                          attributes: [.posixPermissions: 0o700])
+                guard ssh_session_update_known_hosts(handle) == SSH_OK else {
+                    throw .protocolError("cannot save the host key to \(knownHosts): \(lastError)")
+                }
+            case .cancelled:
+                throw .hostKeyRejected(host: host)
+            default:
+                throw .hostKeyUnknown(host: host, keyType: keyType, fingerprint: fingerprint, knownHosts: knownHosts)
+            }
+        default:
+            throw .protocolError("cannot check \(knownHosts): \(lastError)")
+        }
+    }
+
+    /// The key type (e.g. ssh-ed25519) and SHA256 fingerprint, as ssh prints it.
+    private func serverKeyFingerprint() throws(SessionError) -> (String, String) {
+        var key: ssh_key?
+        guard ssh_get_server_publickey(handle, &key) == SSH_OK, let key else {
+            throw .protocolError("the server sent no host key")
+        }
+        defer { ssh_key_free(key) }
+        var hash: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) == 0, hash != nil else {
+            throw .protocolError("cannot hash the server's host key")
+        }
+        defer { ssh_clean_pubkey_hash(&hash) }
+        guard let text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length) else {
+            throw .protocolError("cannot print the host key fingerprint")
+        }
+        defer { ssh_string_free_char(text) }
+        let type = ssh_key_type_to_char(ssh_key_type(key)).map { String(cString: $0) } ?? "unknown"
+        return (type, String(cString: text))
+    }
+
+    /// The 1-based line of a plain (not hashed) known_hosts entry for `host`.
+    static func knownHostsLine(for host: String, in path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let names = line.split(separator: " ").first, !names.hasPrefix("#") else { continue }
+            if names.split(separator: ",").contains(where: { $0 == host }) { return index + 1 }
+        }
+        return nil
+    }
+}

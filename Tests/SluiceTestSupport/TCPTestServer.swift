@@ -1,0 +1,101 @@
+import Foundation
+
+/// A loopback TCP server for tests, a thread per connection.
+///
+/// `.echo` sends back everything it receives and closes after the client's
+/// EOF. `.report` reads until EOF and then answers one line
+/// "<count> <fnv1a hex>": a client that shut down its sending side must
+/// still get it (half-close).
+public final class TCPTestServer: @unchecked Sendable {
+    public enum Mode: Sendable {
+        case echo
+        case report
+    }
+
+    public let port: Int
+    private let listenFD: Int32
+    private let mode: Mode
+    private let lock = NSLock()
+    private var stopped = false
+    private var accepted = 0
+
+    public init(mode: Mode) throws {
+        self.mode = mode
+        let listenFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listenFD = listenFD
+        var on: Int32 = 1
+        setsockopt(listenFD, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listenFD, $0, length) == 0 && listen(listenFD, 1024) == 0 && getsockname(listenFD, $0, &length) == 0
+            }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        guard ok else { throw TestSupportError("test server: \(String(cString: strerror(errno)))") }
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    deinit {
+        stop()
+    }
+
+    public var connectionsAccepted: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return accepted
+    }
+
+    public func stop() {
+        lock.lock()
+        let already = stopped
+        stopped = true
+        lock.unlock()
+        if !already {
+            shutdown(listenFD, Int32(SHUT_RDWR))
+            close(listenFD)
+        }
+    }
+
+    private func acceptLoop() {
+        while true {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            lock.lock()
+            accepted += 1
+            lock.unlock()
+            let mode = self.mode
+            Thread { Self.serve(fd, mode: mode) }.start()
+        }
+    }
+
+    private static func serve(_ fd: Int32, mode: Mode) {
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var count = 0
+        var hash = ByteStream.fnvSeed
+        while true {
+            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if received < 0 && errno == EINTR { continue }
+            guard received > 0 else { break }
+            switch mode {
+            case .echo:
+                guard TCPTestClient.sendAll(fd, buffer.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[0..<received]) }) else { return }
+            case .report:
+                count += received
+                buffer.withUnsafeBytes { ByteStream.fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<received]), into: &hash) }
+            }
+        }
+        if mode == .report {
+            let line = Array("\(count) \(String(hash, radix: 16))\n".utf8)
+            _ = line.withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
+        }
+    }
+}
