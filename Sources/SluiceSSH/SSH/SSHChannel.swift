@@ -108,7 +108,11 @@ struct ChannelOpenFailure: Equatable, Sendable {
     func explanation(target: String) -> String {
         switch code {
         case 1: return "the server refused to forward to \(target) (its sshd forbids it: AllowTcpForwarding or PermitOpen)"
-        case 2: return "the server could not connect to \(target): nothing listens there, or it is unreachable from the server"
+        case 2:
+            if serverMessage.lowercased().contains("refused") {
+                return "nothing listens on \(target) on the server (connection refused)"
+            }
+            return "the server could not connect to \(target): \(serverMessage.isEmpty ? "unreachable from the server" : serverMessage)"
         case 4: return "the server is out of resources and refused the connection to \(target)"
         default: return "the server refused the connection to \(target): \(serverMessage)"
         }

@@ -1,0 +1,67 @@
+@testable import SluiceSSH
+import Testing
+
+@Suite struct SOCKSHandshakeTests {
+    @Test func socks5ConnectByDomainNameArrivesInPieces() {
+        var handshake = SOCKSHandshake()
+        #expect(handshake.advance([5]) == .needMore)
+        #expect(handshake.advance([5, 2, 2, 0]) == .reply([5, 0], consumed: 4))
+        let request: [UInt8] = [5, 1, 0, 3, 9] + Array("localhost".utf8) + [0x1F, 0x90]
+        #expect(handshake.advance(Array(request.prefix(7))) == .needMore)
+        #expect(handshake.advance(request + [42]) == .connect(host: "localhost", port: 8080, consumed: request.count))
+        #expect(handshake.successReply() == [5, 0, 0, 1, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func socks5ConnectToIPv4AndIPv6Literals() {
+        var v4 = SOCKSHandshake()
+        _ = v4.advance([5, 1, 0])
+        #expect(v4.advance([5, 1, 0, 1, 127, 0, 0, 1, 0, 80]) == .connect(host: "127.0.0.1", port: 80, consumed: 10))
+        var v6 = SOCKSHandshake()
+        _ = v6.advance([5, 1, 0])
+        let loopback: [UInt8] = Array(repeating: 0, count: 15) + [1]
+        #expect(v6.advance([5, 1, 0, 4] + loopback + [1, 187]) == .connect(host: "::1", port: 443, consumed: 22))
+        var other = SOCKSHandshake()
+        _ = other.advance([5, 1, 0])
+        let address: [UInt8] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34]
+        #expect(other.advance([5, 1, 0, 4] + address + [0, 22]) == .connect(host: "2001:db8::1234", port: 22, consumed: 22))
+    }
+
+    @Test func bindAndUDPAssociateAreNotSupported() {
+        for (command, name) in [(UInt8(2), "BIND"), (UInt8(3), "UDP ASSOCIATE")] {
+            var handshake = SOCKSHandshake()
+            _ = handshake.advance([5, 1, 0])
+            #expect(handshake.advance([5, command, 0, 1, 10, 0, 0, 1, 0, 80])
+                == .reject([5, 7, 0, 1, 0, 0, 0, 0, 0, 0], reason: "\(name) is not supported, only CONNECT"))
+        }
+    }
+
+    @Test func clientsThatWantAuthenticationOrSpeakSomethingElseAreTurnedAway() {
+        var wantsPassword = SOCKSHandshake()
+        #expect(wantsPassword.advance([5, 1, 2]) == .reject([5, 0xFF], reason: "the SOCKS client wants authentication; this proxy takes none"))
+        var http = SOCKSHandshake()
+        guard case .reject([], _) = http.advance(Array("GET / HTTP/1.1\r\n".utf8)) else {
+            Issue.record("an HTTP request was not rejected")
+            return
+        }
+        var badAddress = SOCKSHandshake()
+        _ = badAddress.advance([5, 1, 0])
+        #expect(badAddress.advance([5, 1, 0, 9, 0, 0]) == .reject([5, 8, 0, 1, 0, 0, 0, 0, 0, 0], reason: "address type 9"))
+    }
+
+    @Test func socks4And4a() {
+        var v4 = SOCKSHandshake()
+        #expect(v4.advance([4, 1, 0, 80, 10, 1, 2, 3] + Array("me".utf8)) == .needMore)
+        #expect(v4.advance([4, 1, 0, 80, 10, 1, 2, 3] + Array("me".utf8) + [0]) == .connect(host: "10.1.2.3", port: 80, consumed: 11))
+        #expect(v4.successReply() == [0, 0x5A, 0, 0, 0, 0, 0, 0])
+        var v4a = SOCKSHandshake()
+        let request: [UInt8] = [4, 1, 0x1F, 0x90, 0, 0, 0, 1, 0] + Array("db.internal".utf8) + [0]
+        #expect(v4a.advance(request) == .connect(host: "db.internal", port: 8080, consumed: request.count))
+        #expect(v4a.failureReply(.connectionRefused) == [0, 0x5B, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func refusedConnectionsGetTheMatchingReplyCode() {
+        #expect(Connection.socksReply(for: ChannelOpenFailure(libsshMessage: "Channel opening failure: channel 3 error (2) Connection refused")) == .connectionRefused)
+        #expect(Connection.socksReply(for: ChannelOpenFailure(libsshMessage: "Channel opening failure: channel 3 error (2) No route to host")) == .hostUnreachable)
+        #expect(Connection.socksReply(for: ChannelOpenFailure(libsshMessage: "Channel opening failure: channel 3 error (1) administratively prohibited")) == .notAllowed)
+    }
+}
