@@ -1,0 +1,87 @@
+import Foundation
+import SluiceCore
+import SluiceSSH
+import SluiceTestSupport
+import Testing
+
+@Suite struct ReverseForwardTests {
+    @Test func serverPicksAPortAndCarries64MiBEachWayByteExact() throws {
+        let fixture = try EngineFixture()
+        let echo = try TCPTestServer(mode: .echo)
+        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("hook", "-R 0:127.0.0.1:\(echo.port)")])])
+        #expect(fixture.waitForState("test", "hook", .up), "\(fixture.dump)")
+        // The harness' sshd runs on this machine, so its loopback is ours.
+        let listening = try #require(fixture.status("test", "hook")?.listening)
+        #expect(listening.hasPrefix("127.0.0.1:"))
+        let port = try #require(Int(listening.split(separator: ":").last ?? ""))
+        #expect(port > 0)
+        let result = TCPTestClient.echo(port: port, bytes: 64 << 20, seed: 21)
+        #expect(result == TCPTestClient.EchoResult(matched: 64 << 20, exact: true), "\(fixture.dump)")
+        #expect(fixture.waitUntil { _ in fixture.status("test", "hook")?.bytesIn == 64 << 20 })
+    }
+
+    @Test func switchingOffCancelsTheServersListener() throws {
+        let fixture = try EngineFixture()
+        let echo = try TCPTestServer(mode: .echo)
+        let port = try LoopbackPort.free()
+        let hook = try EngineFixture.forward("hook", "-R \(port):127.0.0.1:\(echo.port)")
+        fixture.engine.apply([fixture.server(forwards: [hook])])
+        #expect(fixture.waitForState("test", "hook", .up), "\(fixture.dump)")
+        #expect(TCPTestClient.echo(port: port, bytes: 1000, seed: 1).exact)
+        var off = hook
+        off.enabled = false
+        fixture.engine.apply([fixture.server(forwards: [off])])
+        #expect(fixture.waitForState("test", "hook", .off), "\(fixture.dump)")
+        #expect(fixture.waitUntil(timeout: 5) { _ in TCPTestClient.connect(port: port, timeout: 1) < 0 }, "the server still listens on \(port)")
+        // And on again, on the same port.
+        fixture.engine.apply([fixture.server(forwards: [hook])])
+        #expect(fixture.waitForState("test", "hook", .up), "\(fixture.dump)")
+        #expect(TCPTestClient.echo(port: port, bytes: 1000, seed: 2).exact)
+    }
+
+    @Test func aTakenServerPortFailsThatForwardAndSaysSo() throws {
+        let fixture = try EngineFixture()
+        let echo = try TCPTestServer(mode: .echo)
+        let taken = try TCPTestServer(mode: .echo)
+        // sshd binds "localhost" on 127.0.0.1 and ::1 and is content with
+        // either; hold the port on both so the server really cannot have it.
+        let takenIPv6 = try Self.listenIPv6Loopback(port: taken.port)
+        defer { close(takenIPv6) }
+        fixture.engine.apply([fixture.server(forwards: [
+            try EngineFixture.forward("clash", "-R \(taken.port):127.0.0.1:\(echo.port)"),
+            try EngineFixture.forward("fine", "-R 0:127.0.0.1:\(echo.port)"),
+        ])])
+        #expect(fixture.waitForState("test", "clash", .failed), "\(fixture.dump)")
+        #expect(fixture.waitForState("test", "fine", .up), "\(fixture.dump)")
+        #expect(fixture.status("test", "clash")?.lastError?.hasPrefix("the server would not listen on localhost:\(taken.port)") == true, "\(fixture.dump)")
+    }
+
+    @Test func localTargetNotListeningClosesTheServersConnection() throws {
+        let fixture = try EngineFixture()
+        let closed = try LoopbackPort.free()
+        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("hook", "-R 0:127.0.0.1:\(closed)")])])
+        #expect(fixture.waitForState("test", "hook", .up), "\(fixture.dump)")
+        let port = Int(fixture.status("test", "hook")?.listening?.split(separator: ":").last ?? "") ?? 0
+        let fd = TCPTestClient.connect(port: port, timeout: 5)
+        var byte: UInt8 = 0
+        #expect(recv(fd, &byte, 1, 0) <= 0)
+        close(fd)
+        #expect(fixture.waitUntil { _ in fixture.status("test", "hook")?.lastError?.hasPrefix("nothing accepts connections on 127.0.0.1:\(closed) on this machine") == true }, "\(fixture.dump)")
+        #expect(fixture.status("test", "hook")?.state == .up)
+    }
+
+    static func listenIPv6Loopback(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        address.sin6_port = in_port_t(UInt16(port).bigEndian)
+        let ok = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0 && listen(fd, 8) == 0
+            }
+        }
+        guard ok else { throw TestSupportError("cannot listen on [::1]:\(port): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+}
