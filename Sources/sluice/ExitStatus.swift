@@ -17,6 +17,8 @@ enum ExitStatus {
     /// ArgumentParser report its own.
     static func failure(for error: Error) -> Failure? {
         switch error {
+        case let failure as Failure:
+            return failure
         case let error as SluiceError:
             return Failure(message: error.description, code: usage)
         case let error as ForwardSpecError:

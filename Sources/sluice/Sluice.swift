@@ -15,6 +15,8 @@ struct Sluice: ParsableCommand {
             """,
         version: "sluice \(SluiceVersion.number) (libssh \(LibSSH.runtimeVersion), \(Curses.runtimeVersion))",
         subcommands: [
+            UpCommand.self,
+            ForwardCommand.self,
             ListCommand.self,
             ServerCommand.self,
             AddCommand.self,

@@ -17,7 +17,7 @@ public final class TCPTestServer: @unchecked Sendable {
     private let mode: Mode
     private let lock = NSLock()
     private var stopped = false
-    private var accepted = 0
+    private let accepted = AcceptCounter()
 
     public init(mode: Mode) throws {
         self.mode = mode
@@ -36,19 +36,17 @@ public final class TCPTestServer: @unchecked Sendable {
         }
         port = Int(UInt16(bigEndian: address.sin_port))
         guard ok else { throw TestSupportError("test server: \(String(cString: strerror(errno)))") }
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        // The thread holds only the socket and the counter, not the server:
+        // releasing the server stops it, which ends the thread.
+        let counter = accepted
+        Thread { Self.acceptLoop(listenFD, mode: mode, counter: counter) }.start()
     }
 
     deinit {
         stop()
     }
 
-    public var connectionsAccepted: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return accepted
-    }
+    public var connectionsAccepted: Int { accepted.value }
 
     public func stop() {
         lock.lock()
@@ -61,17 +59,14 @@ public final class TCPTestServer: @unchecked Sendable {
         }
     }
 
-    private func acceptLoop() {
+    private static func acceptLoop(_ listenFD: Int32, mode: Mode, counter: AcceptCounter) {
         while true {
             let fd = accept(listenFD, nil, nil)
             if fd < 0 {
                 if errno == EINTR { continue }
                 return
             }
-            lock.lock()
-            accepted += 1
-            lock.unlock()
-            let mode = self.mode
+            counter.increment()
             Thread { Self.serve(fd, mode: mode) }.start()
         }
     }
@@ -97,5 +92,22 @@ public final class TCPTestServer: @unchecked Sendable {
             let line = Array("\(count) \(String(hash, radix: 16))\n".utf8)
             _ = line.withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
         }
+    }
+}
+
+final class AcceptCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
     }
 }

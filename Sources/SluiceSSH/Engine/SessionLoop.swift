@@ -50,6 +50,7 @@ final class SessionLoop: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            ThreadSignals.blockAsynchronousSignals()
             run()
             finished.signal()
         }

@@ -1,0 +1,107 @@
+import Foundation
+import SluiceCore
+import SluiceSSH
+
+/// Runs forwards without a screen until Ctrl+C or SIGTERM: the engine of
+/// `sluice up` and `sluice forward`.
+///
+/// The first signal closes the listeners and lets open connections finish
+/// (up to `drainSeconds`); a second one closes them at once. Exits 0 after
+/// a stop, 1 when nothing could come up at all.
+struct HeadlessSession {
+    let servers: [Server]
+    let tuning: LinkTuning
+    let drainSeconds: Double
+
+    func run() -> Int32 {
+        SignalPipe.install()
+        for server in servers {
+            for forward in server.forwards where forward.enabled {
+                if let warning = forward.spec.exposureWarning { Console.warn("\(server.name)/\(forward.name) \(warning).") }
+            }
+        }
+        let engine = Engine(prompter: TerminalPrompter(), tuning: tuning)
+        let wake = WakeFlag()
+        engine.board.observe { wake.raise() }
+        var narrator = StatusNarrator(servers: servers)
+        var everUp = false
+        var stopping = false
+        let stopped = WakeFlag()
+        engine.apply(servers)
+
+        while true {
+            var fds = [pollfd(fd: SignalPipe.readFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: stopped.fd, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, nfds_t(fds.count), 1000)
+            if stopped.take() {
+                Console.say("Stopped.")
+                return 0
+            }
+            if SignalPipe.take() > 0 {
+                if !stopping {
+                    stopping = true
+                    Console.say("Closing listeners; letting open connections finish (up to \(Int(drainSeconds)) s; Ctrl+C again to close them now).")
+                    let deadline = Date().addingTimeInterval(drainSeconds)
+                    Thread { engine.stop(drainDeadline: deadline); stopped.raise() }.start()
+                } else {
+                    Console.say("Closing open connections now.")
+                    Thread { engine.stopNow() }.start()
+                }
+            }
+            if wake.take() {
+                let snapshot = engine.board.snapshot
+                for line in narrator.lines(for: snapshot) { Console.say(line) }
+                everUp = everUp || snapshot.contains { $0.forwards.contains { $0.state == .up } }
+                if !everUp && !stopping && Self.nothingCanComeUp(snapshot, servers: servers) {
+                    Console.error("nothing could come up; see the reasons above")
+                    engine.stopNow()
+                    return 1
+                }
+            }
+        }
+    }
+
+    /// Every server has made its first attempt and no enabled forward is up
+    /// or still on its way.
+    static func nothingCanComeUp(_ snapshot: [ServerStatus], servers: [Server]) -> Bool {
+        guard snapshot.count == servers.count else { return false }
+        return snapshot.allSatisfy { status in
+            switch status.link {
+            case .idle, .connecting:
+                return false
+            case .failed, .reconnecting:
+                return true
+            case .connected:
+                return status.forwards.allSatisfy { $0.state == .failed || $0.state == .off }
+            }
+        }
+    }
+}
+
+/// A flag other threads raise, pollable as a file descriptor.
+final class WakeFlag: @unchecked Sendable {
+    let fd: Int32
+    private let writeFD: Int32
+
+    init() {
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        fd = fds[0]
+        writeFD = fds[1]
+    }
+
+    func raise() {
+        var byte: UInt8 = 1
+        _ = write(writeFD, &byte, 1)
+    }
+
+    /// True if raised since the last call.
+    func take() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        var raised = false
+        while read(fd, &buffer, buffer.count) > 0 { raised = true }
+        return raised
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// SIGINT and SIGTERM turned into bytes on a pipe, so a poll() loop can
+/// wait for them next to its other file descriptors.
+enum SignalPipe {
+    nonisolated(unsafe) private static var writeFD: Int32 = -1
+    nonisolated(unsafe) private(set) static var readFD: Int32 = -1
+
+    static func install() {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return }
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        readFD = fds[0]
+        writeFD = fds[1]
+        for number in [SIGINT, SIGTERM] {
+            signal(number) { received in
+                var byte = UInt8(truncatingIfNeeded: received)
+                _ = write(SignalPipe.writeFD, &byte, 1)
+            }
+        }
+        // A client that hangs up must not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Signals received since the last call.
+    static func take() -> Int {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        var count = 0
+        while true {
+            let got = read(readFD, &buffer, buffer.count)
+            guard got > 0 else { return count }
+            count += got
+        }
+    }
+}

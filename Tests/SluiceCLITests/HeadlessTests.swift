@@ -1,0 +1,174 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+/// `sluice up` and `sluice forward` as processes, against a real sshd.
+@Suite struct HeadlessTests {
+    let sshd: SSHServer
+    let home: ClientHome
+    let logs: TemporaryDirectory
+
+    init() throws {
+        sshd = try SSHServer()
+        home = try ClientHome(trusting: sshd)
+        logs = try TemporaryDirectory()
+    }
+
+    var destination: String { "\(CurrentUser.name)@127.0.0.1:\(sshd.port)" }
+
+    func start(_ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(SluiceBinary.path, arguments, environment: home.environment.merging(["SLUICE_STORE": home.directory.file("store.json")]) { $1 },
+                         stdout: logs.file("stdout"), stderr: logs.file("stderr"))
+    }
+
+    var stderr: String { (try? logs.read("stderr")) ?? "" }
+
+    func waitForOutput(_ text: String, timeout: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    @Test func upPrintsEachForwardAndCtrlCLetsAnOpenTransferFinish() throws {
+        let echo = try TCPTestServer(mode: .echo)
+        let port = try LoopbackPort.free()
+        let store = Store(path: home.directory.file("store.json"))
+        try store.update { document in
+            try document.addServer(Server(name: "db", destination: try Destination(parsing: destination)))
+            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(echo.port)", kind: .local), to: "db", name: "echo")
+            try document.addForward(try ForwardSpec(parsing: "1", kind: .dynamic), to: "db", enabled: false)
+        }
+        let sluice = try start(["up"])
+        #expect(waitForOutput("Forwarding 127.0.0.1:\(port) -> 127.0.0.1:\(echo.port) via db\n"), "\(stderr)")
+
+        // A transfer in flight when Ctrl+C comes: half before, half after.
+        let fd = TCPTestClient.connect(port: port)
+        #expect(fd >= 0)
+        let half = 2 << 20
+        var stream = ByteStream(seed: 77)
+        var data = [UInt8](repeating: 0, count: 2 * half)
+        data.withUnsafeMutableBytes { stream.fill($0) }
+        let payload = data
+        let received = ReceivedBytes()
+        let reader = Thread {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = recv(fd, &chunk, chunk.count, 0)
+                guard count > 0 else { break }
+                received.append(chunk[0..<count])
+            }
+            received.end()
+        }
+        reader.start()
+        #expect(payload.withUnsafeBytes { TCPTestClient.sendAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<half])) })
+        #expect(received.waitForCount(atLeast: 1, timeout: 10))
+
+        sluice.signal(SIGINT)
+        #expect(waitForOutput("Closing listeners; letting open connections finish (up to 10 s"), "\(stderr)")
+        #expect(TCPTestClient.connect(port: port, timeout: 2) < 0, "the listener still accepts after Ctrl+C")
+        #expect(payload.withUnsafeBytes { TCPTestClient.sendAll(fd, UnsafeRawBufferPointer(rebasing: $0[half...])) })
+        shutdown(fd, Int32(SHUT_WR))
+        #expect(received.waitForEnd(timeout: 20))
+        close(fd)
+        let got = received.bytes
+        let firstDifference = zip(got.indices, zip(got, payload)).first { $0.1.0 != $0.1.1 }?.0
+        #expect(got.count == payload.count && firstDifference == nil,
+                "received \(got.count) of \(payload.count) bytes; first difference at \(firstDifference.map(String.init) ?? "-")\n\(stderr)")
+        #expect(sluice.wait(timeout: 20) == 0, "\(stderr)")
+        #expect(stderr.hasSuffix("Stopped.\n"), "\(stderr)")
+        #expect(!stderr.contains("D1"), "a switched-off forward was brought up: \(stderr)")
+    }
+
+    @Test func aSecondCtrlCClosesOpenConnectionsAtOnce() throws {
+        let echo = try TCPTestServer(mode: .echo)
+        let port = try LoopbackPort.free()
+        let sluice = try start(["forward", destination, "\(port):\(echo.port)", "--drain", "60"])
+        #expect(waitForOutput("Forwarding 127.0.0.1:\(port) -> 127.0.0.1:\(echo.port) via \(destination)"), "\(stderr)")
+        let fd = TCPTestClient.connect(port: port)
+        defer { close(fd) }
+        var byte: UInt8 = 7
+        #expect(send(fd, &byte, 1, 0) == 1)
+        #expect(recv(fd, &byte, 1, 0) == 1)
+        sluice.signal(SIGINT)
+        #expect(waitForOutput("letting open connections finish (up to 60 s"), "\(stderr)")
+        sluice.signal(SIGINT)
+        #expect(sluice.wait(timeout: 10) == 0, "\(stderr)")
+        #expect(recv(fd, &byte, 1, 0) <= 0)
+    }
+
+    @Test func forwardRunsAdHocSOCKSAndSavesNothing() throws {
+        let web = try HTTPTestServer()
+        let socks = try LoopbackPort.free()
+        let sluice = try start(["forward", destination, "-D", String(socks)])
+        #expect(waitForOutput("SOCKS5 proxy on 127.0.0.1:\(socks) via \(destination)"), "\(stderr)")
+        let page = try Command("/usr/bin/curl", ["-s", "--max-time", "10", "--socks5-hostname", "127.0.0.1:\(socks)", web.url(host: "localhost")]).run()
+        #expect(page.stdout == web.page)
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 10) == 0, "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: home.directory.file("store.json")))
+    }
+
+    @Test func nothingComingUpExitsWithTheReason() throws {
+        let unknownHome = try ClientHome(trusting: sshd, knowsHost: false)
+        let result = try SluiceBinary.run(["forward", destination, "5432"], environment: unknownHome.environment, timeout: 30)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the host key of [127.0.0.1]:\(sshd.port) is not known yet (ssh-ed25519 \(sshd.hostKeyFingerprint))"), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("sluice: nothing could come up; see the reasons above\n"))
+
+        let upWithNothing = try SluiceBinary.run(["up"], environment: home.environment.merging(["SLUICE_STORE": home.directory.file("empty.json")]) { $1 })
+        #expect(upWithNothing.status == 1)
+        #expect(upWithNothing.stderr.contains("nothing to bring up"))
+    }
+}
+
+/// Bytes a reader thread collects, for the test thread to check.
+final class ReceivedBytes: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data: [UInt8] = []
+    private var ended = false
+
+    func append(_ chunk: ArraySlice<UInt8>) {
+        condition.lock()
+        data += chunk
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var bytes: [UInt8] {
+        condition.lock()
+        defer { condition.unlock() }
+        return data
+    }
+
+    func waitForCount(atLeast count: Int, timeout: TimeInterval) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(timeout)
+        while data.count < count {
+            if !condition.wait(until: deadline) { return false }
+        }
+        return true
+    }
+
+    func end() {
+        condition.lock()
+        ended = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for the peer's EOF.
+    func waitForEnd(timeout: TimeInterval) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(timeout)
+        while !ended {
+            if !condition.wait(until: deadline) { return false }
+        }
+        return true
+    }
+}
