@@ -172,3 +172,25 @@ final class ReceivedBytes: @unchecked Sendable {
         return true
     }
 }
+
+extension HeadlessTests {
+    /// With SSH_AUTH_SOCK set, a key held only by the agent logs in.
+    @Test func theAgentIsUsedWhenSSHAuthSockIsSet() throws {
+        let agentFolder = try TemporaryDirectory()
+        let socket = agentFolder.file("agent.sock")
+        let agent = try ChildProcess("/usr/bin/ssh-agent", ["-D", "-a", socket])
+        defer { agent.signal(SIGTERM); agent.wait() }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
+        let add = try Command("/usr/bin/ssh-add", [home.identityPath], environment: ["SSH_AUTH_SOCK": socket]).run()
+        #expect(add.status == 0, "\(add.stderr)")
+        try FileManager.default.removeItem(atPath: home.identityPath)
+        try FileManager.default.removeItem(atPath: home.identityPath + ".pub")
+        let port = try LoopbackPort.free()
+        let sluice = try ChildProcess(SluiceBinary.path, ["forward", destination, "-D", String(port)],
+                                      environment: home.environment.merging(["SSH_AUTH_SOCK": socket]) { $1 },
+                                      stderr: logs.file("stderr"))
+        #expect(waitForOutput("SOCKS5 proxy on 127.0.0.1:\(port)"), "\(stderr)")
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 10) == 0)
+    }
+}

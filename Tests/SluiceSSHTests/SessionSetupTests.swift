@@ -86,3 +86,35 @@ import Testing
         #expect(status.linkWord().hasPrefix("reconnecting (attempt "))
     }
 }
+
+extension SessionSetupTests {
+    @Test func anAliasFromTheUsersSSHConfigIsResolvedUnderHome() throws {
+        let fixture = try EngineFixture()
+        try fixture.home.directory.write(".ssh/config", """
+            Host staging-db
+                HostName 127.0.0.1
+                Port \(fixture.sshd.port)
+                User \(CurrentUser.name)
+            """)
+        let port = try LoopbackPort.free()
+        let server = Server(name: "test", destination: try Destination(parsing: "staging-db"), forwards: [try EngineFixture.forward("db", "-D \(port)")])
+        fixture.engine.apply([server])
+        #expect(fixture.waitForState("test", "db", .up), "\(fixture.dump)")
+    }
+
+    @Test func aForwardTheServerForbidsSaysSo() throws {
+        let fixture = try EngineFixture(sshdConfig: ["PermitOpen 127.0.0.1:1"])
+        let echo = try TCPTestServer(mode: .echo)
+        let port = try LoopbackPort.free()
+        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("db", "-L \(port):127.0.0.1:\(echo.port)")])])
+        #expect(fixture.waitForState("test", "db", .up), "\(fixture.dump)")
+        let fd = TCPTestClient.connect(port: port)
+        var byte: UInt8 = 0
+        #expect(recv(fd, &byte, 1, 0) <= 0)
+        close(fd)
+        #expect(fixture.waitUntil { _ in
+            fixture.status("test", "db")?.lastError == "the server refused to forward to 127.0.0.1:\(echo.port) (its sshd forbids it: AllowTcpForwarding or PermitOpen)"
+        }, "\(fixture.dump)")
+        #expect(echo.connectionsAccepted == 0)
+    }
+}
