@@ -7,6 +7,9 @@ import SluiceSSH
 struct StatusNarrator {
     private let servers: [String: Server]
     private var previous: [String: ServerStatus] = [:]
+    /// Servers whose link was seen lost; snapshots can skip the states in
+    /// between, so "connected again" follows from this, not from the last one.
+    private var lost: Set<String> = []
 
     init(servers: [Server]) {
         self.servers = Dictionary(servers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -25,16 +28,17 @@ struct StatusNarrator {
         return lines
     }
 
-    private func linkLines(_ status: ServerStatus, before: ServerStatus?) -> [String] {
+    private mutating func linkLines(_ status: ServerStatus, before: ServerStatus?) -> [String] {
         guard status.link != before?.link else { return [] }
         switch status.link {
         case .reconnecting:
+            lost.insert(status.name)
             return ["\(status.name): \(status.linkWord()): \(status.lastError ?? "")"]
         case .failed:
+            lost.insert(status.name)
             return ["\(status.name): \(status.lastError ?? "failed")"]
         case .connected:
-            if case .reconnecting? = before?.link { return ["\(status.name): connected again"] }
-            return []
+            return lost.remove(status.name) == nil ? [] : ["\(status.name): connected again"]
         case .idle, .connecting:
             return []
         }

@@ -194,3 +194,41 @@ extension HeadlessTests {
         #expect(sluice.wait(timeout: 10) == 0)
     }
 }
+
+extension HeadlessTests {
+    /// sshd killed and restarted five times under a running `sluice forward`:
+    /// each time every forward is back without a command, and the process's
+    /// open files and threads do not grow.
+    @Test func fiveServerRestartsLeakNeitherFilesNorThreads() throws {
+        let echo = try TCPTestServer(mode: .echo)
+        let local = try LoopbackPort.free()
+        let socks = try LoopbackPort.free()
+        let sluice = try start(["forward", destination, "-L", "\(local):127.0.0.1:\(echo.port)", "-D", String(socks),
+                                "-R", "0:127.0.0.1:\(echo.port)", "--keepalive", "2"])
+        #expect(waitForOutput("SOCKS5 proxy on 127.0.0.1:\(socks)"), "\(stderr)")
+        func count(_ folder: String) -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(sluice.pid)/\(folder)")) ?? []).count
+        }
+        var files: [Int] = []
+        var threads: [Int] = []
+        for round in 1...5 {
+            sshd.stop()
+            #expect(waitForOutput("reconnecting (attempt 1", timeout: 20), "round \(round): \(stderr)")
+            try sshd.start()
+            let deadline = Date().addingTimeInterval(20)
+            var back = false
+            while !back && Date() < deadline {
+                back = TCPTestClient.echo(port: local, bytes: 100_000, seed: UInt64(round), timeout: 5).exact
+                if !back { usleep(100_000) }
+            }
+            #expect(back, "round \(round): \(stderr)")
+            files.append(count("fd"))
+            threads.append(count("task"))
+        }
+        #expect(stderr.components(separatedBy: "connected again").count - 1 == 5, "\(stderr)")
+        #expect(files.max()! - files.min()! <= 1, "open files per round: \(files)")
+        #expect(threads.max()! - threads.min()! <= 1, "threads per round: \(threads)")
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 10) == 0)
+    }
+}

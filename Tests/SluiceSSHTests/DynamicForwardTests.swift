@@ -14,8 +14,7 @@ import Testing
         let web4 = try HTTPTestServer(address: "127.0.0.1")
         let web6 = try HTTPTestServer(address: "::1")
         let port = try LoopbackPort.free()
-        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("socks", "-D \(port)")])])
-        #expect(fixture.waitForState("test", "socks", .up), "\(fixture.dump)")
+        #expect(try fixture.bringUp("socks", "-D \(port)"), "\(fixture.dump)")
         let proxy = "127.0.0.1:\(port)"
         // Name resolved on the server's side (SOCKS5 domain address type).
         let byName = try curl(["--socks5-hostname", proxy, web4.url(host: "localhost")])
@@ -34,8 +33,7 @@ import Testing
         let fixture = try EngineFixture()
         let port = try LoopbackPort.free()
         let closed = try LoopbackPort.free()
-        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("socks", "-D \(port)")])])
-        #expect(fixture.waitForState("test", "socks", .up), "\(fixture.dump)")
+        #expect(try fixture.bringUp("socks", "-D \(port)"), "\(fixture.dump)")
         let result = try curl(["--socks5-hostname", "127.0.0.1:\(port)", "http://localhost:\(closed)/"])
         #expect(result.status == 97, "curl: \(result.status) \(result.stderr)")
         // curl prints the SOCKS5 reply code: 5 is "connection refused" (RFC 1928).
@@ -47,8 +45,7 @@ import Testing
         let fixture = try EngineFixture()
         let web = try HTTPTestServer()
         let port = try LoopbackPort.free()
-        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("socks", "-D \(port)")])])
-        #expect(fixture.waitForState("test", "socks", .up), "\(fixture.dump)")
+        #expect(try fixture.bringUp("socks", "-D \(port)"), "\(fixture.dump)")
         // An open, well-behaved client stays served while others misbehave.
         let steady = TCPTestClient.connect(port: port)
         #expect(steady >= 0)

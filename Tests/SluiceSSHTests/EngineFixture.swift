@@ -26,6 +26,13 @@ final class EngineFixture: @unchecked Sendable {
         Server(name: name, destination: Destination(user: CurrentUser.name, host: "127.0.0.1", port: sshd.port), forwards: forwards)
     }
 
+    /// Brings up one forward on server "test" and waits until it is up.
+    @discardableResult
+    func bringUp(_ name: String, _ flagged: String) throws -> Bool {
+        engine.apply([server(forwards: [try Self.forward(name, flagged)])])
+        return waitForState("test", name, .up)
+    }
+
     static func forward(_ name: String, _ flagged: String, enabled: Bool = true) throws -> Forward {
         Forward(name: name, spec: try ForwardSpec(parsingFlagged: flagged), enabled: enabled)
     }

@@ -8,8 +8,7 @@ import Testing
     @Test func serverPicksAPortAndCarries64MiBEachWayByteExact() throws {
         let fixture = try EngineFixture()
         let echo = try TCPTestServer(mode: .echo)
-        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("hook", "-R 0:127.0.0.1:\(echo.port)")])])
-        #expect(fixture.waitForState("test", "hook", .up), "\(fixture.dump)")
+        #expect(try fixture.bringUp("hook", "-R 0:127.0.0.1:\(echo.port)"), "\(fixture.dump)")
         // The harness' sshd runs on this machine, so its loopback is ours.
         let listening = try #require(fixture.status("test", "hook")?.listening)
         #expect(listening.hasPrefix("127.0.0.1:"))
@@ -59,8 +58,7 @@ import Testing
     @Test func localTargetNotListeningClosesTheServersConnection() throws {
         let fixture = try EngineFixture()
         let closed = try LoopbackPort.free()
-        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("hook", "-R 0:127.0.0.1:\(closed)")])])
-        #expect(fixture.waitForState("test", "hook", .up), "\(fixture.dump)")
+        #expect(try fixture.bringUp("hook", "-R 0:127.0.0.1:\(closed)"), "\(fixture.dump)")
         let port = Int(fixture.status("test", "hook")?.listening?.split(separator: ":").last ?? "") ?? 0
         let fd = TCPTestClient.connect(port: port, timeout: 5)
         var byte: UInt8 = 0

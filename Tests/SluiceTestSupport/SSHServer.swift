@@ -91,12 +91,19 @@ public final class SSHServer: @unchecked Sendable {
     public func stop() {
         guard let process else { return }
         thaw()
-        for child in ProcessTree.descendants(of: process.pid) {
+        let children = ProcessTree.descendants(of: process.pid)
+        for child in children {
             kill(child, SIGKILL)
         }
         process.signal(SIGTERM)
         process.wait()
         self.process = nil
+        // SIGKILL takes effect asynchronously: return only once the
+        // connection processes are really gone, as after a dropped link.
+        let deadline = Date().addingTimeInterval(5)
+        while children.contains(where: ProcessTree.isAlive) && Date() < deadline {
+            usleep(10_000)
+        }
     }
 
     public func restart() throws {

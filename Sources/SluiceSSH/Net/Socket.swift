@@ -22,6 +22,13 @@ final class Socket {
         self.fd = fd
     }
 
+    /// A new non-blocking TCP socket of `family`, or nil (errno says why).
+    private convenience init?(family: Int32) {
+        let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        self.init(fd: fd)
+    }
+
     deinit {
         close(fd)
     }
@@ -31,9 +38,8 @@ final class Socket {
         let addresses = try SocketAddress.resolve(host: host, port: port, passive: true)
         var lastError: SocketError?
         for address in addresses {
-            let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { lastError = .system("socket", errno); continue }
-            let socket = Socket(fd: fd)
+            guard let socket = Socket(family: address.family) else { lastError = .system("socket", errno); continue }
+            let fd = socket.fd
             socket.setOption(SOL_SOCKET, SO_REUSEADDR, 1)
             if address.family == AF_INET6 { socket.setOption(Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
             let bound = address.withSockaddr { Glibc.bind(fd, $0, $1) }
@@ -50,9 +56,8 @@ final class Socket {
         let addresses = try SocketAddress.resolve(host: host, port: port, passive: false)
         var lastError: SocketError?
         for address in addresses {
-            let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { lastError = .system("socket", errno); continue }
-            let socket = Socket(fd: fd)
+            guard let socket = Socket(family: address.family) else { lastError = .system("socket", errno); continue }
+            let fd = socket.fd
             socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
             let result = address.withSockaddr { Glibc.connect(fd, $0, $1) }
             if result == 0 || errno == EINPROGRESS { return socket }
