@@ -21,7 +21,8 @@ let package = Package(
         .systemLibrary(name: "CNcursesw"),
         .target(name: "SluiceCore"),
         .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH"]),
-        .target(name: "SluiceTerminal", dependencies: ["CNcursesw"]),
+        .target(name: "SluiceTUI", dependencies: ["SluiceCore"]),
+        .target(name: "SluiceTerminal", dependencies: ["SluiceTUI", "CNcursesw"]),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -34,6 +35,7 @@ let package = Package(
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
+        .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceTestSupport"]),
     ],
