@@ -12,12 +12,17 @@ import Testing
 
     @Test func unknownHostKeyWithNobodyToAskFailsWithTheFingerprint() throws {
         let fixture = try EngineFixture(knowsHost: false)
-        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("db", "-D \(try LoopbackPort.free())")])])
+        let port = try LoopbackPort.free()
+        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("db", "-D \(port)")])])
         let error = try #require(linkFailure(fixture), "\(fixture.dump)")
         #expect(error.hasPrefix("the host key of [127.0.0.1]:\(fixture.sshd.port) is not known yet (ssh-ed25519 \(fixture.sshd.hostKeyFingerprint))"), "\(error)")
         #expect(error.contains("ssh-keyscan -p \(fixture.sshd.port) 127.0.0.1 >> \(fixture.home.knownHostsPath)"), "\(error)")
         #expect(fixture.prompter.prompts == [.unknownHostKey(host: "[127.0.0.1]:\(fixture.sshd.port)", keyType: "ssh-ed25519", fingerprint: fixture.sshd.hostKeyFingerprint)])
         #expect(try String(contentsOfFile: fixture.home.knownHostsPath, encoding: .utf8).isEmpty)
+        // Nothing holds the port while the user has to act.
+        #expect(fixture.status("test", "db")?.state == .failed)
+        #expect(fixture.status("test", "db")?.lastError?.hasPrefix("test: the host key of") == true)
+        #expect(LoopbackPort.isFree(port))
     }
 
     @Test func acceptedAndSavedHostKeyIsWrittenToKnownHosts() throws {

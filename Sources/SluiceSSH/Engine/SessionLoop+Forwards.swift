@@ -58,7 +58,7 @@ extension SessionLoop {
     /// Binds local listeners that should exist; a port in use is tried again
     /// every few seconds, so the forward comes up once the port is free.
     func bindListeners() {
-        guard !stopping else { return }
+        guard !stopping, link != .failed else { return }
         let now = Date()
         for runtime in forwards where runtime.forward.enabled && runtime.spec.kind != .reverse && runtime.listener == nil && now >= runtime.nextBindAttempt {
             do {

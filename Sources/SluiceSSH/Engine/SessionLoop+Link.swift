@@ -43,7 +43,13 @@ extension SessionLoop {
         linkError = reason
         linkSince = Date()
         if needsUser {
+            // Retrying will not help, so do not hold ports: clients get a
+            // prompt refusal instead of waiting in a listener's backlog.
             link = .failed
+            for runtime in forwards where runtime.forward.enabled {
+                runtime.listener = nil
+                runtime.set(.failed, error: "\(settings.serverName): \(reason)")
+            }
             return
         }
         nextAttempt = Date().addingTimeInterval(backoff.nextDelay())
