@@ -97,7 +97,7 @@ extension LocalForwardTests {
         let results = ConcurrentResults()
         let transfer = Thread { results.add(TCPTestClient.echo(port: busyPort, bytes: 48 << 20, seed: 11)) }
         transfer.start()
-        #expect(fixture.waitUntil { _ in (fixture.status("test", "busy")?.bytesIn ?? 0) > 1 << 20 })
+        #expect(fixture.waitUntil(timeout: 60) { _ in (fixture.status("test", "busy")?.bytesIn ?? 0) > 1 << 20 })
         var off = other
         off.enabled = false
         fixture.engine.apply([fixture.server(forwards: [busy, off])])
