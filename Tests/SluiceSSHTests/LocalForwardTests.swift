@@ -33,8 +33,9 @@ extension LocalForwardTests {
         }
         #expect(results.all.count == 200)
         #expect(results.all.allSatisfy { $0.exact }, "\(results.all.filter { !$0.exact }.count) not exact\n\(fixture.dump)")
-        #expect(fixture.waitUntil { _ in fixture.status("test", "db")?.openConnections == 0 })
-        #expect(fixture.status("test", "db")?.totalConnections == 200)
+        #expect(fixture.waitUntil { _ in
+            fixture.status("test", "db")?.totalConnections == 200 && fixture.status("test", "db")?.openConnections == 0
+        }, "\(fixture.dump)")
     }
 
     @Test func halfCloseStillDeliversTheReply() throws {

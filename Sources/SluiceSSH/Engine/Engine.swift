@@ -31,7 +31,11 @@ public final class Engine: @unchecked Sendable {
                 loop.send(.setForwards(server.forwards))
                 continue
             }
-            loops[server.name]?.send(.stop(drainUntil: nil))
+            if let old = loops[server.name] {
+                // Let the old session release its ports before the new one binds them.
+                old.send(.stop(drainUntil: nil))
+                _ = old.waitUntilStopped(timeout: 3)
+            }
             let loop = SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning)
             loops[server.name] = loop
             loop.send(.setForwards(server.forwards))
@@ -40,6 +44,8 @@ public final class Engine: @unchecked Sendable {
         for (name, loop) in stale {
             loop.send(.stop(drainUntil: nil))
             loops[name] = nil
+            // After its last status, or the server would reappear on the board.
+            _ = loop.waitUntilStopped(timeout: 3)
             board.remove(name)
         }
     }

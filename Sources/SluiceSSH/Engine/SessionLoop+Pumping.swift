@@ -56,6 +56,17 @@ extension SessionLoop {
             for connection in connections where connection.hasStalledUpload && !session.wantsWrite {
                 connection.flushUp()
             }
+            // Any libssh call may have read packets off the socket (a write's
+            // flush, another channel's open), using up the readiness poll()
+            // reported: look for open answers and new -R connections every
+            // turn, not only after our own read.
+            checkOpensAndAccepts()
+            // libssh closes the socket itself when it meets EOF or an error
+            // inside any call; then the fd is gone from poll() and only this
+            // check notices.
+            if !session.isConnected || session.fd < 0 {
+                linkLost(session.lastError.isEmpty ? "the server closed the connection" : session.lastError)
+            }
         }
         removeFinishedConnections()
         checkLiveness()
@@ -68,6 +79,10 @@ extension SessionLoop {
             linkLost(session.lastError.isEmpty ? "the server closed the connection" : session.lastError)
             return
         }
+        checkOpensAndAccepts()
+    }
+
+    private func checkOpensAndAccepts() {
         for connection in connections where connection.isOpening {
             connection.continueOpening()
         }

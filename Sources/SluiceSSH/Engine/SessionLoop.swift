@@ -23,7 +23,9 @@ final class SessionLoop: @unchecked Sendable {
     private let wake = WakePipe()
     private let inboxLock = NSLock()
     private var inbox: [Command] = []
-    private let finished = DispatchSemaphore(value: 0)
+    /// Set when the thread has ended; any number of callers may wait for it.
+    private let ended = NSCondition()
+    private var hasEnded = false
 
     // Loop-thread state from here on.
     var forwards: [ForwardRuntime] = []
@@ -52,7 +54,10 @@ final class SessionLoop: @unchecked Sendable {
         let thread = Thread { [self] in
             ThreadSignals.blockAsynchronousSignals()
             run()
-            finished.signal()
+            ended.lock()
+            hasEnded = true
+            ended.broadcast()
+            ended.unlock()
         }
         thread.name = "sluice-\(settings.serverName)"
         thread.start()
@@ -67,7 +72,13 @@ final class SessionLoop: @unchecked Sendable {
 
     /// Waits for the thread to end; false if it did not within `timeout`.
     func waitUntilStopped(timeout: TimeInterval) -> Bool {
-        finished.wait(timeout: .now() + timeout) == .success
+        let deadline = Date().addingTimeInterval(timeout)
+        ended.lock()
+        defer { ended.unlock() }
+        while !hasEnded {
+            if !ended.wait(until: deadline) { return hasEnded }
+        }
+        return true
     }
 
     private func run() {

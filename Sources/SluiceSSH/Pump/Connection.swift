@@ -237,6 +237,10 @@ final class Connection: ChannelEventHandler {
             flushDown()
         } else if count < 0 {
             finish(because: nil)
+        } else {
+            // Nothing was left after all: an EOF that waited for this data
+            // can now reach the local side.
+            shutLocalWriteIfDone()
         }
     }
 

@@ -41,19 +41,28 @@ final class SSHSession {
         callbacks.deallocate()
     }
 
-    /// The host and port as the user knows them, for messages.
+    /// The host and port libssh connects to (after the ssh config turned an
+    /// alias into a HostName and Port), as known_hosts names them.
     var displayName: String {
-        SessionError.knownHostsName(host: settings.destination.host, port: settings.destination.port ?? 22)
+        SessionError.knownHostsName(host: host, port: port)
+    }
+
+    var host: String {
+        var value: UnsafeMutablePointer<CChar>?
+        guard ssh_options_get(handle, SSH_OPTIONS_HOST, &value) == SSH_OK, let value else { return settings.destination.host }
+        defer { ssh_string_free_char(value) }
+        return String(cString: value)
+    }
+
+    var port: Int {
+        var value: UInt32 = 0
+        guard ssh_options_get_port(handle, &value) == SSH_OK, value > 0 else { return settings.destination.port ?? 22 }
+        return Int(value)
     }
 
     private func configure() throws(SessionError) {
-        let destination = settings.destination
-        try set(SSH_OPTIONS_HOST, destination.host)
-        if let user = destination.user { try set(SSH_OPTIONS_USER, user) }
-        if let port = destination.port {
-            var value = UInt32(port)
-            try check(ssh_options_set(handle, SSH_OPTIONS_PORT, &value), "port")
-        }
+        try set(SSH_OPTIONS_HOST, settings.destination.host)
+        try applyExplicitUserAndPort()
         // libssh finds ~ from the passwd entry; Sluice follows $HOME, so it
         // names every path itself and stops libssh reading config on its own.
         try set(SSH_OPTIONS_SSH_DIR, settings.sshDirectory)
@@ -66,13 +75,15 @@ final class SSHSession {
         try check(ssh_options_set(handle, SSH_OPTIONS_NODELAY, &noDelay), "TCP_NODELAY")
         var timeout = settings.connectTimeout
         try check(ssh_options_set(handle, SSH_OPTIONS_TIMEOUT, &timeout), "timeout")
-        // User settings first, then the system's, as OpenSSH reads them;
-        // values set above (user, port) win over the files.
+        // User settings first, then the system's, as OpenSSH reads them.
         for file in [settings.configPath, "/etc/ssh/ssh_config"] where FileManager.default.isReadableFile(atPath: file) {
             if ssh_options_parse_config(handle, file) != 0 {
                 throw .protocolError("cannot read the ssh config \(file): \(lastError)")
             }
         }
+        // libssh lets a config Port replace one set before; as with ssh's
+        // command line, what the user wrote in the destination wins.
+        try applyExplicitUserAndPort()
         if let jump = settings.jumpHost {
             try set(SSH_OPTIONS_PROXYCOMMAND, Self.proxyCommand(jump: jump))
         }
@@ -81,6 +92,14 @@ final class SSHSession {
         callbacks.pointee.userdata = Unmanaged.passUnretained(passphraseSource).toOpaque()
         callbacks.pointee.auth_function = PassphraseSource.callback
         ssh_set_callbacks(handle, callbacks)
+    }
+
+    private func applyExplicitUserAndPort() throws(SessionError) {
+        if let user = settings.destination.user { try set(SSH_OPTIONS_USER, user) }
+        if let port = settings.destination.port {
+            var value = UInt32(port)
+            try check(ssh_options_set(handle, SSH_OPTIONS_PORT, &value), "port")
+        }
     }
 
     /// OpenSSH's `-J a,b,c` as a ProxyCommand: libssh 0.10 has no native jump.
@@ -113,8 +132,6 @@ final class SSHSession {
 
     private func classifyConnectError() -> SessionError {
         let message = lastError
-        let host = settings.destination.host
-        let port = settings.destination.port ?? 22
         if message.hasPrefix("Failed to resolve hostname") {
             let reason = message.split(separator: "(").last.map { String($0.dropLast()) } ?? message
             return .cannotResolve(host: host, reason: reason.lowercased())
