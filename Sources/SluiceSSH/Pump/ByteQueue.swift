@@ -1,17 +1,17 @@
 import Foundation
 
 /// A bounded FIFO of bytes between a socket and a channel. Bytes are taken
-/// from the front and added at the back; the buffer compacts itself when
-/// the back runs out of room, so it never grows past its capacity.
+/// from the front and added at the back. Storage grows only as far as it is
+/// used, up to `capacity`, and compacts itself when the back runs out of
+/// room, so it never holds more than `capacity` bytes.
 struct ByteQueue {
     let capacity: Int
-    private var storage: [UInt8]
+    private var storage: [UInt8] = []
     private var start = 0
     private var end = 0
 
     init(capacity: Int) {
         self.capacity = capacity
-        storage = [UInt8](repeating: 0, count: capacity)
     }
 
     var count: Int { end - start }
@@ -20,8 +20,7 @@ struct ByteQueue {
 
     /// Lets `body` fill free space at the back and returns what it reports filling.
     mutating func append(upTo limit: Int = .max, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
-        if end == capacity && start > 0 { compact() }
-        let room = min(capacity - end, limit)
+        let room = makeRoom(min(limit, freeSpace))
         guard room > 0 else { return 0 }
         let filled = storage.withUnsafeMutableBytes { raw in
             body(UnsafeMutableRawBufferPointer(rebasing: raw[end..<(end + room)]))
@@ -33,8 +32,7 @@ struct ByteQueue {
 
     /// Copies in as much of `bytes` as fits; returns how much.
     mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int {
-        if capacity - end < bytes.count && start > 0 { compact() }
-        let taken = min(bytes.count, capacity - end)
+        let taken = makeRoom(bytes.count)
         guard taken > 0 else { return 0 }
         storage.withUnsafeMutableBytes { raw in
             raw.baseAddress!.advanced(by: end).copyMemory(from: bytes.baseAddress!, byteCount: taken)
@@ -57,6 +55,20 @@ struct ByteQueue {
             end = 0
         }
         return used
+    }
+
+    /// Makes contiguous room at the back for up to `wanted` bytes (never
+    /// more than the free space) and returns how much there is.
+    private mutating func makeRoom(_ wanted: Int) -> Int {
+        let want = min(wanted, freeSpace)
+        guard want > 0 else { return 0 }
+        if storage.count - end >= want { return want }
+        if start > 0 { compact() }
+        if storage.count - end < want {
+            let grown = min(capacity, max(end + want, storage.count * 2))
+            storage.append(contentsOf: repeatElement(0, count: grown - storage.count))
+        }
+        return min(want, storage.count - end)
     }
 
     private mutating func compact() {

@@ -11,7 +11,14 @@ import SluiceCore
 /// EOF becomes a channel EOF once queued bytes are sent, and a channel EOF
 /// becomes shutdown(SHUT_WR) once queued bytes are written.
 final class Connection: ChannelEventHandler {
-    static let queueCapacity = 64 * 1024
+    /// Bytes read ahead from the local socket toward the server.
+    static let upCapacity = 64 * 1024
+    /// Bytes the data callback takes toward the local socket before it lets
+    /// libssh keep the rest (which stops the server's window refilling).
+    static let downSoftLimit = 64 * 1024
+    /// Room for one drain of everything libssh holds (its window of 1.28 MB
+    /// plus what it may keep back): see `drainHeldChannelData`.
+    static let downCapacity = 4 * 1024 * 1024
 
     enum Phase: Equatable {
         /// A -D client is still saying where to go.
@@ -31,8 +38,8 @@ final class Connection: ChannelEventHandler {
     /// Why it ended early, for the forward's status.
     private(set) var failure: String?
 
-    private var up = ByteQueue(capacity: Connection.queueCapacity)
-    private var down = ByteQueue(capacity: Connection.queueCapacity)
+    private var up = ByteQueue(capacity: Connection.upCapacity)
+    private var down = ByteQueue(capacity: Connection.downCapacity)
     private var localEOF = false
     private var sentEOF = false
     private var remoteEOF = false
@@ -219,29 +226,40 @@ final class Connection: ChannelEventHandler {
 
     /// Pulls data libssh kept back while the down queue was full.
     ///
-    /// The read can re-enter `channelReceived`: when libssh's buffer is
-    /// empty it reads the socket and hands new packets to the callback. The
+    /// Only once the queue is nearly empty, and then everything libssh
+    /// holds: every read lets libssh refill the server's window (up to
+    /// 1.28 MB) whatever it still buffers, so reading a little at a time from
+    /// a large backlog would let it grow without bound while a slow client
+    /// reads.
+    ///
+    /// A read can re-enter `channelReceived`: when libssh's buffer is empty
+    /// it reads the socket and hands new packets to the callback. The
     /// callback then takes nothing (see `draining`), so new bytes stay behind
     /// the held ones in libssh and the read returns them in order.
     private func drainHeldChannelData() {
-        guard libsshHolding, let channel, phase == .relaying, down.freeSpace > 0 else { return }
-        var scratch = [UInt8](repeating: 0, count: down.freeSpace)
-        draining = true
-        let count = scratch.withUnsafeMutableBytes { channel.read(into: $0) }
-        draining = false
-        if count < scratch.count { libsshHolding = false }
-        if count > 0 {
-            let queued = scratch.withUnsafeBytes { down.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            precondition(queued == count, "the down queue lost room while draining")
-            forward.status.bytesIn += UInt64(count)
-            flushDown()
-        } else if count < 0 {
-            finish(because: nil)
-        } else {
-            // Nothing was left after all: an EOF that waited for this data
-            // can now reach the local side.
-            shutLocalWriteIfDone()
+        guard libsshHolding, let channel, phase == .relaying, down.count < Self.downSoftLimit else { return }
+        var scratch = [UInt8](repeating: 0, count: 256 * 1024)
+        while down.freeSpace > 0 {
+            let want = min(scratch.count, down.freeSpace)
+            draining = true
+            let count = scratch.withUnsafeMutableBytes { channel.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            draining = false
+            if count < 0 {
+                finish(because: nil)
+                return
+            }
+            if count > 0 {
+                let queued = scratch.withUnsafeBytes { down.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                precondition(queued == count, "the down queue lost room while draining")
+                forward.status.bytesIn += UInt64(count)
+            }
+            if count < want {
+                libsshHolding = false
+                break
+            }
         }
+        // Also lets an EOF that waited behind the held data reach the client.
+        flushDown()
     }
 
     private func shutLocalWriteIfDone() {
@@ -293,8 +311,9 @@ final class Connection: ChannelEventHandler {
                 return bytes.count
             }
         }
-        if taken < bytes.count {
-            taken += down.append(UnsafeRawBufferPointer(rebasing: bytes[taken...]))
+        if taken < bytes.count && down.count < Self.downSoftLimit {
+            let room = Self.downSoftLimit - down.count
+            taken += down.append(UnsafeRawBufferPointer(rebasing: bytes[taken..<min(bytes.count, taken + room)]))
         }
         forward.status.bytesIn += UInt64(taken)
         libsshHolding = taken < bytes.count
