@@ -19,6 +19,17 @@ import Testing
         #expect(fixture.waitUntil { _ in fixture.status("test", "hook")?.bytesIn == 64 << 20 })
     }
 
+    /// A -R target given by name is resolved on this machine and reached.
+    /// (Where "localhost" is ::1 first, the other addresses are tried in
+    /// turn; this machine's resolver gives 127.0.0.1 only.)
+    @Test func aTargetGivenByNameIsReached() throws {
+        let fixture = try EngineFixture()
+        let echo = try TCPTestServer(mode: .echo)
+        #expect(try fixture.bringUp("hook", "-R 0:localhost:\(echo.port)"), "\(fixture.dump)")
+        let port = Int(fixture.status("test", "hook")?.listening?.split(separator: ":").last ?? "") ?? 0
+        #expect(TCPTestClient.echo(port: port, bytes: 100_000, seed: 4).exact, "\(fixture.dump)")
+    }
+
     @Test func switchingOffCancelsTheServersListener() throws {
         let fixture = try EngineFixture()
         let echo = try TCPTestServer(mode: .echo)

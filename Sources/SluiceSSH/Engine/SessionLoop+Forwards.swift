@@ -123,11 +123,17 @@ extension SessionLoop {
             let host = target.host ?? "127.0.0.1"
             let targetText = "\(Endpoint.bracketed(host)):\(target.port)"
             do {
-                let socket = try Socket.connect(host: host, port: target.port)
-                add(Connection(forward: runtime, socket: socket, acceptedChannel: channel, target: targetText))
+                var addresses = try SocketAddress.resolve(host: host, port: target.port, passive: false)
+                var socket: Socket?
+                var lastError: SocketError?
+                while socket == nil && !addresses.isEmpty {
+                    do { socket = try Socket.connect(to: addresses.removeFirst()) } catch { lastError = error }
+                }
+                guard let socket else { throw lastError ?? SocketError(code: EINVAL, description: "no address for \(host)") }
+                add(Connection(forward: runtime, socket: socket, fallbacks: addresses, acceptedChannel: channel, target: targetText))
             } catch {
                 channel.close()
-                runtime.status.lastError = "cannot reach \(targetText) on this machine: \(error.description)"
+                runtime.status.lastError = "cannot reach \(targetText) on this machine: \(error)"
                 runtime.status.totalConnections += 1
                 statusDirty = true
             }

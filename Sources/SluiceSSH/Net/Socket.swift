@@ -50,20 +50,14 @@ final class Socket {
         throw lastError ?? SocketError(code: EINVAL, description: "no address to listen on for \(host)")
     }
 
-    /// Starts connecting to `host:port`; the connection is ready when the
+    /// Starts connecting to `address`; the connection is ready when the
     /// socket becomes writable and `pendingError` is 0.
-    static func connect(host: String, port: Int) throws(SocketError) -> Socket {
-        let addresses = try SocketAddress.resolve(host: host, port: port, passive: false)
-        var lastError: SocketError?
-        for address in addresses {
-            guard let socket = Socket(family: address.family) else { lastError = .system("socket", errno); continue }
-            let fd = socket.fd
-            socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            let result = address.withSockaddr { Glibc.connect(fd, $0, $1) }
-            if result == 0 || errno == EINPROGRESS { return socket }
-            lastError = .system("connect to \(host):\(port)", errno)
-        }
-        throw lastError ?? SocketError(code: EINVAL, description: "no address for \(host)")
+    static func connect(to address: SocketAddress) throws(SocketError) -> Socket {
+        guard let socket = Socket(family: address.family) else { throw .system("socket", errno) }
+        socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+        let result = address.withSockaddr { Glibc.connect(socket.fd, $0, $1) }
+        guard result == 0 || errno == EINPROGRESS else { throw .system("connect", errno) }
+        return socket
     }
 
     /// The next waiting connection, or nil when none is waiting.

@@ -32,7 +32,10 @@ final class Connection: ChannelEventHandler {
     }
 
     unowned let forward: ForwardRuntime
-    let socket: Socket
+    private(set) var socket: Socket
+    /// For -R: the target's other addresses, tried in turn if one refuses
+    /// (e.g. "localhost" is ::1 first but the service listens on 127.0.0.1).
+    private var fallbackAddresses: [SocketAddress] = []
     private(set) var channel: SSHChannel?
     private(set) var phase: Phase
     /// Why it ended early, for the forward's status.
@@ -60,10 +63,12 @@ final class Connection: ChannelEventHandler {
         if forward.spec.kind == .dynamic { socks = SOCKSHandshake() }
     }
 
-    /// A -R connection: the server opened `channel`; `socket` is connecting.
-    init(forward: ForwardRuntime, socket: Socket, acceptedChannel: SSHChannel, target: String) {
+    /// A -R connection: the server opened `channel`; `socket` is connecting
+    /// to the first of the target's addresses, `fallbacks` are the rest.
+    init(forward: ForwardRuntime, socket: Socket, fallbacks: [SocketAddress], acceptedChannel: SSHChannel, target: String) {
         self.forward = forward
         self.socket = socket
+        fallbackAddresses = fallbacks
         channel = acceptedChannel
         phase = .connectingLocal(target: target)
         acceptedChannel.install(self)
@@ -148,9 +153,16 @@ final class Connection: ChannelEventHandler {
                 phase = .relaying
                 drainHeldChannelData()
                 flushDown()
-            } else {
-                finish(because: "nothing accepts connections on \(target) on this machine (\(String(cString: strerror(error))))")
+                return
             }
+            while !fallbackAddresses.isEmpty {
+                let next = fallbackAddresses.removeFirst()
+                if let retry = try? Socket.connect(to: next) {
+                    socket = retry
+                    return
+                }
+            }
+            finish(because: "nothing accepts connections on \(target) on this machine (\(String(cString: strerror(error))))")
         case .relaying:
             if revents & Int16(POLLOUT) != 0 {
                 flushDown()
