@@ -153,7 +153,7 @@ extension SessionLoop {
         connections.removeAll { connection in
             guard connection.isFinished else { return false }
             if let failure = connection.failure { connection.forward.status.lastError = failure }
-            connection.close()
+            if let unanswered = connection.close() { unansweredChannels.append(unanswered) }
             connection.forward.status.openConnections -= 1
             return true
         }

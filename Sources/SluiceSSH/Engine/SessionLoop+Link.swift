@@ -84,6 +84,7 @@ extension SessionLoop {
             connection.finish(because: nil)
         }
         removeFinishedConnections()
+        unansweredChannels.removeAll()
         for runtime in forwards {
             runtime.remotePort = nil
         }

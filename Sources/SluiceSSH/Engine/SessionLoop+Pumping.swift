@@ -86,6 +86,13 @@ extension SessionLoop {
         for connection in connections where connection.isOpening {
             connection.continueOpening()
         }
+        unansweredChannels.removeAll { channel in
+            switch channel.pollOpen() {
+            case .pending: return false
+            case .open: channel.close(); return true
+            case .failed: return true
+            }
+        }
         acceptReverseConnections()
     }
 }

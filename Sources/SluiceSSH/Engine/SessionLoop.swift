@@ -30,6 +30,9 @@ final class SessionLoop: @unchecked Sendable {
     // Loop-thread state from here on.
     var forwards: [ForwardRuntime] = []
     var connections: [Connection] = []
+    /// Channels of ended connections still waiting for the server's answer
+    /// to their open; closed once it comes.
+    var unansweredChannels: [SSHChannel] = []
     var session: SSHSession?
     var link = ServerStatus.Link.idle
     var linkError: String?

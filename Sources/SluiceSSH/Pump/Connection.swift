@@ -86,20 +86,21 @@ final class Connection: ChannelEventHandler {
         channel.install(self)
         self.channel = channel
         phase = .opening(target: "\(Endpoint.bracketed(host)):\(port)")
-        pendingOpen = (host, port)
-        continueOpening()
+        handleOpenResult(channel.openForward(host: host, port: port, originHost: "127.0.0.1", originPort: socket.localPort))
     }
-
-    private var pendingOpen: (host: String, port: Int)?
 
     /// Re-asks libssh whether the server has answered the open.
     func continueOpening() {
-        guard case .opening(let target) = phase, let channel, let (host, port) = pendingOpen else { return }
-        switch channel.openForward(host: host, port: port, originHost: "127.0.0.1", originPort: socket.localPort) {
+        guard case .opening = phase, let channel else { return }
+        handleOpenResult(channel.pollOpen())
+    }
+
+    private func handleOpenResult(_ result: SSHChannel.OpenResult) {
+        guard case .opening(let target) = phase else { return }
+        switch result {
         case .pending:
             return
         case .open:
-            pendingOpen = nil
             if socks != nil {
                 sendSmall(socks!.successReply())
                 socks = nil
@@ -110,7 +111,6 @@ final class Connection: ChannelEventHandler {
             phase = .relaying
             flushUp()
         case .failed(let reason):
-            pendingOpen = nil
             if socks != nil {
                 sendSmall(socks!.failureReply(Self.socksReply(for: reason)))
             }
@@ -296,10 +296,15 @@ final class Connection: ChannelEventHandler {
     }
 
     /// Closes the channel politely; called by the loop when it removes the
-    /// connection, outside any libssh callback.
-    func close() {
-        if let channel, channel.isOpen { channel.close() }
-        channel = nil
+    /// connection, outside any libssh callback. A channel the server has not
+    /// answered yet is handed back instead: freed now, libssh would forget
+    /// it and the server's answer would leave its TCP connection open.
+    func close() -> SSHChannel? {
+        defer { channel = nil }
+        guard let channel else { return nil }
+        if channel.isOpening { return channel }
+        if channel.isOpen { channel.close() }
+        return nil
     }
 
     // MARK: - Channel events (inside libssh calls)

@@ -39,13 +39,27 @@ final class SSHChannel {
     }
 
     /// Asks the server to open a TCP connection to `host:port` (direct-tcpip).
-    /// Non-blocking: call again while it answers `.pending`.
+    /// Non-blocking: while it answers `.pending`, ask again with `pollOpen`.
     func openForward(host: String, port: Int, originHost: String, originPort: Int) -> OpenResult {
-        let result = ssh_channel_open_forward(handle, host, Int32(port), originHost, Int32(originPort))
-        if result == SSH_OK { return .open }
+        openRequest = (host, port, originHost, originPort)
+        return pollOpen()
+    }
+
+    private var openRequest: (host: String, port: Int, originHost: String, originPort: Int)?
+
+    /// Whether the server has answered the open. Calling libssh's open again
+    /// on an opening channel only waits for the answer; it sends nothing.
+    func pollOpen() -> OpenResult {
+        guard let request = openRequest else { return .open }
+        let result = ssh_channel_open_forward(handle, request.host, Int32(request.port), request.originHost, Int32(request.originPort))
         if result == SSH_AGAIN { return .pending }
+        openRequest = nil
+        if result == SSH_OK { return .open }
         return .failed(ChannelOpenFailure(libsshMessage: String(cString: ssh_get_error(UnsafeMutableRawPointer(session)))))
     }
+
+    /// True while the server has not answered an open.
+    var isOpening: Bool { openRequest != nil }
 
     func install(_ handler: ChannelEventHandler) {
         box.handler = handler
