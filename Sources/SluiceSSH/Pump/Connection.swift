@@ -104,9 +104,6 @@ final class Connection: ChannelEventHandler {
             if socks != nil {
                 sendSmall(socks!.successReply())
                 socks = nil
-                // Bytes the client sent right after its request belong to the stream.
-                _ = socksBytes.withUnsafeBytes { up.append($0) }
-                socksBytes = []
             }
             phase = .relaying
             flushUp()
@@ -130,7 +127,11 @@ final class Connection: ChannelEventHandler {
         switch phase {
         case .socksHandshake:
             return Int16(POLLIN)
-        case .opening, .finished:
+        case .opening:
+            // Read ahead while the server opens the channel: clients often
+            // send first (HTTP), and a hang-up is noticed at once.
+            return !localEOF && up.freeSpace > 0 ? Int16(POLLIN) : 0
+        case .finished:
             return 0
         case .connectingLocal:
             return Int16(POLLOUT)
@@ -169,7 +170,9 @@ final class Connection: ChannelEventHandler {
                 drainHeldChannelData()
             }
             if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && phase == .relaying { readUp() }
-        case .opening, .finished:
+        case .opening:
+            if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { readUp() }
+        case .finished:
             return
         }
     }
@@ -374,7 +377,11 @@ final class Connection: ChannelEventHandler {
                 socksBytes.removeFirst(consumed)
                 sendSmall(bytes)
             case let .connect(host, port, consumed):
+                // Bytes the client sent right after its request belong to
+                // the stream, ahead of anything read while the channel opens.
                 socksBytes.removeFirst(consumed)
+                _ = socksBytes.withUnsafeBytes { up.append($0) }
+                socksBytes = []
                 startOpening(session: session, host: host, port: port)
                 return
             case let .reject(bytes, reason):
