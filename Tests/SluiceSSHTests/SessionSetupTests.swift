@@ -123,3 +123,17 @@ extension SessionSetupTests {
         #expect(echo.connectionsAccepted == 0)
     }
 }
+
+extension SessionSetupTests {
+    /// AES-GCM first: the fastest cipher on hardware with AES instructions.
+    @Test func aes128GCMIsNegotiatedByDefaultAndTheUsersCiphersLineWins() throws {
+        let fixture = try EngineFixture(sshdConfig: ["LogLevel DEBUG1"])
+        #expect(try fixture.bringUp("db", "-D \(try LoopbackPort.free())"), "\(fixture.dump)")
+        #expect(fixture.sshd.log.contains("kex: client->server cipher: aes128-gcm@openssh.com"), "\(fixture.sshd.log.suffix(3000))")
+
+        let custom = try EngineFixture(sshdConfig: ["LogLevel DEBUG1"])
+        try custom.home.directory.write(".ssh/config", "Host *\n    Ciphers chacha20-poly1305@openssh.com\n")
+        #expect(try custom.bringUp("db", "-D \(try LoopbackPort.free())"), "\(custom.dump)")
+        #expect(custom.sshd.log.contains("kex: client->server cipher: chacha20-poly1305@openssh.com"), "\(custom.sshd.log.suffix(3000))")
+    }
+}
