@@ -52,8 +52,10 @@ final class Connection: ChannelEventHandler {
     private var libsshHolding = false
     /// True while `drainHeldChannelData` reads from libssh.
     private var draining = false
-    private var socks: SOCKSHandshake?
-    private var socksBytes: [UInt8] = []
+    /// The SOCKS handshake of a -D connection, until it names its target.
+    var socks: SOCKSHandshake?
+    /// What a SOCKS client sent that the handshake has not used yet.
+    var socksBytes: [UInt8] = []
 
     /// A -L or -D connection just accepted.
     init(forward: ForwardRuntime, socket: Socket) {
@@ -179,6 +181,11 @@ final class Connection: ChannelEventHandler {
 
     /// Sends queued bytes up once the channel's window has room again.
     var hasStalledUpload: Bool { phase == .relaying && !up.isEmpty }
+
+    /// Queues bytes for the server ahead of anything read later.
+    func queueForServer(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { up.append($0) }
+    }
 
     func flushUp() {
         guard phase == .relaying, let channel else { return }
@@ -349,64 +356,5 @@ final class Connection: ChannelEventHandler {
         remoteClosed = true
         remoteEOF = true
         shutLocalWriteIfDone()
-    }
-
-    // MARK: - SOCKS
-
-    private func readSOCKS(session: SSHSession) {
-        var chunk = [UInt8](repeating: 0, count: 1024)
-        let result = chunk.withUnsafeMutableBytes { socket.read(into: $0) }
-        switch result {
-        case .data(let count):
-            socksBytes += chunk[0..<count]
-        case .wouldBlock:
-            return
-        case .endOfFile, .failed:
-            finish(because: nil)
-            return
-        }
-        guard var handshake = socks else { return }
-        while true {
-            let step = handshake.advance(socksBytes)
-            socks = handshake
-            switch step {
-            case .needMore:
-                if socksBytes.count > 4096 { finish(because: "a SOCKS request longer than 4 KiB") }
-                return
-            case let .reply(bytes, consumed):
-                socksBytes.removeFirst(consumed)
-                sendSmall(bytes)
-            case let .connect(host, port, consumed):
-                // Bytes the client sent right after its request belong to
-                // the stream, ahead of anything read while the channel opens.
-                socksBytes.removeFirst(consumed)
-                _ = socksBytes.withUnsafeBytes { up.append($0) }
-                socksBytes = []
-                startOpening(session: session, host: host, port: port)
-                return
-            case let .reject(bytes, reason):
-                sendSmall(bytes)
-                finish(because: "a SOCKS client asked for something not served: \(reason)")
-                return
-            }
-        }
-    }
-
-    /// Handshake replies are a few bytes on a fresh socket; they fit.
-    private func sendSmall(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        _ = bytes.withUnsafeBytes { socket.send($0) }
-    }
-
-    static func socksReply(for failure: ChannelOpenFailure) -> SOCKSHandshake.Reply5 {
-        switch failure.code {
-        case 1: return .notAllowed
-        case 2:
-            let message = failure.serverMessage.lowercased()
-            if message.contains("refused") { return .connectionRefused }
-            if message.contains("network") { return .networkUnreachable }
-            return .hostUnreachable
-        default: return .generalFailure
-        }
     }
 }
