@@ -21,12 +21,12 @@ struct HeadlessSession {
             }
         }
         let engine = Engine(prompter: TerminalPrompter(), tuning: tuning)
-        let wake = WakeFlag()
-        engine.board.observe { wake.raise() }
+        let wake = WakePipe()
+        engine.board.observe { wake.wake() }
         var narrator = StatusNarrator(servers: servers)
         var everUp = false
         var stopping = false
-        let stopped = WakeFlag()
+        let stopped = WakePipe()
         engine.apply(servers)
 
         while true {
@@ -34,7 +34,7 @@ struct HeadlessSession {
                        pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: stopped.fd, events: Int16(POLLIN), revents: 0)]
             _ = poll(&fds, nfds_t(fds.count), 1000)
-            if stopped.take() {
+            if stopped.drain() {
                 Console.say("Stopped.")
                 return 0
             }
@@ -43,13 +43,13 @@ struct HeadlessSession {
                     stopping = true
                     Console.say("Closing listeners; letting open connections finish (up to \(Int(drainSeconds)) s; Ctrl+C again to close them now).")
                     let deadline = Date().addingTimeInterval(drainSeconds)
-                    Thread { engine.stop(drainDeadline: deadline); stopped.raise() }.start()
+                    Thread { engine.stop(drainDeadline: deadline); stopped.wake() }.start()
                 } else {
                     Console.say("Closing open connections now.")
                     Thread { engine.stopNow() }.start()
                 }
             }
-            if wake.take() {
+            if wake.drain() {
                 let snapshot = engine.board.snapshot
                 for line in narrator.lines(for: snapshot) { Console.say(line) }
                 everUp = everUp || snapshot.contains { $0.forwards.contains { $0.state == .up } }
@@ -76,32 +76,5 @@ struct HeadlessSession {
                 return status.forwards.allSatisfy { $0.state == .failed || $0.state == .off }
             }
         }
-    }
-}
-
-/// A flag other threads raise, pollable as a file descriptor.
-final class WakeFlag: @unchecked Sendable {
-    let fd: Int32
-    private let writeFD: Int32
-
-    init() {
-        var fds: [Int32] = [0, 0]
-        _ = pipe(&fds)
-        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        fd = fds[0]
-        writeFD = fds[1]
-    }
-
-    func raise() {
-        var byte: UInt8 = 1
-        _ = write(writeFD, &byte, 1)
-    }
-
-    /// True if raised since the last call.
-    func take() -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        var raised = false
-        while read(fd, &buffer, buffer.count) > 0 { raised = true }
-        return raised
     }
 }

@@ -65,7 +65,7 @@ struct StatusNarrator {
     private func upLine(_ forward: ForwardStatus, server: String) -> String {
         guard let spec = servers[server]?.forward(named: forward.name)?.spec else { return "\(server)/\(forward.name): up" }
         let listening = forward.listening ?? spec.listen.displayAddress
-        let target = spec.target.map { "\(Endpoint.bracketed($0.host ?? "127.0.0.1")):\($0.port)" } ?? ""
+        let target = spec.targetAddress
         switch spec.kind {
         case .local: return "Forwarding \(listening) -> \(target) via \(server)"
         case .reverse: return "Forwarding \(listening) on \(server) -> \(target) here"

@@ -26,7 +26,8 @@ extension ForwardSpec {
         }
     }
 
-    private var targetAddress: String {
+    /// Where connections go, e.g. `localhost:5432` or `[::1]:80`; empty for -D.
+    public var targetAddress: String {
         guard let target else { return "" }
         return "\(Endpoint.bracketed(target.host ?? "127.0.0.1")):\(target.port)"
     }

@@ -121,7 +121,7 @@ extension SessionLoop {
                 continue
             }
             let host = target.host ?? "127.0.0.1"
-            let targetText = "\(Endpoint.bracketed(host)):\(target.port)"
+            let targetText = runtime.spec.targetAddress
             do {
                 var addresses = try SocketAddress.resolve(host: host, port: target.port, passive: false)
                 var socket: Socket?

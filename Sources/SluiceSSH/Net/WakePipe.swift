@@ -2,12 +2,12 @@ import Foundation
 
 /// A pipe that other threads write to, so a thread asleep in poll() wakes
 /// up. Many wakes before the sleeper looks collapse into a few bytes.
-final class WakePipe: @unchecked Sendable {
+public final class WakePipe: @unchecked Sendable {
     /// The end to poll for reading.
-    let fd: Int32
+    public let fd: Int32
     private let writeFD: Int32
 
-    init() {
+    public init() {
         var fds: [Int32] = [0, 0]
         precondition(pipe(&fds) == 0, "pipe: \(String(cString: strerror(errno)))")
         for end in fds {
@@ -23,15 +23,18 @@ final class WakePipe: @unchecked Sendable {
         close(writeFD)
     }
 
-    func wake() {
+    public func wake() {
         var byte: UInt8 = 1
         // A full pipe already holds a wake; nothing is lost by dropping this one.
         _ = write(writeFD, &byte, 1)
     }
 
-    /// Clears pending wakes; call after poll() reports the fd readable.
-    func drain() {
+    /// Clears pending wakes; true if there were any since the last call.
+    @discardableResult
+    public func drain() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 256)
-        while read(fd, &buffer, buffer.count) > 0 {}
+        var woken = false
+        while read(fd, &buffer, buffer.count) > 0 { woken = true }
+        return woken
     }
 }

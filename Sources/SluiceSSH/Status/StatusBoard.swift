@@ -8,7 +8,6 @@ public final class StatusBoard: @unchecked Sendable {
     private var servers: [String: ServerStatus] = [:]
     private var order: [String] = []
     private var observers: [@Sendable () -> Void] = []
-    private var generation = 0
 
     public init() {}
 
@@ -17,13 +16,6 @@ public final class StatusBoard: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return order.compactMap { servers[$0] }
-    }
-
-    /// Increases with every change: readers can tell whether to redraw.
-    public var changeCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return generation
     }
 
     public func server(named name: String) -> ServerStatus? {
@@ -47,7 +39,6 @@ public final class StatusBoard: @unchecked Sendable {
         }
         if servers[status.name] == nil { order.append(status.name) }
         servers[status.name] = status
-        generation += 1
         let toCall = observers
         lock.unlock()
         toCall.forEach { $0() }
@@ -57,7 +48,6 @@ public final class StatusBoard: @unchecked Sendable {
         lock.lock()
         servers[name] = nil
         order.removeAll { $0 == name }
-        generation += 1
         let toCall = observers
         lock.unlock()
         toCall.forEach { $0() }
