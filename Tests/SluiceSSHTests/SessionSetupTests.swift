@@ -137,3 +137,18 @@ extension SessionSetupTests {
         #expect(custom.sshd.log.contains("kex: client->server cipher: chacha20-poly1305@openssh.com"), "\(custom.sshd.log.suffix(3000))")
     }
 }
+
+extension SessionSetupTests {
+    /// After a failure that needs the user, the session waits; once the
+    /// user has fixed the cause, a retry brings the forwards up.
+    @Test func retryAfterTheUserAddsTheHostKeyBringsTheForwardUp() throws {
+        let fixture = try EngineFixture(knowsHost: false)
+        let port = try LoopbackPort.free()
+        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("db", "-D \(port)")])])
+        _ = try #require(linkFailure(fixture), "\(fixture.dump)")
+        try (fixture.sshd.knownHostsLine + "\n").write(toFile: fixture.home.knownHostsPath, atomically: true, encoding: .utf8)
+        fixture.engine.retry(server: "test")
+        #expect(fixture.waitForState("test", "db", .up), "\(fixture.dump)")
+        #expect(!LoopbackPort.isFree(port))
+    }
+}
