@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 "SluiceCore",
                 "SluiceSSH",
+                "SluiceTUI",
                 "SluiceTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -35,7 +36,7 @@ let package = Package(
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
-        .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI"]),
+        .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceTestSupport"]),
     ],

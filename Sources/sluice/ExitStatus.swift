@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTerminal
 
 /// The exit statuses Sluice promises scripts (sysexits.h): 0 ok, 64 the
 /// command line was wrong, 65 the store file is broken, 1 anything else.
@@ -30,6 +31,8 @@ enum ExitStatus {
             case .unreadable, .unwritable:
                 return Failure(message: error.description, code: failure)
             }
+        case let error as TerminalError:
+            return Failure(message: error.description, code: failure)
         case let error as SSHConfigError:
             switch error {
             case .unknownHosts:

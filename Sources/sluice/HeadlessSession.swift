@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceSSH
+import SluiceTUI
 
 /// Runs forwards without a screen until Ctrl+C or SIGTERM: the engine of
 /// `sluice up` and `sluice forward`.
@@ -38,7 +39,7 @@ struct HeadlessSession {
                 Console.say("Stopped.")
                 return 0
             }
-            if SignalPipe.take() > 0 {
+            if !SignalPipe.take().isEmpty {
                 if !stopping {
                     stopping = true
                     Console.say("Closing listeners; letting open connections finish (up to \(Int(drainSeconds)) s; Ctrl+C again to close them now).")
@@ -51,7 +52,7 @@ struct HeadlessSession {
             }
             if wake.drain() {
                 let snapshot = engine.board.snapshot
-                for line in narrator.lines(for: snapshot) { Console.say(line) }
+                for event in narrator.events(for: snapshot) { Console.say(event.text) }
                 everUp = everUp || snapshot.contains { $0.forwards.contains { $0.state == .up } }
                 if !everUp && !stopping && Self.nothingCanComeUp(snapshot, servers: servers) {
                     Console.error("nothing could come up; see the reasons above")

@@ -29,15 +29,12 @@ struct Sluice: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var link: LinkOptions
+
+    /// With no command: the full screen.
     func run() throws {
-        Console.say("""
-            The full-screen view is not built yet. Until it is, manage forwards with:
-              sluice server add NAME [user@]host[:port]   save a server
-              sluice add NAME -L 5432:localhost:5432      save a forward (-L, -R or -D)
-              sluice list                                 show what is saved
-              sluice import-ssh-config                    take servers from ~/.ssh/config
-            See 'sluice --help' for everything.
-            """)
+        let status = try ScreenSession(store: store.resolved, tuning: link.tuning).run()
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// Runs the command and turns any error into a message on stderr and the

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceSSH
 
 /// Asks the engine's questions on the controlling terminal (/dev/tty), so

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceSSH
 
 /// Answers the engine's prompts from a script and remembers what was asked.

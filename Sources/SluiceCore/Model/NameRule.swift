@@ -1,9 +1,9 @@
 /// The rule for server and forward names: users type them on the command
 /// line as `SERVER/FORWARD`, so they must survive that unquoted.
-enum NameRule {
-    static let maximumLength = 64
+public enum NameRule {
+    public static let maximumLength = 64
 
-    static func problem(with name: String) -> String? {
+    public static func problem(with name: String) -> String? {
         if name.isEmpty { return "it is empty" }
         if name.count > maximumLength { return "it is longer than \(maximumLength) characters" }
         if name.hasPrefix("-") { return "it starts with '-'" }

@@ -30,6 +30,31 @@ extension StoreDocument {
         return servers[server].forwards.remove(at: forward)
     }
 
+    /// Gives a server a new name or connection settings; its forwards stay.
+    public mutating func editServer(named name: String, to edited: Server) throws(SluiceError) {
+        let index = try serverIndex(name)
+        if let problem = NameRule.problem(with: edited.name) {
+            throw .invalidName(kind: "server", name: edited.name, problem: problem)
+        }
+        if edited.name != name, servers.contains(where: { $0.name == edited.name }) { throw .duplicateServer(edited.name) }
+        let forwards = servers[index].forwards
+        servers[index] = edited
+        servers[index].forwards = forwards
+    }
+
+    /// Gives a forward a new name or spec, in the same place in the list;
+    /// whether it is switched on stays as it was.
+    public mutating func editForward(_ reference: ForwardReference, to edited: Forward) throws(SluiceError) {
+        let (server, index) = try forwardIndex(reference)
+        var replaced = servers[server]
+        let enabled = replaced.forwards.remove(at: index).enabled
+        var forward = edited
+        forward.enabled = enabled
+        try replaced.addForward(forward)
+        replaced.forwards.insert(replaced.forwards.removeLast(), at: index)
+        servers[server] = replaced
+    }
+
     /// Returns whether anything changed.
     @discardableResult
     public mutating func setEnabled(_ enabled: Bool, for reference: ForwardReference) throws(SluiceError) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// The engine's live status, shared between the session threads that write
 /// it and the screen or CLI that reads it. Readers get a consistent

@@ -4,6 +4,8 @@ public enum StyleRole: Sendable, Hashable, CaseIterable {
     case normal
     case title
     case selected
+    /// The selected row of the list that does not have the focus.
+    case current
     case ok
     case warning
     case error

@@ -1,63 +1,70 @@
+import Foundation
 import SluiceCore
-import SluiceSSH
 
-/// Turns changes in the engine's status into the lines `sluice up` and
-/// `sluice forward` print: one when a forward is up, one for each change
-/// of a link or an error.
-struct StatusNarrator {
-    private let servers: [String: Server]
+/// Turns changes in the engine's status into events: one when a forward is
+/// up, one for each change of a link or an error. `sluice up` prints them;
+/// the screen shows the latest and keeps the rest in its log.
+public struct StatusNarrator: Sendable {
+    private var servers: [String: Server]
     private var previous: [String: ServerStatus] = [:]
     /// Servers whose link was seen lost; snapshots can skip the states in
     /// between, so "connected again" follows from this, not from the last one.
     private var lost: Set<String> = []
 
-    init(servers: [Server]) {
+    public init(servers: [Server]) {
+        self.servers = [:]
+        update(servers: servers)
+    }
+
+    /// The saved servers, whose specs the events quote; call after each change.
+    public mutating func update(servers: [Server]) {
         self.servers = Dictionary(servers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    mutating func lines(for snapshot: [ServerStatus]) -> [String] {
-        var lines: [String] = []
+    public mutating func events(for snapshot: [ServerStatus], at time: Date = Date()) -> [StatusEvent] {
+        var events: [StatusEvent] = []
         for status in snapshot {
             let before = previous[status.name]
-            lines += linkLines(status, before: before)
+            var lines = linkLines(status, before: before)
             for forward in status.forwards {
                 lines += forwardLines(forward, server: status.name, before: before?.forward(named: forward.name))
             }
+            events += lines.map { StatusEvent(time: time, server: status.name, text: $0.text, isProblem: $0.isProblem) }
             previous[status.name] = status
         }
-        return lines
+        return events
     }
 
-    private mutating func linkLines(_ status: ServerStatus, before: ServerStatus?) -> [String] {
+    private mutating func linkLines(_ status: ServerStatus, before: ServerStatus?) -> [Line] {
         guard status.link != before?.link else { return [] }
         switch status.link {
         case .reconnecting:
             lost.insert(status.name)
-            return ["\(status.name): \(status.linkWord()): \(status.lastError ?? "")"]
+            return [Line("\(status.name): \(status.linkWord()): \(status.lastError ?? "")", isProblem: true)]
         case .failed:
             lost.insert(status.name)
-            return ["\(status.name): \(status.lastError ?? "failed")"]
+            return [Line("\(status.name): \(status.lastError ?? "failed")", isProblem: true)]
         case .connected:
-            return lost.remove(status.name) == nil ? [] : ["\(status.name): connected again"]
+            return lost.remove(status.name) == nil ? [] : [Line("\(status.name): connected again")]
         case .idle, .connecting:
             return []
         }
     }
 
-    private func forwardLines(_ forward: ForwardStatus, server: String, before: ForwardStatus?) -> [String] {
-        var lines: [String] = []
+    private func forwardLines(_ forward: ForwardStatus, server: String, before: ForwardStatus?) -> [Line] {
+        var lines: [Line] = []
         let name = "\(server)/\(forward.name)"
         if forward.state != before?.state {
             switch forward.state {
             case .up:
-                lines.append(upLine(forward, server: server))
+                lines.append(Line(upLine(forward, server: server)))
             case .failed:
-                lines.append("\(name): \(forward.lastError ?? "failed")")
+                lines.append(Line("\(name): \(forward.lastError ?? "failed")", isProblem: true))
             case .off, .starting:
                 break
             }
         } else if forward.lastError != before?.lastError, let error = forward.lastError {
-            lines.append("\(name): \(error)")
+            lines.append(Line("\(name): \(error)", isProblem: true))
         }
         return lines
     }
@@ -70,6 +77,16 @@ struct StatusNarrator {
         case .local: return "Forwarding \(listening) -> \(target) via \(server)"
         case .reverse: return "Forwarding \(listening) on \(server) -> \(target) here"
         case .dynamic: return "SOCKS5 proxy on \(listening) via \(server)"
+        }
+    }
+
+    private struct Line {
+        var text: String
+        var isProblem = false
+
+        init(_ text: String, isProblem: Bool = false) {
+            self.text = text
+            self.isProblem = isProblem
         }
     }
 }

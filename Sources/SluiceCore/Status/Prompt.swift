@@ -19,21 +19,3 @@ public enum Prompt: Sendable, Equatable {
         }
     }
 }
-
-public enum PromptAnswer: Sendable, Equatable {
-    case acceptHostKeyOnce
-    case acceptAndSaveHostKey
-    case text(String)
-    case texts([String])
-    /// The user declined.
-    case cancelled
-    /// Nobody can be asked (no terminal); the engine then fails with a
-    /// message that says how to proceed.
-    case unavailable
-}
-
-/// Answers prompts for the engine. Called on a server's session thread,
-/// which waits for the answer.
-public protocol Prompter: Sendable {
-    func answer(_ prompt: Prompt, server: String) -> PromptAnswer
-}

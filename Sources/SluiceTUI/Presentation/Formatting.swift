@@ -1,0 +1,30 @@
+import Foundation
+
+/// Numbers and times as the screen writes them.
+public enum Formatting {
+    /// `0 B`, `512 B`, `1.5 KB`, `34 MB`, `1.2 GB` (powers of 1000, as
+    /// network tools count).
+    public static func bytes(_ count: UInt64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB", "PB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 999.5, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        if unit == 0 { return "\(count) B" }
+        return value < 9.95 ? String(format: "%.1f %@", value, units[unit]) : String(format: "%.0f %@", value, units[unit])
+    }
+
+    public static func rate(_ bytesPerSecond: Double) -> String {
+        bytesPerSecond < 1 ? "" : bytes(UInt64(bytesPerSecond)) + "/s"
+    }
+
+    /// `14:03:09` in `timeZone`.
+    public static func clock(_ date: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
+        return String(format: "%02d:%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import SluiceCore
+
+/// The one way the screen's state changes. Does no I/O: what must happen
+/// outside (saving, the engine) comes back as effects for the run loop.
+extension AppState {
+    public mutating func reduce(_ action: Action) -> [Effect] {
+        switch action {
+        case .key(let key):
+            return handle(key)
+        case let .status(snapshot, time):
+            absorb(snapshot, at: time)
+            return []
+        case .tick(let time):
+            now = time
+            for (reference, meter) in meters {
+                var updated = meter
+                updated.record(bytes: totalBytes(of: reference), at: time)
+                meters[reference] = updated
+            }
+            return []
+        case let .prompt(id, server, prompt):
+            prompts.append(PromptDialog(id: id, server: server, prompt: prompt))
+            return []
+        case .stored(let saved):
+            adopt(saved)
+            return []
+        case let .storeFailed(message, current):
+            note("Not saved: \(message)", isProblem: true)
+            if let current { adopt(current) }
+            return []
+        case let .portChecked(host, port, problem):
+            if case .forwardForm(var form) = overlay {
+                form.portCheck = ForwardForm.PortCheck(host: host, port: port, problem: problem)
+                overlay = .forwardForm(form)
+            }
+            return []
+        }
+    }
+
+    private mutating func handle(_ key: Key) -> [Effect] {
+        if isQuitting { return [] }
+        if !prompts.isEmpty { return handlePromptKey(key) }
+        switch overlay {
+        case .help:
+            if [.escape, .character("q"), .character("?"), .enter].contains(key) { overlay = nil }
+            return []
+        case .log:
+            return handleLogKey(key)
+        case .confirm(let confirmation):
+            return handleConfirmKey(key, confirmation)
+        case .serverForm(let form):
+            return handleServerFormKey(key, form)
+        case .forwardForm(let form):
+            return handleForwardFormKey(key, form)
+        case nil:
+            break
+        }
+        if isEditingFilter { return handleFilterKey(key) }
+        if key == .escape, !filter.text.isEmpty {
+            filter = TextField()
+            return []
+        }
+        guard let command = KeyMap.command(for: key) else { return [] }
+        return run(command)
+    }
+
+    /// Applies `change` to the state at once, so the screen shows it before
+    /// the save is done, and asks for it to be saved.
+    mutating func commit(_ change: StoreChange) -> SluiceError? {
+        var changed = document
+        do {
+            try change.apply(to: &changed)
+        } catch {
+            return error
+        }
+        adopt(changed)
+        return nil
+    }
+
+    /// Takes `saved` as the document, keeping the selection where it can.
+    mutating func adopt(_ saved: StoreDocument) {
+        document = saved
+        narrator.update(servers: saved.servers)
+        let names = Set(saved.servers.map(\.name))
+        statuses = statuses.filter { names.contains($0.key) }
+        if selectedServer.map({ !names.contains($0) }) ?? true { selectedServer = visibleServers.first?.name }
+        if let server = currentServer, selectedForward.map({ server.forward(named: $0) == nil }) ?? true {
+            selectedForward = visibleForwards.first?.name
+        }
+    }
+
+    mutating func note(_ text: String, server: String? = nil, isProblem: Bool = false) {
+        events.append(StatusEvent(time: now, server: server, text: text, isProblem: isProblem))
+        if events.count > Self.eventLimit { events.removeFirst(events.count - Self.eventLimit) }
+    }
+
+    private mutating func absorb(_ snapshot: [ServerStatus], at time: Date) {
+        now = time
+        for event in narrator.events(for: snapshot, at: time) {
+            note(event.text, server: event.server, isProblem: event.isProblem)
+        }
+        statuses = Dictionary(snapshot.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        var seen: [ForwardReference: TrafficMeter] = [:]
+        for server in snapshot {
+            for forward in server.forwards {
+                let reference = ForwardReference(server: server.name, forward: forward.name)
+                let bytes = forward.bytesIn + forward.bytesOut
+                var meter = meters[reference] ?? TrafficMeter(bytes: bytes, at: time)
+                meter.record(bytes: bytes, at: time)
+                seen[reference] = meter
+            }
+        }
+        meters = seen
+    }
+
+    private func totalBytes(of reference: ForwardReference) -> UInt64 {
+        guard let forward = status(of: reference) else { return 0 }
+        return forward.bytesIn + forward.bytesOut
+    }
+
+    private mutating func handleFilterKey(_ key: Key) -> [Effect] {
+        switch key {
+        case .enter:
+            isEditingFilter = false
+        case .escape:
+            isEditingFilter = false
+            filter = TextField()
+        case .up, .down:
+            isEditingFilter = false
+            return run(key == .up ? .moveUp : .moveDown)
+        default:
+            _ = filter.edit(with: key)
+        }
+        adopt(document)
+        return []
+    }
+
+    private mutating func handleLogKey(_ key: Key) -> [Effect] {
+        switch key {
+        case .escape, .character("q"), .character("L"), .enter: overlay = nil
+        case .up, .character("k"): logScroll += 1
+        case .down, .character("j"): logScroll = max(0, logScroll - 1)
+        case .pageUp: logScroll += 10
+        case .pageDown: logScroll = max(0, logScroll - 10)
+        case .end, .character("G"): logScroll = 0
+        default: break
+        }
+        logScroll = min(logScroll, max(0, events.count - 1))
+        return []
+    }
+
+    private mutating func handleConfirmKey(_ key: Key, _ confirmation: Confirmation) -> [Effect] {
+        switch key {
+        case .character("y"), .character("Y"):
+            overlay = nil
+            return confirmed(confirmation)
+        case .character("n"), .character("N"), .escape, .character("q"):
+            overlay = nil
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func confirmed(_ confirmation: Confirmation) -> [Effect] {
+        switch confirmation {
+        case .deleteServer(let name, _):
+            return save(.removeServer(name: name), saying: "Deleted server \(name).")
+        case .deleteForward(let reference):
+            return save(.removeForward(reference), saying: "Deleted \(reference).")
+        case .quit:
+            isQuitting = true
+            return [.quit]
+        }
+    }
+
+    /// Commits `change` and returns the effect that saves it; on a refused
+    /// change, says why and returns nothing.
+    mutating func save(_ change: StoreChange, saying message: String? = nil) -> [Effect] {
+        if let error = commit(change) {
+            note(error.description, isProblem: true)
+            return []
+        }
+        if let message { note(message) }
+        return [.save(change)]
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import SluiceCore
+
+/// Everything the screen shows, as a value: the saved servers, the engine's
+/// latest status, where the cursor is and what is open. `reduce` changes it;
+/// views draw it.
+public struct AppState: Sendable {
+    public var document: StoreDocument
+    public var statuses: [String: ServerStatus] = [:]
+    public var focus: Pane = .servers
+    /// Selection by name, so it survives saves and status updates.
+    public var selectedServer: String?
+    public var selectedForward: String?
+    public var filter = TextField()
+    public var isEditingFilter = false
+    public var overlay: Overlay?
+    /// Questions from the engine; the first is on screen above everything else.
+    public var prompts: [PromptDialog] = []
+    public var events: [StatusEvent] = []
+    public var meters: [ForwardReference: TrafficMeter] = [:]
+    public var now: Date
+    /// Set once quitting has begun: the screen says forwards are closing.
+    public var isQuitting = false
+    public var logScroll = 0
+    var narrator: StatusNarrator
+
+    static let eventLimit = 500
+
+    public init(document: StoreDocument, now: Date = Date()) {
+        self.document = document
+        self.now = now
+        narrator = StatusNarrator(servers: document.servers)
+        selectedServer = document.servers.first?.name
+        selectedForward = document.servers.first?.forwards.first?.name
+    }
+
+    public var servers: [Server] { document.servers }
+
+    /// The servers the filter lets through: by name or host, or because one
+    /// of their forwards matches.
+    public var visibleServers: [Server] {
+        servers.filter { server in matches(server) || server.forwards.contains { matches($0) } }
+    }
+
+    public var currentServer: Server? {
+        let visible = visibleServers
+        return visible.first { $0.name == selectedServer } ?? visible.first
+    }
+
+    /// The current server's forwards the filter lets through.
+    public var visibleForwards: [Forward] {
+        guard let server = currentServer else { return [] }
+        if matches(server) { return server.forwards }
+        return server.forwards.filter { matches($0) }
+    }
+
+    public var currentForward: Forward? {
+        let visible = visibleForwards
+        return visible.first { $0.name == selectedForward } ?? visible.first
+    }
+
+    public func status(of server: String) -> ServerStatus? { statuses[server] }
+
+    public func status(of forward: ForwardReference) -> ForwardStatus? {
+        statuses[forward.server]?.forward(named: forward.forward)
+    }
+
+    /// Forwards that are listening right now, over all servers.
+    public var upCount: Int {
+        statuses.values.reduce(0) { $0 + $1.forwards.filter { $0.state == .up }.count }
+    }
+
+    public var enabledCount: Int {
+        servers.reduce(0) { $0 + $1.forwards.filter(\.enabled).count }
+    }
+
+    public func rate(of forward: ForwardReference) -> Double {
+        meters[forward]?.bytesPerSecond ?? 0
+    }
+
+    /// True while something on screen changes with time alone (countdowns,
+    /// rates), so the run loop knows to send ticks.
+    public var needsTicks: Bool {
+        statuses.values.contains { status in
+            if case .reconnecting = status.link { return true }
+            return false
+        } || meters.values.contains { $0.bytesPerSecond > 0 }
+    }
+
+    private func matches(_ server: Server) -> Bool {
+        let needle = filter.trimmed.lowercased()
+        return needle.isEmpty || server.name.lowercased().contains(needle) || server.destination.description.lowercased().contains(needle)
+    }
+
+    private func matches(_ forward: Forward) -> Bool {
+        let needle = filter.trimmed.lowercased()
+        return needle.isEmpty || forward.name.lowercased().contains(needle) || forward.spec.argument.lowercased().contains(needle)
+    }
+}

@@ -1,0 +1,15 @@
+import SluiceCore
+
+/// Work the run loop does for the reducer, which does no I/O itself.
+public enum Effect: Sendable, Equatable {
+    /// Save this change to the store, then hand the saved servers to the engine.
+    case save(StoreChange)
+    /// Give the waiting session thread the user's answer.
+    case answer(promptID: Int, PromptAnswer)
+    /// Try the server's connection again now.
+    case retry(server: String)
+    /// Test-bind a local address and report with `Action.portChecked`.
+    case checkPort(host: String, port: Int)
+    /// Close every forward and leave.
+    case quit
+}

@@ -1,0 +1,77 @@
+import SluiceCore
+
+/// The current server's forwards as a table: switch, kind, route, state,
+/// connections and traffic. Narrow screens show traffic as one column.
+struct ForwardTableView {
+    let state: AppState
+    let symbols: Symbols
+
+    private struct Column {
+        var title: String
+        var width: Int
+        var alignRight = false
+    }
+
+    func draw(into buffer: inout ScreenBuffer, top: Int, rows: Int, width: Int) {
+        guard let server = state.currentServer else { return }
+        let forwards = state.visibleForwards
+        guard !forwards.isEmpty else {
+            let text = server.forwards.isEmpty ? "No forwards on \(server.name) yet: press a to add one." : "No forward matches the filter."
+            buffer.write(text, x: 2, y: top, role: .muted, maxWidth: width - 2, ellipsis: symbols.ellipsis)
+            return
+        }
+        let wide = width >= 110
+        let trafficColumns: [Column] = wide
+            ? [Column(title: "OUT", width: 8, alignRight: true), Column(title: "IN", width: 8, alignRight: true)]
+            : [Column(title: "TRAFFIC", width: 8, alignRight: true)]
+        let head = [Column(title: "ON", width: 3), Column(title: "K", width: 2)]
+        let tail = [Column(title: "STATE", width: 10), Column(title: "CONNS", width: 5, alignRight: true)]
+            + trafficColumns + [Column(title: "RATE", width: 9, alignRight: true)]
+        let fixed = 2 + (head + tail).reduce(0) { $0 + $1.width + 1 }
+        let columns = head + [Column(title: "LISTEN -> TARGET", width: max(10, width - fixed - 1))] + tail
+        drawRow(columns.map { ($0.title, StyleRole.muted) }, columns: columns, y: top, into: &buffer)
+
+        let rowsForForwards = max(0, rows - 1)
+        let selected = forwards.firstIndex { $0.name == state.currentForward?.name } ?? 0
+        let offset = max(0, selected - rowsForForwards + 1)
+        for (row, forward) in forwards.dropFirst(offset).prefix(rowsForForwards).enumerated() {
+            let y = top + 1 + row
+            let reference = ForwardReference(server: server.name, forward: forward.name)
+            let status = state.status(of: reference)
+            let presentation = ForwardPresentation(forward: forward, status: status)
+            // The kind letter, then a mark when it listens beyond loopback.
+            let kind = forward.kind.letter + (forward.spec.listen.isLoopback ? "" : String(symbols.exposed))
+            // Nothing to count for a forward that is off and never carried anything.
+            let counted = status.flatMap { $0.state == .off && $0.totalConnections == 0 ? nil : $0 }
+            var cells: [(String, StyleRole)] = [
+                (forward.enabled ? "on" : "off", forward.enabled ? .ok : .muted),
+                (kind, forward.spec.listen.isLoopback ? .key : .warning),
+                (presentation.route, .normal),
+                (presentation.stateWord, presentation.stateRole),
+                (counted.map { String($0.totalConnections) } ?? "", .normal),
+            ]
+            if wide {
+                cells.append((counted.map { Formatting.bytes($0.bytesOut) } ?? "", .normal))
+                cells.append((counted.map { Formatting.bytes($0.bytesIn) } ?? "", .normal))
+            } else {
+                cells.append((counted.map { Formatting.bytes($0.bytesOut + $0.bytesIn) } ?? "", .normal))
+            }
+            cells.append((Formatting.rate(state.rate(of: reference)), .normal))
+            drawRow(cells, columns: columns, y: y, into: &buffer)
+            if offset + row == selected {
+                buffer.paint(row: y, role: state.focus == .forwards ? .selected : .current)
+            }
+        }
+    }
+
+    private func drawRow(_ cells: [(String, StyleRole)], columns: [Column], y: Int, into buffer: inout ScreenBuffer) {
+        var x = 2
+        for (column, cell) in zip(columns, cells) {
+            let (text, role) = cell
+            let shown = DisplayWidth.of(text)
+            let start = column.alignRight ? x + max(0, column.width - shown) : x
+            buffer.write(text, x: start, y: y, role: role, maxWidth: column.width, ellipsis: symbols.ellipsis)
+            x += column.width + 1
+        }
+    }
+}
