@@ -1,0 +1,129 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+/// The real `sluice` screen in tmux, against the harness' real sshd.
+@Suite struct ScreenTests {
+    let sshd: SSHServer
+    let web: HTTPTestServer
+
+    init() throws {
+        sshd = try SSHServer()
+        web = try HTTPTestServer()
+    }
+
+    private func open(home: ClientHome, store: String) throws -> TmuxSession {
+        let environment = home.environment.merging(["SLUICE_STORE": store, "TERM": "xterm-256color"]) { $1 }
+        return try TmuxSession(SluiceBinary.path, [], environment: environment)
+    }
+
+    /// The row of the forward that listens on `port`.
+    private func row(listeningOn port: Int, in screen: String) -> String {
+        screen.split(separator: "\n").first { $0.contains("127.0.0.1:\(port) ->") }.map(String.init) ?? ""
+    }
+
+    @Test func addAServerAndAForwardWithKeysUseItAndQuit() throws {
+        let home = try ClientHome(trusting: sshd)
+        let store = home.directory.file("store.json")
+        let port = try LoopbackPort.free()
+        let screen = try open(home: home, store: store)
+
+        var seen = screen.waitFor("No servers yet")
+        #expect(seen.matched, "\(seen.screen)")
+        try screen.press("A")
+        try screen.type("lab")
+        try screen.press("Tab")
+        try screen.type("\(CurrentUser.name)@127.0.0.1:\(sshd.port)")
+        try screen.press("Tab")
+        try screen.type(home.identityPath)
+        try screen.press("Enter")
+        seen = screen.waitFor("Saved server lab")
+        #expect(seen.matched, "\(seen.screen)")
+
+        // The form opens on the kind (Local); then address, port, host, port.
+        try screen.press("a")
+        #expect(screen.waitFor("New forward on lab").matched)
+        try screen.press("Tab", "Tab")
+        try screen.type(String(port))
+        try screen.press("Tab", "Tab")
+        try screen.type(String(web.port))
+        try screen.press("Enter")
+        seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+
+        let fetched = try Command("/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(port)/page.txt"]).run()
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(fetched.stdout == web.page)
+        // One connection counted and the page's bytes on the row, without a key press.
+        seen = screen.waitForScreen { screen in
+            let columns = row(listeningOn: port, in: screen).split(separator: " ")
+            return columns.contains("listening") && columns.contains("1") && columns.contains("KB")
+        }
+        #expect(seen.matched, "\(seen.screen)")
+
+        try screen.press("Space")
+        seen = screen.waitForScreen { row(listeningOn: port, in: $0).hasPrefix("  off") }
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(LoopbackPort.isFree(port))
+        try screen.press("Space")
+        seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)")
+
+        try screen.press("q")
+        seen = screen.waitFor("Quit and close it?")
+        #expect(seen.matched, "\(seen.screen)")
+        try screen.press("y")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+        #expect(LoopbackPort.isFree(port))
+
+        let saved = try Store(path: store).load()
+        let server = try #require(saved.servers.first)
+        #expect(saved.servers.count == 1)
+        #expect(server.name == "lab")
+        #expect(server.destination.description == "\(CurrentUser.name)@127.0.0.1:\(sshd.port)")
+        #expect(server.identityFile == home.identityPath)
+        #expect(server.forwards == [Forward(name: "L\(port)", spec: try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local))])
+    }
+
+    @Test func anUnknownHostKeyIsAskedOnScreenAndSaved() throws {
+        let home = try ClientHome(trusting: sshd, knowsHost: false)
+        let store = home.directory.file("store.json")
+        let port = try LoopbackPort.free()
+        try Store(path: store).update { document in
+            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
+                                          identityFile: home.identityPath))
+            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
+        }
+        let screen = try open(home: home, store: store)
+        var seen = screen.waitFor("Unknown host key")
+        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+        #expect(seen.screen.contains(sshd.hostKeyFingerprint), "\(seen.screen)")
+        try screen.press("y")
+        seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)")
+        let knownHosts = try String(contentsOfFile: home.knownHostsPath, encoding: .utf8)
+        #expect(knownHosts.contains("[127.0.0.1]:\(sshd.port)"))
+
+        // Ctrl+C asks like q does; "n" keeps the forward up.
+        try screen.press("C-c")
+        #expect(screen.waitFor("Quit and close it?").matched)
+        try screen.press("n")
+        seen = screen.waitForScreen { !$0.contains("Quit and close it?") && row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(!LoopbackPort.isFree(port))
+        try screen.press("q")
+        #expect(screen.waitFor("Quit and close it?").matched)
+        try screen.press("y")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+
+    @Test func aBrokenStoreIsReportedAndNotTouched() throws {
+        let home = try ClientHome(trusting: sshd)
+        let store = try home.directory.write("store.json", "{\"version\": 1, \"servers\": [\n")
+        let screen = try open(home: home, store: store)
+        #expect(screen.exitStatus() == 65)
+        #expect(screen.stderr.contains("is not valid JSON at"), "\(screen.stderr)")
+        #expect(try String(contentsOfFile: store, encoding: .utf8) == "{\"version\": 1, \"servers\": [\n")
+    }
+}

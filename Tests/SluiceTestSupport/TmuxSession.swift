@@ -1,0 +1,85 @@
+import Foundation
+
+/// A real terminal for screen tests: a program run in a private tmux
+/// server (its own socket, no user config), driven by keys and read back
+/// as text.
+public final class TmuxSession: @unchecked Sendable {
+    private let socket: String
+    private let logs: TemporaryDirectory
+    /// Written when the program ends: its exit status.
+    private var statusFile: String { logs.file("exit-status") }
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String], width: Int = 100, height: Int = 30) throws {
+        logs = try TemporaryDirectory()
+        socket = "sluice-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let assignments = environment.map { "\($0.key)=\($0.value)" }
+        let command = (["env", "-i"] + assignments + [executable] + arguments).map(Self.quoted).joined(separator: " ")
+        let script = "\(command) 2>\(Self.quoted(logs.file("stderr"))); echo $? > \(Self.quoted(statusFile))"
+        let result = try tmux(["new-session", "-d", "-s", "main", "-x", String(width), "-y", String(height), script])
+        guard result.status == 0 else { throw TmuxError(message: "tmux new-session failed: \(result.stderr)") }
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+    }
+
+    /// Presses keys by tmux name: "Tab", "Enter", "Space", "Escape", "a".
+    public func press(_ keys: String...) throws {
+        _ = try tmux(["send-keys", "-t", "main"] + keys)
+    }
+
+    /// Types text literally.
+    public func type(_ text: String) throws {
+        _ = try tmux(["send-keys", "-t", "main", "-l", text])
+    }
+
+    /// The screen as text, one string per row.
+    public func screen() -> String {
+        (try? tmux(["capture-pane", "-t", "main", "-p"]).stdout) ?? ""
+    }
+
+    /// Waits until `condition` holds for the screen; returns the last screen
+    /// seen either way, so a failing test can show it.
+    @discardableResult
+    public func waitForScreen(timeout: TimeInterval = 20, _ condition: (String) -> Bool) -> (matched: Bool, screen: String) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = screen()
+            if condition(last) { return (true, last) }
+            usleep(50_000)
+        }
+        return (false, last)
+    }
+
+    public func waitFor(_ text: String, timeout: TimeInterval = 20) -> (matched: Bool, screen: String) {
+        waitForScreen(timeout: timeout) { $0.contains(text) }
+    }
+
+    /// The program's exit status once it has ended, waiting up to `timeout`.
+    public func exitStatus(timeout: TimeInterval = 20) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? logs.read("exit-status"), let status = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return status
+            }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    public var stderr: String { (try? logs.read("stderr")) ?? "" }
+
+    private func tmux(_ arguments: [String]) throws -> Command.Result {
+        try Command("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments, timeout: 10).run()
+    }
+
+    private static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+public struct TmuxError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
