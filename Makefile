@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build release run test install clean
+.PHONY: deps build release run test demo screenshots install clean
 
 deps:
 	@scripts/install-deps
@@ -17,6 +17,15 @@ release: deps
 
 run: release
 	.build/release/sluice $(ARGS)
+
+# Sluice against a private sshd, a small web service and a demo store;
+# quitting stops all of it.
+demo: release
+	scripts/demo .build/release/sluice
+
+# Regenerates screenshots/*.png from the demo (Xvfb + xterm).
+screenshots: release
+	scripts/screenshots .build/release/sluice
 
 # Test servers are stopped by the tests themselves; the sweep afterwards only
 # catches a test process that crashed before it could clean up.

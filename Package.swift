@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
-        .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"]),
+        .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceTestSupport"]),
     ],

@@ -97,7 +97,7 @@ struct ScreenSnapshotTests {
 
     @Test func questionsFromTheEngine() {
         var state = F.busy
-        _ = state.reduce(.prompt(id: 1, server: "lab", .unknownHostKey(host: "lab.example.com", keyType: "ED25519",
+        _ = state.reduce(.prompt(id: 1, server: "lab", .unknownHostKey(host: "lab.example.com", keyType: "ssh-ed25519",
                                                                       fingerprint: "SHA256:pV2mQeXyD3Kx4z1o7Qm5S0c9bQ1c2Yf3nq8o0m3xX3E")))
         assertSnapshot(F.render(state), named: "prompt-host-key-80x24")
         _ = state.reduce(.key(.character("n")))

@@ -84,11 +84,13 @@ struct DialogView {
         }
         switch dialog.prompt {
         case let .unknownHostKey(host, keyType, fingerprint):
-            say("Sluice has not seen \(host) (server \(dialog.server)) before. Its \(keyType) host key has this fingerprint:")
+            // "ssh-ed25519" / "ecdsa-sha2-nistp256" as OpenSSH names the files: ed25519, ecdsa.
+            let short = keyType.hasPrefix("ssh-") ? String(keyType.dropFirst(4)) : String(keyType.prefix { $0 != "-" })
+            say("Sluice has not seen \(host) (server \(dialog.server)) before. Its \(short.uppercased()) host key has this fingerprint:")
             lines.append([])
-            say("  \(fingerprint)", .key)
+            say(fingerprint, .key)
             lines.append([])
-            say("Compare it with what the server's owner gives you (on the server: ssh-keygen -lf /etc/ssh/ssh_host_\(keyType.lowercased())_key.pub).", .muted)
+            say("Compare it with what the server's owner gives you (on the server: ssh-keygen -lf /etc/ssh/ssh_host_\(short.lowercased())_key.pub).", .muted)
             lines.append([])
             lines.append([("y", .key), (" trust and remember  ", .muted), ("o", .key), (" trust once  ", .muted), ("n", .key), (" reject", .muted)])
         case let .password(user, host):
