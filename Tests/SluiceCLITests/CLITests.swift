@@ -152,8 +152,8 @@ import Testing
         #expect(try Store(path: storePath).load().servers[0].forwards.count == 40)
     }
 
-    @Test func noArgumentsSaysWhatToDoAndVersionNamesTheLibraries() throws {
-        #expect(try sluice().stderr.contains("sluice server add NAME"))
+    @Test func withoutATerminalTheScreenSaysWhatToUseAndVersionNamesTheLibraries() throws {
+        #expect(try sluice(expect: 1).stderr.contains("the screen needs a terminal; to run forwards without one, use: sluice up"))
         let version = try sluice("--version").stdout
         #expect(version.hasPrefix("sluice 0.1.0 (libssh 0.10."))
         #expect(version.contains("ncurses 6."))

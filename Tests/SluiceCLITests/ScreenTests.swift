@@ -62,13 +62,14 @@ import Testing
         }
         #expect(seen.matched, "\(seen.screen)")
 
+        // Off: the switch at once, then the state once the listener is closed.
         try screen.press("Space")
-        seen = screen.waitForScreen { row(listeningOn: port, in: $0).hasPrefix("  off") }
+        seen = screen.waitForScreen { row(listeningOn: port, in: $0).split(separator: " ").filter { $0 == "off" }.count == 2 }
         #expect(seen.matched, "\(seen.screen)")
-        #expect(LoopbackPort.isFree(port))
+        #expect(screen.waitForScreen { _ in LoopbackPort.isFree(port) }.matched)
         try screen.press("Space")
         seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
-        #expect(seen.matched, "\(seen.screen)")
+        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
 
         try screen.press("q")
         seen = screen.waitFor("Quit and close it?")
@@ -116,6 +117,35 @@ import Testing
         #expect(screen.waitFor("Quit and close it?").matched)
         try screen.press("y")
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+
+    @Test func resizingRelaysTheScreenAndSIGTERMClosesForwardsAndExits() throws {
+        let home = try ClientHome(trusting: sshd)
+        let store = home.directory.file("store.json")
+        let port = try LoopbackPort.free()
+        try Store(path: store).update { document in
+            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
+                                          identityFile: home.identityPath))
+            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
+        }
+        let screen = try open(home: home, store: store)
+        var seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(seen.screen.contains("TRAFFIC") && !seen.screen.contains(" OUT "))
+        try screen.resize(width: 130, height: 40)
+        seen = screen.waitForScreen { $0.contains(" OUT ") && $0.split(separator: "\n").contains { $0.count > 100 } }
+        #expect(seen.matched, "\(seen.screen)")
+        try screen.resize(width: 80, height: 24)
+        seen = screen.waitForScreen { $0.contains("TRAFFIC") && $0.split(separator: "\n").allSatisfy { $0.count <= 80 } }
+        #expect(seen.matched, "\(seen.screen)")
+
+        let processes = screen.processes
+        #expect(!processes.isEmpty)
+        for pid in processes { kill(pid, SIGTERM) }
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+        #expect(LoopbackPort.isFree(port))
+        // Still saved as on: the next start brings it back.
+        #expect(try Store(path: store).load().servers.first?.forwards.first?.enabled == true)
     }
 
     @Test func aBrokenStoreIsReportedAndNotTouched() throws {

@@ -49,10 +49,14 @@ public enum LoopbackPort {
         return address
     }
 
-    /// True when nothing holds 127.0.0.1:`port`: a socket can bind it.
+    /// True when nothing holds 127.0.0.1:`port`: a listener can bind it.
+    /// SO_REUSEADDR, as every listener uses, so connections of the past in
+    /// TIME_WAIT do not count.
     public static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = address(port: port)
         return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }

@@ -33,6 +33,18 @@ public final class TmuxSession: @unchecked Sendable {
         _ = try tmux(["send-keys", "-t", "main", "-l", text])
     }
 
+    /// Resizes the terminal, as a user dragging the window would.
+    public func resize(width: Int, height: Int) throws {
+        _ = try tmux(["resize-window", "-t", "main", "-x", String(width), "-y", String(height)])
+    }
+
+    /// The processes running in the terminal (the program and its children).
+    public var processes: [pid_t] {
+        guard let text = try? tmux(["list-panes", "-t", "main", "-F", "#{pane_pid}"]).stdout,
+              let shell = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return [] }
+        return ProcessTree.descendants(of: shell)
+    }
+
     /// The screen as text, one string per row.
     public func screen() -> String {
         (try? tmux(["capture-pane", "-t", "main", "-p"]).stdout) ?? ""
