@@ -153,9 +153,10 @@ final class SessionLoop: @unchecked Sendable {
         if session == nil && wantsLink && !stopping && link != .failed { deadlines.append(nextAttempt) }
         if statusDirty { deadlines.append(lastPublished.addingTimeInterval(0.1)) }
         if stopping, let stopDeadline { deadlines.append(stopDeadline) }
-        if forwards.contains(where: { $0.forward.enabled && $0.listener == nil && $0.spec.kind != .reverse }) {
-            deadlines.append(forwards.map(\.nextBindAttempt).min() ?? Date())
-        }
+        // Only the forwards still waiting for their port: a bound one's
+        // attempt time lies in the past and would make this loop spin.
+        let waitingToBind = forwards.filter { $0.forward.enabled && $0.listener == nil && $0.spec.kind != .reverse }
+        if let retry = waitingToBind.map(\.nextBindAttempt).min() { deadlines.append(retry) }
         guard let next = deadlines.min() else { return -1 }
         return Int32(max(0, min(60_000, (next.timeIntervalSinceNow * 1000).rounded(.up))))
     }
