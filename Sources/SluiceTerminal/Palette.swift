@@ -17,29 +17,31 @@ struct Palette {
         let plain = sluice_attr_normal()
         let dim = sluice_attr_dim()
         let reverse = sluice_attr_reverse()
+        // Muted text is grey (colour 8) where the terminal has 16 colours,
+        // dim white with fewer, dim without colour.
+        let hasGrey = colors && sluice_colors() >= 16
+        let grey = hasGrey ? Int16(8) : Int16(COLOR_WHITE)
         var pairs: [Int16: Int16] = [:]
         if colors {
             // Foreground on the terminal's own background (-1).
-            let foregrounds: [Int16] = [Int16(COLOR_GREEN), Int16(COLOR_YELLOW), Int16(COLOR_RED), Int16(COLOR_CYAN),
-                                        sluice_colors() >= 16 ? 8 : Int16(COLOR_WHITE)]
+            let foregrounds = [Int16(COLOR_GREEN), Int16(COLOR_YELLOW), Int16(COLOR_RED), Int16(COLOR_CYAN), grey]
             for (index, color) in foregrounds.enumerated() {
                 let pair = Int16(index + 1)
                 init_pair(pair, color, -1)
                 pairs[color] = pair
             }
         }
-        func pair(_ color: Int32) -> Int16 { colors ? pairs[Int16(color)] ?? 0 : 0 }
-        let grey: Int16 = colors ? (sluice_colors() >= 16 ? pairs[8] ?? 0 : pairs[Int16(COLOR_WHITE)] ?? 0) : 0
+        func pair(_ color: Int16) -> Int16 { pairs[color] ?? 0 }
         styles = [
             .normal: Style(attributes: plain, pair: 0),
             .title: Style(attributes: bold, pair: 0),
             .selected: Style(attributes: reverse | bold, pair: 0),
             .current: Style(attributes: bold, pair: 0),
-            .ok: Style(attributes: colors ? plain : plain, pair: pair(COLOR_GREEN)),
-            .warning: Style(attributes: colors ? plain : bold, pair: pair(COLOR_YELLOW)),
-            .error: Style(attributes: bold, pair: pair(COLOR_RED)),
-            .muted: Style(attributes: colors && grey != 0 && sluice_colors() >= 16 ? plain : dim, pair: grey),
-            .key: Style(attributes: bold, pair: pair(COLOR_CYAN)),
+            .ok: Style(attributes: plain, pair: pair(Int16(COLOR_GREEN))),
+            .warning: Style(attributes: colors ? plain : bold, pair: pair(Int16(COLOR_YELLOW))),
+            .error: Style(attributes: bold, pair: pair(Int16(COLOR_RED))),
+            .muted: Style(attributes: hasGrey ? plain : dim, pair: pair(grey)),
+            .key: Style(attributes: bold, pair: pair(Int16(COLOR_CYAN))),
         ]
     }
 

@@ -15,7 +15,7 @@ struct ScreenSession {
     /// Seconds open connections may take to finish when the user quits.
     static let quitDrainSeconds = 1.0
 
-    func run() throws -> Int32 {
+    func run() throws {
         let document = try store.load()
         SignalPipe.install([SIGINT, SIGTERM, SIGHUP, SIGWINCH])
         let terminal = try Terminal(environment: ProcessInfo.processInfo.environment)
@@ -105,7 +105,5 @@ struct ScreenSession {
         terminal.draw(ScreenView(state: state, symbols: terminal.symbols).render(width: size.width, height: size.height))
         prompter.close()
         driver.stop(drainDeadline: Date().addingTimeInterval(Self.quitDrainSeconds))
-        terminal.restore()
-        return 0
     }
 }

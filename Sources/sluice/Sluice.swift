@@ -12,6 +12,7 @@ struct Sluice: ParsableCommand {
         discussion: """
             Servers and forwards are saved in one JSON file: --store PATH, else $SLUICE_STORE, \
             else $XDG_CONFIG_HOME/sluice/forwards.json, else ~/.config/sluice/forwards.json.
+            With no command, sluice opens the full-screen view (? there lists its keys).
             """,
         version: "sluice \(SluiceVersion.number) (libssh \(LibSSH.runtimeVersion), \(Curses.runtimeVersion))",
         subcommands: [
@@ -33,8 +34,7 @@ struct Sluice: ParsableCommand {
 
     /// With no command: the full screen.
     func run() throws {
-        let status = try ScreenSession(store: store.resolved, tuning: link.tuning).run()
-        if status != 0 { throw ExitCode(status) }
+        try ScreenSession(store: store.resolved, tuning: link.tuning).run()
     }
 
     /// Runs the command and turns any error into a message on stderr and the

@@ -18,6 +18,19 @@ import Testing
         return try TmuxSession(SluiceBinary.path, [], environment: environment)
     }
 
+    /// A store in `home` with server "lab" (the test sshd) and one switched-on
+    /// Local forward from a free port to the web page.
+    private func saveLabForward(in home: ClientHome) throws -> (store: String, port: Int) {
+        let store = home.directory.file("store.json")
+        let port = try LoopbackPort.free()
+        try Store(path: store).update { document in
+            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
+                                          identityFile: home.identityPath))
+            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
+        }
+        return (store, port)
+    }
+
     /// The row of the forward that listens on `port`.
     private func row(listeningOn port: Int, in screen: String) -> String {
         screen.split(separator: "\n").first { $0.contains("127.0.0.1:\(port) ->") }.map(String.init) ?? ""
@@ -89,13 +102,7 @@ import Testing
 
     @Test func anUnknownHostKeyIsAskedOnScreenAndSaved() throws {
         let home = try ClientHome(trusting: sshd, knowsHost: false)
-        let store = home.directory.file("store.json")
-        let port = try LoopbackPort.free()
-        try Store(path: store).update { document in
-            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
-                                          identityFile: home.identityPath))
-            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
-        }
+        let (store, port) = try saveLabForward(in: home)
         let screen = try open(home: home, store: store)
         var seen = screen.waitFor("Unknown host key")
         #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
@@ -121,13 +128,7 @@ import Testing
 
     @Test func resizingRelaysTheScreenAndSIGTERMClosesForwardsAndExits() throws {
         let home = try ClientHome(trusting: sshd)
-        let store = home.directory.file("store.json")
-        let port = try LoopbackPort.free()
-        try Store(path: store).update { document in
-            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
-                                          identityFile: home.identityPath))
-            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
-        }
+        let (store, port) = try saveLabForward(in: home)
         let screen = try open(home: home, store: store)
         var seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
         #expect(seen.matched, "\(seen.screen)")

@@ -84,7 +84,14 @@ extension AppState {
         narrator.update(servers: saved.servers)
         let names = Set(saved.servers.map(\.name))
         statuses = statuses.filter { names.contains($0.key) }
-        if selectedServer.map({ !names.contains($0) }) ?? true { selectedServer = visibleServers.first?.name }
+        keepSelectionVisible()
+    }
+
+    /// Moves the selection to the first row shown when the selected server
+    /// or forward is gone, or the forward is hidden by the filter.
+    private mutating func keepSelectionVisible() {
+        let saved = Set(servers.map(\.name))
+        if selectedServer.map({ !saved.contains($0) }) ?? true { selectedServer = visibleServers.first?.name }
         if let server = currentServer, selectedForward.map({ server.forward(named: $0) == nil }) ?? true {
             selectedForward = visibleForwards.first?.name
         }
@@ -132,7 +139,7 @@ extension AppState {
         default:
             _ = filter.edit(with: key)
         }
-        adopt(document)
+        keepSelectionVisible()
         return []
     }
 

@@ -70,10 +70,6 @@ public struct AppState: Sendable {
         statuses.values.reduce(0) { $0 + $1.forwards.filter { $0.state == .up }.count }
     }
 
-    public var enabledCount: Int {
-        servers.reduce(0) { $0 + $1.forwards.filter(\.enabled).count }
-    }
-
     public func rate(of forward: ForwardReference) -> Double {
         meters[forward]?.bytesPerSecond ?? 0
     }

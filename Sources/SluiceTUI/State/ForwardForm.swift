@@ -108,7 +108,6 @@ public struct ForwardForm: Sendable, Equatable {
         case (.listenPort, _): return "Local port"
         case (.listenHost, .reverse): return "Server bind address"
         case (.listenHost, _): return "Local address"
-        case (.targetHost, .reverse): return "Destination host"
         case (.targetHost, _): return "Destination host"
         case (.targetPort, _): return "Destination port"
         }
