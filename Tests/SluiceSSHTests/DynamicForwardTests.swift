@@ -32,7 +32,9 @@ import Testing
     @Test func refusedTargetGetsSOCKSConnectionRefused() throws {
         let fixture = try EngineFixture()
         let port = try LoopbackPort.free()
-        let closed = try LoopbackPort.free()
+        let refusing = try ClosedPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let closed = refusing.port
         #expect(try fixture.bringUp("socks", "-D \(port)"), "\(fixture.dump)")
         let result = try curl(["--socks5-hostname", "127.0.0.1:\(port)", "http://localhost:\(closed)/"])
         #expect(result.status == 97, "curl: \(result.status) \(result.stderr)")

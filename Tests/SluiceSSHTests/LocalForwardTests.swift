@@ -49,7 +49,9 @@ extension LocalForwardTests {
 
     @Test func refusedTargetClosesTheClientAndSaysWhyButTheForwardStaysUp() throws {
         let fixture = try EngineFixture()
-        let closedPort = try LoopbackPort.free()
+        let refusing = try ClosedPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let closedPort = refusing.port
         let port = try LoopbackPort.free()
         #expect(try fixture.bringUp("db", "-L \(port):127.0.0.1:\(closedPort)"), "\(fixture.dump)")
         for _ in 0..<2 {

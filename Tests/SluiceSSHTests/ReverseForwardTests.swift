@@ -68,7 +68,9 @@ import Testing
 
     @Test func localTargetNotListeningClosesTheServersConnection() throws {
         let fixture = try EngineFixture()
-        let closed = try LoopbackPort.free()
+        let refusing = try ClosedPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let closed = refusing.port
         #expect(try fixture.bringUp("hook", "-R 0:127.0.0.1:\(closed)"), "\(fixture.dump)")
         let port = Int(fixture.status("test", "hook")?.listening?.split(separator: ":").last ?? "") ?? 0
         let fd = TCPTestClient.connect(port: port, timeout: 5)
