@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build release run test demo screenshots install clean
+.PHONY: deps build release run test bench demo screenshots install clean
 
 deps:
 	@scripts/install-deps
@@ -34,6 +34,11 @@ test: deps
 	@status=0; $(SWIFT) test --skip-build || status=$$?; \
 	  pkill -f '/tmp/sluice-sshd\.' 2>/dev/null || true; \
 	  exit $$status
+
+# Sluice beside OpenSSH on loopback, one table (bench/README.md). Several
+# minutes; nothing of it stays running. ARGS go to the benchmark.
+bench: deps
+	bench/run $(ARGS)
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin

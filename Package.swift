@@ -34,6 +34,18 @@ let package = Package(
             ]
         ),
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
+        // make bench: Sluice beside OpenSSH (bench/README.md).
+        .target(name: "CPseudoTerminal", path: "bench/Sources/CPseudoTerminal"),
+        .executableTarget(
+            name: "sluice-bench",
+            dependencies: [
+                "SluiceCore",
+                "SluiceTestSupport",
+                "CPseudoTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/Sources/SluiceBench"
+        ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),

@@ -1,0 +1,28 @@
+import Foundation
+
+/// What a process has used so far, read from /proc: CPU time (user +
+/// system, all threads) and its peak resident memory.
+struct ProcessUsage {
+    let pid: pid_t
+
+    /// Seconds of CPU used since the process started.
+    var cpuSeconds: Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After the name: state is field 3, utime and stime fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Peak resident set size (VmHWM) in bytes.
+    var peakResidentBytes: Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kibibytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            return kibibytes * 1024
+        }
+        return 0
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import SluiceTestSupport
+
+/// `make bench`: Sluice beside OpenSSH and the direct path, on loopback
+/// against one private sshd, printed as one table.
+@main
+struct SluiceBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice-bench",
+        abstract: "Measure Sluice beside OpenSSH on loopback and print one table (medians of interleaved runs).")
+
+    static let ciphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"]
+
+    @Option(help: "The sluice binary to measure.") var sluice = ".build/release/sluice"
+    @Option(help: "Runs per figure; the table shows medians.") var runs = 5
+    @Option(help: "MiB per throughput transfer.") var mebibytes = 1024
+    @Option(name: .customLong("round-trips"), help: "Sequential connect + 1-byte echo round trips per run.") var roundTrips = 2000
+    @Option(help: "Concurrent connections per run.") var connections = 1000
+    @Option(name: .customLong("connection-kib"), help: "KiB each concurrent connection sends and gets back.") var connectionKiB = 64
+    @Option(help: "Sequential SOCKS5 page fetches per run.") var fetches = 500
+    @Option(name: .customLong("idle-seconds"), help: "Seconds the idle CPU is measured over.") var idleSeconds = 10.0
+    @Option(help: "Also write the table to this file.") var output: String?
+
+    func validate() throws {
+        guard FileManager.default.isExecutableFile(atPath: sluice) else {
+            throw ValidationError("no sluice binary at \(sluice); build it first (make release)")
+        }
+        guard runs >= 1, mebibytes >= 1, roundTrips >= 1, connections >= 1, connectionKiB >= 1, fetches >= 1, idleSeconds > 0 else {
+            throw ValidationError("counts and sizes must be at least 1")
+        }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let started = Clock.now
+        let machine = MachineDescription.text
+        Progress.say("Measuring on \(machine)")
+        let services = try Services()
+        let settings = TunnelBench.Settings(
+            runs: runs, transferBytes: mebibytes << 20, roundTrips: roundTrips, connections: connections,
+            connectionBytes: connectionKiB << 10, fetches: fetches, sluicePath: sluice)
+        let tunnels = TunnelBench(settings: settings, services: services)
+        for (index, cipher) in Self.ciphers.enumerated() {
+            try tunnels.measure(cipher: cipher, everything: index == 0)
+        }
+
+        var firstFrames: [Double] = []
+        for run in 0..<runs {
+            firstFrames.append(try ScreenBench.firstFrame(sluicePath: sluice) * 1000)
+            Progress.say("run \(run + 1)/\(runs) screen first frame: \(String(format: "%.1f", firstFrames.last!)) ms")
+        }
+        let server = try SSHServer()
+        let home = try ClientHome(trusting: server)
+        let sluiceIdle = try ScreenBench.screenIdleCPU(sluicePath: sluice, server: server, home: home, echoPort: services.echo.port, seconds: idleSeconds) * 100
+        let openSSHIdle = try ScreenBench.openSSHIdleCPU(server: server, home: home, echoPort: services.echo.port, seconds: idleSeconds) * 100
+        Progress.say("idle CPU with 20 live forwards: Sluice screen \(String(format: "%.2f", sluiceIdle)) %, ssh -N \(String(format: "%.2f", openSSHIdle)) %")
+
+        let rows = Self.rows(tunnels, settings: settings, firstFrames: firstFrames, idle: [.openSSH: openSSHIdle, .sluice: sluiceIdle], idleSeconds: idleSeconds)
+        let report = """
+            Machine: \(machine)
+            Command: make bench (\(runs) interleaved runs, medians; \(mebibytes) MiB per transfer), \(Int((Clock.now - started) / 60)) min
+
+            \(ReportTable(rows: rows).markdown)
+            """
+        print(report)
+        if let output {
+            try (report + "\n").write(toFile: output, atomically: true, encoding: .utf8)
+        }
+    }
+
+    private static func rows(_ bench: TunnelBench, settings: TunnelBench.Settings, firstFrames: [Double], idle: [Tunnel.Kind: Double], idleSeconds: Double) -> [ReportRow] {
+        func medians(_ samples: TunnelBench.Samples) -> [Tunnel.Kind: Double] { samples.mapValues(Statistics.median) }
+        let megabytes: (Double) -> String = { String(format: "%.0f MB/s", $0) }
+        let microseconds: (Double) -> String = { String(format: "%.0f µs", $0) }
+        var rows: [ReportRow] = []
+        for path in TunnelBench.Path.allCases {
+            for cipher in ciphers {
+                for direction in TunnelBench.Direction.allCases {
+                    let key = TunnelBench.throughputKey(path, direction, cipher)
+                    rows.append(ReportRow(measure: "\(path.rawValue) \(direction.rawValue), \(cipher.split(separator: "@").first!)",
+                                          values: medians(bench.throughput[key] ?? [:]), format: megabytes, target: .ratioAtLeast(1)))
+                }
+            }
+        }
+        rows.append(ReportRow(measure: "connect + 1-byte echo, p50 (\(settings.roundTrips) sequential)", values: medians(bench.latencyP50),
+                              format: microseconds, target: .ratioAtMost(1)))
+        rows.append(ReportRow(measure: "connect + 1-byte echo, p99", values: medians(bench.latencyP99), format: microseconds, target: .none))
+        rows.append(ReportRow(measure: "\(settings.connections) concurrent × \(settings.connectionBytes >> 10) KiB each way: succeeded (worst run)",
+                              values: bench.concurrentSucceeded.mapValues { $0.min()! }, format: { String(Int($0)) },
+                              target: .sluiceEquals(Double(settings.connections))))
+        rows.append(ReportRow(measure: "\(settings.connections) concurrent: wall time", values: medians(bench.concurrentSeconds),
+                              format: { String(format: "%.2f s", $0) }, target: .none))
+        rows.append(ReportRow(measure: "SOCKS5: \(settings.fetches) sequential 16 KiB fetches (curl)", values: medians(bench.fetchesPerSecond),
+                              format: { String(format: "%.0f /s", $0) }, target: .ratioAtLeast(1)))
+        for cipher in ciphers {
+            rows.append(ReportRow(measure: "client CPU per GiB moved, \(cipher.split(separator: "@").first!)", values: bench.cpuPerGiB[cipher] ?? [:],
+                                  format: { String(format: "%.2f s", $0) }, target: .none))
+        }
+        rows.append(ReportRow(measure: "client peak RSS", values: bench.peakResident,
+                              format: { String(format: "%.1f MiB", $0 / 1_048_576) }, target: .none))
+        rows.append(ReportRow(measure: "screen: first frame, 1,000 forwards on 100 servers", values: [.sluice: Statistics.median(firstFrames)],
+                              format: { String(format: "%.1f ms", $0) }, target: .sluiceBelow(50)))
+        rows.append(ReportRow(measure: "idle CPU over \(Int(idleSeconds)) s, 20 live forwards (Sluice: the screen; OpenSSH: ssh -N)", values: idle,
+                              format: { String(format: "%.2f %%", $0) }, target: .sluiceBelow(0.5)))
+        return rows
+    }
+}

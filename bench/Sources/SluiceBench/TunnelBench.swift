@@ -1,0 +1,117 @@
+import Foundation
+import SluiceTestSupport
+
+/// Runs the traffic measurements through the direct path, OpenSSH and
+/// Sluice side by side, interleaved run by run so drift on the machine
+/// touches all three alike, and collects the samples.
+final class TunnelBench {
+    struct Settings {
+        var runs: Int
+        var transferBytes: Int
+        var roundTrips: Int
+        var connections: Int
+        var connectionBytes: Int
+        var fetches: Int
+        var sluicePath: String
+    }
+
+    enum Path: String, CaseIterable {
+        case local = "-L"
+        case reverse = "-R"
+    }
+
+    enum Direction: String, CaseIterable {
+        case upload = "client → server"
+        case download = "server → client"
+    }
+
+    /// Samples per figure and tunnel kind.
+    typealias Samples = [Tunnel.Kind: [Double]]
+
+    let settings: Settings
+    let services: Services
+    private(set) var throughput: [String: Samples] = [:]
+    private(set) var cpuPerGiB: [String: [Tunnel.Kind: Double]] = [:]
+    private(set) var latencyP50: Samples = [:]
+    private(set) var latencyP99: Samples = [:]
+    private(set) var concurrentSucceeded: Samples = [:]
+    private(set) var concurrentSeconds: Samples = [:]
+    private(set) var fetchesPerSecond: Samples = [:]
+    private(set) var peakResident: [Tunnel.Kind: Double] = [:]
+
+    init(settings: Settings, services: Services) {
+        self.settings = settings
+        self.services = services
+    }
+
+    static func throughputKey(_ path: Path, _ direction: Direction, _ cipher: String) -> String {
+        "\(path.rawValue) \(direction.rawValue), \(cipher)"
+    }
+
+    /// One cipher's measurements against an sshd that accepts only that
+    /// cipher, so neither tool can quietly negotiate another. The latency,
+    /// concurrency and SOCKS figures are taken in the first cipher's phase.
+    func measure(cipher: String, everything: Bool) throws {
+        let server = try SSHServer(extraConfig: ["Ciphers \(cipher)"])
+        let home = try ClientHome(trusting: server)
+        let tunnels = [
+            Tunnel(direct: services),
+            try Tunnel(.openSSH, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath),
+            try Tunnel(.sluice, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath),
+        ]
+        var cpu: [Tunnel.Kind: Double] = [:]
+        var moved: [Tunnel.Kind: Double] = [:]
+        for run in 0..<settings.runs {
+            // Rotate who goes first, so no tool always follows the same one.
+            for tunnel in tunnels.rotated(by: run) {
+                for path in Path.allCases {
+                    for direction in Direction.allCases {
+                        let port = path == .local ? tunnel.localBulkPort : tunnel.reverseBulkPort
+                        let cpuBefore = tunnel.usage?.cpuSeconds ?? 0
+                        let seconds = direction == .upload
+                            ? try LoadClient.upload(port: port, bytes: settings.transferBytes)
+                            : try LoadClient.download(port: port, bytes: settings.transferBytes)
+                        cpu[tunnel.kind, default: 0] += (tunnel.usage?.cpuSeconds ?? 0) - cpuBefore
+                        moved[tunnel.kind, default: 0] += Double(settings.transferBytes)
+                        let rate = Double(settings.transferBytes) / seconds / 1e6
+                        throughput[Self.throughputKey(path, direction, cipher), default: [:]][tunnel.kind, default: []].append(rate)
+                        Progress.say("run \(run + 1)/\(settings.runs) \(cipher) \(tunnel.kind.rawValue) \(path.rawValue) \(direction.rawValue): \(String(format: "%.0f", rate)) MB/s")
+                    }
+                }
+                if everything {
+                    try measureConnections(through: tunnel, run: run)
+                }
+            }
+        }
+        for tunnel in tunnels where tunnel.usage != nil {
+            cpuPerGiB[cipher, default: [:]][tunnel.kind] = cpu[tunnel.kind, default: 0] / (moved[tunnel.kind, default: 1] / Double(1 << 30))
+            peakResident[tunnel.kind] = max(peakResident[tunnel.kind] ?? 0, Double(tunnel.usage!.peakResidentBytes))
+            tunnel.stop()
+        }
+    }
+
+    private func measureConnections(through tunnel: Tunnel, run: Int) throws {
+        let name = "run \(run + 1)/\(settings.runs) \(tunnel.kind.rawValue)"
+        let samples = try LoadClient.roundTrips(port: tunnel.localEchoPort, count: settings.roundTrips)
+        latencyP50[tunnel.kind, default: []].append(Statistics.percentile(samples, 50) * 1e6)
+        latencyP99[tunnel.kind, default: []].append(Statistics.percentile(samples, 99) * 1e6)
+        Progress.say("\(name) connect + 1-byte echo: p50 \(Int(Statistics.percentile(samples, 50) * 1e6)) µs, p99 \(Int(Statistics.percentile(samples, 99) * 1e6)) µs")
+
+        let outcome = ConcurrentEcho(port: tunnel.localEchoPort, connections: settings.connections, bytes: settings.connectionBytes).run()
+        concurrentSucceeded[tunnel.kind, default: []].append(Double(outcome.succeeded))
+        concurrentSeconds[tunnel.kind, default: []].append(outcome.seconds)
+        Progress.say("\(name) \(settings.connections) concurrent: \(outcome.succeeded) succeeded in \(String(format: "%.2f", outcome.seconds)) s" + (outcome.firstFailure.map { " (first failure: \($0))" } ?? ""))
+
+        let seconds = try PageFetches.run(count: settings.fetches, url: services.page.url(), socksPort: tunnel.socksPort)
+        fetchesPerSecond[tunnel.kind, default: []].append(Double(settings.fetches) / seconds)
+        Progress.say("\(name) \(settings.fetches) fetches: \(String(format: "%.0f", Double(settings.fetches) / seconds))/s")
+    }
+}
+
+extension Array {
+    func rotated(by count: Int) -> [Element] {
+        guard !isEmpty else { return self }
+        let shift = count % self.count
+        return Array(self[shift...] + self[..<shift])
+    }
+}
