@@ -20,7 +20,8 @@ let package = Package(
         // shim.h sets what the wide-character API needs instead.
         .systemLibrary(name: "CNcursesw"),
         .target(name: "SluiceCore"),
-        .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH"]),
+        .target(name: "CSessionReadAhead"),
+        .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH", "CSessionReadAhead"]),
         .target(name: "SluiceTUI", dependencies: ["SluiceCore"]),
         .target(name: "SluiceTerminal", dependencies: ["SluiceTUI", "CNcursesw"]),
         .executableTarget(
@@ -49,7 +50,7 @@ let package = Package(
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionReadAhead"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -15,6 +15,7 @@ extension SessionLoop {
             try newSession.authenticate(prompter: prompter)
             newSession.tuneSocket(tuning)
             session = newSession
+            openCheckForced = true
             // Still in blocking mode: remote ports are asked for before any
             // channel carries traffic, so the bound port is read reliably.
             for runtime in forwards where runtime.forward.enabled && runtime.spec.kind == .reverse {

@@ -56,10 +56,13 @@ extension SessionLoop {
             for connection in connections where connection.hasStalledUpload && !session.wantsWrite {
                 connection.flushUp()
             }
+            for connection in connections where connection.wantsWindowGrown {
+                connection.growWindow(scratch: windowScratch)
+            }
             // Any libssh call may have read packets off the socket (a write's
             // flush, another channel's open), using up the readiness poll()
-            // reported: look for open answers and new -R connections every
-            // turn, not only after our own read.
+            // reported: look for open answers and new -R connections
+            // whenever packets arrived, not only after our own read.
             checkOpensAndAccepts()
             // libssh closes the socket itself when it meets EOF or an error
             // inside any call; then the fd is gone from poll() and only this
@@ -82,7 +85,17 @@ extension SessionLoop {
         checkOpensAndAccepts()
     }
 
+    /// Answers to channel opens and new -R connections arrive only as
+    /// packets: with none received since the last look, there is nothing
+    /// to find, and asking libssh would cost a poll() per opening channel.
     private func checkOpensAndAccepts() {
+        guard let session else { return }
+        let packets = session.packetsReceived
+        guard packets != packetsAtLastOpenCheck || openCheckForced else { return }
+        // Counted before looking: packets the looking itself reads make
+        // the next turn look again.
+        packetsAtLastOpenCheck = packets
+        openCheckForced = false
         for connection in connections where connection.isOpening {
             connection.continueOpening()
         }

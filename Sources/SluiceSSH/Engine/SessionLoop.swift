@@ -33,6 +33,15 @@ final class SessionLoop: @unchecked Sendable {
     /// Channels of ended connections still waiting for the server's answer
     /// to their open; closed once it comes.
     var unansweredChannels: [SSHChannel] = []
+    /// The session's packet count when opens and -R connections were last
+    /// looked for (see `checkOpensAndAccepts`).
+    var packetsAtLastOpenCheck: UInt64 = 0
+    /// Look for them on the next turn whatever the count says.
+    var openCheckForced = true
+    /// Where a connection's held bytes land while its window is raised
+    /// (see `Connection.growWindow`); one for all. Raw memory, not an
+    /// array: a mutable borrow of a stored array can copy it first.
+    let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Connection.receiveWindow, alignment: 16)
     var session: SSHSession?
     var link = ServerStatus.Link.idle
     var linkError: String?
@@ -44,6 +53,10 @@ final class SessionLoop: @unchecked Sendable {
     var stopping = false
     var lastPublished = Date.distantPast
     var statusDirty = true
+
+    deinit {
+        windowScratch.deallocate()
+    }
 
     init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning) {
         self.settings = settings

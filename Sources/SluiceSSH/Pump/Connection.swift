@@ -19,6 +19,13 @@ final class Connection: ChannelEventHandler {
     /// Room for one drain of everything libssh holds (its window of 1.28 MB
     /// plus what it may keep back): see `drainHeldChannelData`.
     static let downCapacity = 4 * 1024 * 1024
+    /// The window the server gets to fill, as OpenSSH's client gives it:
+    /// libssh's own (at most 1.28 MB) makes a fast server wait for window
+    /// adjustments and costs it CPU.
+    static let receiveWindow = 2 * 1024 * 1024
+    /// Bytes received after which the window is raised back to full, so
+    /// it stays between half and all of `receiveWindow`.
+    static let windowRefill = receiveWindow / 2
 
     enum Phase: Equatable {
         /// A -D client is still saying where to go.
@@ -52,6 +59,9 @@ final class Connection: ChannelEventHandler {
     private var libsshHolding = false
     /// True while `drainHeldChannelData` reads from libssh.
     private var draining = false
+    /// Bytes received since the window was last raised; starts past the
+    /// refill mark so the first turn of relaying raises it.
+    private var receivedSinceWindowGrew = Connection.windowRefill
     /// The SOCKS handshake of a -D connection, until it names its target.
     var socks: SOCKSHandshake?
     /// What a SOCKS client sent that the handshake has not used yet.
@@ -246,6 +256,38 @@ final class Connection: ChannelEventHandler {
         shutLocalWriteIfDone()
     }
 
+    /// True when the server's window should be raised back to
+    /// `receiveWindow`: half of it is used, and the local client keeps up
+    /// (a slow client gets libssh's smaller window, so less piles up).
+    var wantsWindowGrown: Bool {
+        phase == .relaying && !remoteEOF && receivedSinceWindowGrew >= Self.windowRefill
+            && !libsshHolding && down.count < Self.downSoftLimit
+    }
+
+    /// Raises the server's window; called by the loop outside any libssh
+    /// callback. `scratch` (shared by the loop's connections, at least
+    /// `receiveWindow` long) takes what libssh hands back in the same call,
+    /// usually nothing; that joins the down queue, which has room: it holds
+    /// less than `downSoftLimit` of its `downCapacity`.
+    func growWindow(scratch: UnsafeMutableRawBufferPointer) {
+        guard wantsWindowGrown, let channel else { return }
+        receivedSinceWindowGrew = 0
+        draining = true
+        let count = channel.growWindow(to: Self.receiveWindow, takingHeldBytesInto: scratch)
+        draining = false
+        if count < 0 {
+            finish(because: nil)
+            return
+        }
+        let queued = down.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+        precondition(queued == count, "the down queue had no room for held bytes")
+        forward.status.bytesIn += UInt64(count)
+        receivedSinceWindowGrew += count
+        // A full read may have left more behind; the drain takes it.
+        libsshHolding = count == Self.receiveWindow
+        flushDown()
+    }
+
     /// Pulls data libssh kept back while the down queue was full.
     ///
     /// Only once the queue is nearly empty, and then everything libssh
@@ -274,6 +316,7 @@ final class Connection: ChannelEventHandler {
                 let queued = scratch.withUnsafeBytes { down.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 precondition(queued == count, "the down queue lost room while draining")
                 forward.status.bytesIn += UInt64(count)
+                receivedSinceWindowGrew += count
             }
             if count < want {
                 libsshHolding = false
@@ -343,6 +386,7 @@ final class Connection: ChannelEventHandler {
             taken += down.append(UnsafeRawBufferPointer(rebasing: bytes[taken..<min(bytes.count, taken + room)]))
         }
         forward.status.bytesIn += UInt64(taken)
+        receivedSinceWindowGrew += taken
         libsshHolding = taken < bytes.count
         return taken
     }

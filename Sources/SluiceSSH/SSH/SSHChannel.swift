@@ -91,6 +91,22 @@ final class SSHChannel {
         return Int(count)
     }
 
+    /// Raises the window the server may fill to `size` bytes (libssh 0.10
+    /// keeps it between 640,000 bytes and 1.28 MB, which holds a fast sender
+    /// back), and takes any bytes libssh holds for this channel into
+    /// `buffer`, which must have room for `size`. Returns the bytes taken;
+    /// -1 when the channel failed.
+    ///
+    /// libssh has no setter: a read asking for more than it holds plus the
+    /// window is its one way to grow the window. The timeout of 0 keeps
+    /// the read from waiting.
+    func growWindow(to size: Int, takingHeldBytesInto buffer: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(buffer.count >= size)
+        let count = ssh_channel_read_timeout(handle, buffer.baseAddress, UInt32(size), 0, 0)
+        if count == SSH_EOF { return 0 }
+        return Int(count)
+    }
+
     func sendEOF() {
         ssh_channel_send_eof(handle)
     }

@@ -10,7 +10,7 @@ struct SluiceBench: ParsableCommand {
         commandName: "sluice-bench",
         abstract: "Measure Sluice beside OpenSSH on loopback and print one table (medians of interleaved runs).")
 
-    static let ciphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"]
+    static let defaultCiphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"]
 
     @Option(help: "The sluice binary to measure.") var sluice = ".build/release/sluice"
     @Option(help: "Runs per figure; the table shows medians.") var runs = 5
@@ -21,6 +21,17 @@ struct SluiceBench: ParsableCommand {
     @Option(help: "Sequential SOCKS5 page fetches per run.") var fetches = 500
     @Option(name: .customLong("idle-seconds"), help: "Seconds the idle CPU is measured over.") var idleSeconds = 10.0
     @Option(help: "Also write the table to this file.") var output: String?
+    @Option(help: ArgumentHelp("Only these parts, comma-separated: throughput, connections, screen.", valueName: "parts"))
+    var only: String = Part.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: ArgumentHelp("Ciphers for the throughput runs, comma-separated; the first also carries the connection runs.", valueName: "ciphers"))
+    var ciphers: String = Self.defaultCiphers.joined(separator: ",")
+
+    enum Part: String, CaseIterable {
+        case throughput, connections, screen
+    }
+
+    private var parts: Set<Part> { Set(only.split(separator: ",").compactMap { Part(rawValue: String($0)) }) }
+    private var cipherList: [String] { ciphers.split(separator: ",").map(String.init) }
 
     func validate() throws {
         guard FileManager.default.isExecutableFile(atPath: sluice) else {
@@ -29,6 +40,10 @@ struct SluiceBench: ParsableCommand {
         guard runs >= 1, mebibytes >= 1, roundTrips >= 1, connections >= 1, connectionKiB >= 1, fetches >= 1, idleSeconds > 0 else {
             throw ValidationError("counts and sizes must be at least 1")
         }
+        for part in only.split(separator: ",") where Part(rawValue: String(part)) == nil {
+            throw ValidationError("unknown part '\(part)' for --only; the parts are \(Part.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard !cipherList.isEmpty else { throw ValidationError("--ciphers needs at least one cipher") }
     }
 
     func run() throws {
@@ -41,22 +56,16 @@ struct SluiceBench: ParsableCommand {
             runs: runs, transferBytes: mebibytes << 20, roundTrips: roundTrips, connections: connections,
             connectionBytes: connectionKiB << 10, fetches: fetches, sluicePath: sluice)
         let tunnels = TunnelBench(settings: settings, services: services)
-        for (index, cipher) in Self.ciphers.enumerated() {
-            try tunnels.measure(cipher: cipher, everything: index == 0)
+        for (index, cipher) in cipherList.enumerated() where parts.contains(.throughput) || (index == 0 && parts.contains(.connections)) {
+            try tunnels.measure(cipher: cipher, throughput: parts.contains(.throughput), connections: index == 0 && parts.contains(.connections))
         }
 
         var firstFrames: [Double] = []
-        for run in 0..<runs {
-            firstFrames.append(try ScreenBench.firstFrame(sluicePath: sluice) * 1000)
-            Progress.say("run \(run + 1)/\(runs) screen first frame: \(String(format: "%.1f", firstFrames.last!)) ms")
+        var idle: [Tunnel.Kind: Double] = [:]
+        if parts.contains(.screen) {
+            (firstFrames, idle) = try measureScreen(services: services)
         }
-        let server = try SSHServer()
-        let home = try ClientHome(trusting: server)
-        let sluiceIdle = try ScreenBench.screenIdleCPU(sluicePath: sluice, server: server, home: home, echoPort: services.echo.port, seconds: idleSeconds) * 100
-        let openSSHIdle = try ScreenBench.openSSHIdleCPU(server: server, home: home, echoPort: services.echo.port, seconds: idleSeconds) * 100
-        Progress.say("idle CPU with 20 live forwards: Sluice screen \(String(format: "%.2f", sluiceIdle)) %, ssh -N \(String(format: "%.2f", openSSHIdle)) %")
-
-        let rows = Self.rows(tunnels, settings: settings, firstFrames: firstFrames, idle: [.openSSH: openSSHIdle, .sluice: sluiceIdle], idleSeconds: idleSeconds)
+        let rows = Self.rows(tunnels, settings: settings, ciphers: cipherList, firstFrames: firstFrames, idle: idle, idleSeconds: idleSeconds)
         let report = """
             Machine: \(machine)
             Command: make bench (\(runs) interleaved runs, medians; \(mebibytes) MiB per transfer), \(Int((Clock.now - started) / 60)) min
@@ -69,7 +78,22 @@ struct SluiceBench: ParsableCommand {
         }
     }
 
-    private static func rows(_ bench: TunnelBench, settings: TunnelBench.Settings, firstFrames: [Double], idle: [Tunnel.Kind: Double], idleSeconds: Double) -> [ReportRow] {
+    private func measureScreen(services: Services) throws -> (firstFrames: [Double], idle: [Tunnel.Kind: Double]) {
+        var firstFrames: [Double] = []
+        for run in 0..<runs {
+            firstFrames.append(try ScreenBench.firstFrame(sluicePath: sluice) * 1000)
+            Progress.say("run \(run + 1)/\(runs) screen first frame: \(String(format: "%.1f", firstFrames.last!)) ms")
+        }
+        let server = try SSHServer()
+        let home = try ClientHome(trusting: server)
+        let sluiceIdle = try ScreenBench.screenIdleCPU(sluicePath: sluice, server: server, home: home, echoPort: services.echo.port, seconds: idleSeconds) * 100
+        let openSSHIdle = try ScreenBench.openSSHIdleCPU(server: server, home: home, echoPort: services.echo.port, seconds: idleSeconds) * 100
+        Progress.say("idle CPU with 20 live forwards: Sluice screen \(String(format: "%.2f", sluiceIdle)) %, ssh -N \(String(format: "%.2f", openSSHIdle)) %")
+        return (firstFrames, [.openSSH: openSSHIdle, .sluice: sluiceIdle])
+    }
+
+    /// The table's rows; parts that were not measured are left out.
+    private static func rows(_ bench: TunnelBench, settings: TunnelBench.Settings, ciphers: [String], firstFrames: [Double], idle: [Tunnel.Kind: Double], idleSeconds: Double) -> [ReportRow] {
         func medians(_ samples: TunnelBench.Samples) -> [Tunnel.Kind: Double] { samples.mapValues(Statistics.median) }
         let megabytes: (Double) -> String = { String(format: "%.0f MB/s", $0) }
         let microseconds: (Double) -> String = { String(format: "%.0f µs", $0) }
@@ -99,10 +123,10 @@ struct SluiceBench: ParsableCommand {
         }
         rows.append(ReportRow(measure: "client peak RSS", values: bench.peakResident,
                               format: { String(format: "%.1f MiB", $0 / 1_048_576) }, target: .none))
-        rows.append(ReportRow(measure: "screen: first frame, 1,000 forwards on 100 servers", values: [.sluice: Statistics.median(firstFrames)],
+        rows.append(ReportRow(measure: "screen: first frame, 1,000 forwards on 100 servers", values: firstFrames.isEmpty ? [:] : [.sluice: Statistics.median(firstFrames)],
                               format: { String(format: "%.1f ms", $0) }, target: .sluiceBelow(50)))
         rows.append(ReportRow(measure: "idle CPU over \(Int(idleSeconds)) s, 20 live forwards (Sluice: the screen; OpenSSH: ssh -N)", values: idle,
                               format: { String(format: "%.2f %%", $0) }, target: .sluiceBelow(0.5)))
-        return rows
+        return rows.filter { !$0.values.isEmpty }
     }
 }

@@ -49,9 +49,9 @@ final class TunnelBench {
     }
 
     /// One cipher's measurements against an sshd that accepts only that
-    /// cipher, so neither tool can quietly negotiate another. The latency,
-    /// concurrency and SOCKS figures are taken in the first cipher's phase.
-    func measure(cipher: String, everything: Bool) throws {
+    /// cipher, so neither tool can quietly negotiate another; the latency,
+    /// concurrency and SOCKS figures when `connections` is set.
+    func measure(cipher: String, throughput measureThroughput: Bool, connections connectionsToo: Bool) throws {
         let server = try SSHServer(extraConfig: ["Ciphers \(cipher)"])
         let home = try ClientHome(trusting: server)
         let tunnels = [
@@ -64,21 +64,25 @@ final class TunnelBench {
         for run in 0..<settings.runs {
             // Rotate who goes first, so no tool always follows the same one.
             for tunnel in tunnels.rotated(by: run) {
-                for path in Path.allCases {
+                for path in Path.allCases where measureThroughput {
                     for direction in Direction.allCases {
                         let port = path == .local ? tunnel.localBulkPort : tunnel.reverseBulkPort
                         let cpuBefore = tunnel.usage?.cpuSeconds ?? 0
+                        let serverCPUBefore = Self.serverCPU(server)
                         let seconds = direction == .upload
                             ? try LoadClient.upload(port: port, bytes: settings.transferBytes)
                             : try LoadClient.download(port: port, bytes: settings.transferBytes)
-                        cpu[tunnel.kind, default: 0] += (tunnel.usage?.cpuSeconds ?? 0) - cpuBefore
+                        let cpuUsed = (tunnel.usage?.cpuSeconds ?? 0) - cpuBefore
+                        cpu[tunnel.kind, default: 0] += cpuUsed
                         moved[tunnel.kind, default: 0] += Double(settings.transferBytes)
                         let rate = Double(settings.transferBytes) / seconds / 1e6
                         throughput[Self.throughputKey(path, direction, cipher), default: [:]][tunnel.kind, default: []].append(rate)
-                        Progress.say("run \(run + 1)/\(settings.runs) \(cipher) \(tunnel.kind.rawValue) \(path.rawValue) \(direction.rawValue): \(String(format: "%.0f", rate)) MB/s")
+                        let gibibytes = Double(settings.transferBytes) / Double(1 << 30)
+                        let cpuText = tunnel.usage == nil ? "" : String(format: ", client CPU %.2f s/GiB, sshd %.2f s/GiB", cpuUsed / gibibytes, (Self.serverCPU(server) - serverCPUBefore) / gibibytes)
+                        Progress.say("run \(run + 1)/\(settings.runs) \(cipher) \(tunnel.kind.rawValue) \(path.rawValue) \(direction.rawValue): \(String(format: "%.0f", rate)) MB/s\(cpuText)")
                     }
                 }
-                if everything {
+                if connectionsToo {
                     try measureConnections(through: tunnel, run: run)
                 }
             }
@@ -88,6 +92,12 @@ final class TunnelBench {
             peakResident[tunnel.kind] = max(peakResident[tunnel.kind] ?? 0, Double(tunnel.usage!.peakResidentBytes))
             tunnel.stop()
         }
+    }
+
+    /// CPU used so far by the sshd processes serving connections: where a
+    /// tool makes the server work harder, it shows here.
+    private static func serverCPU(_ server: SSHServer) -> Double {
+        server.connectionProcesses.reduce(0) { $0 + ProcessUsage(pid: $1).cpuSeconds }
     }
 
     private func measureConnections(through tunnel: Tunnel, run: Int) throws {

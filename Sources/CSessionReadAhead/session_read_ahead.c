@@ -1,0 +1,166 @@
+// Read-ahead for SSH session sockets.
+//
+// libssh 0.10 reads its socket 4,096 bytes per poll(): ssh_event_dopoll()
+// polls the socket, then ssh_socket_pollcallback() calls recv() for at most
+// MAX_BUF_SIZE (4 KiB) bytes, then polls again. Receiving 1 GiB takes
+// 262,144 poll() and 262,144 recv() calls, and the build offers no setting
+// to change that. OpenSSH reads 32 KiB and more per call.
+//
+// Sluice defines recv(), poll() and close() in its own executable, which
+// the dynamic linker prefers over libc's for every library, libssh included.
+// For a socket registered here (a session's, once connected), recv() takes
+// up to 256 KiB from the kernel in one call and hands libssh its 4 KiB
+// pieces from memory; poll() reports such a socket readable while bytes
+// wait in memory, without asking the kernel when nothing else is polled.
+// Every other descriptor, and every call with flags, goes straight to libc.
+//
+// Rules that keep this correct:
+// - A registered socket is read only through recv() with no flags (libssh's
+//   one read call on its socket) and only by its session's thread, so the
+//   buffer needs no lock; the table itself is atomic for the other threads'
+//   lookups.
+// - close() of a registered descriptor drops its buffer first, so a number
+//   reused for another socket never sees stale bytes.
+// - poll() never invents POLLOUT: for a socket with bytes in memory it
+//   reports POLLIN only, and writability waits for the next real poll().
+#define _GNU_SOURCE
+#include "session_read_ahead.h"
+#include <dlfcn.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { table_size = 65536, read_ahead_capacity = 256 * 1024 };
+
+struct read_ahead {
+    size_t start;
+    size_t end;
+    unsigned char bytes[read_ahead_capacity];
+};
+
+static _Atomic(struct read_ahead *) table[table_size];
+/// Lets every unregistered process-wide call skip the table.
+static atomic_int registered_count;
+
+typedef ssize_t (*recv_function)(int, void *, size_t, int);
+typedef int (*poll_function)(struct pollfd *, nfds_t, int);
+typedef int (*close_function)(int);
+
+// libc's own functions, found once; RTLD_NEXT skips this executable.
+static recv_function libc_recv(void) {
+    static _Atomic(recv_function) found;
+    recv_function function = atomic_load(&found);
+    if (function == NULL) {
+        function = (recv_function)dlsym(RTLD_NEXT, "recv");
+        atomic_store(&found, function);
+    }
+    return function;
+}
+
+static poll_function libc_poll(void) {
+    static _Atomic(poll_function) found;
+    poll_function function = atomic_load(&found);
+    if (function == NULL) {
+        function = (poll_function)dlsym(RTLD_NEXT, "poll");
+        atomic_store(&found, function);
+    }
+    return function;
+}
+
+static close_function libc_close(void) {
+    static _Atomic(close_function) found;
+    close_function function = atomic_load(&found);
+    if (function == NULL) {
+        function = (close_function)dlsym(RTLD_NEXT, "close");
+        atomic_store(&found, function);
+    }
+    return function;
+}
+
+static struct read_ahead *lookup(int fd) {
+    if (fd < 0 || fd >= table_size || atomic_load_explicit(&registered_count, memory_order_relaxed) == 0) {
+        return NULL;
+    }
+    return atomic_load_explicit(&table[fd], memory_order_acquire);
+}
+
+static int has_bytes(const struct read_ahead *ahead) {
+    return ahead != NULL && ahead->start < ahead->end;
+}
+
+int sluice_read_ahead_register(int fd) {
+    if (fd < 0 || fd >= table_size) return -1;
+    struct read_ahead *ahead = calloc(1, sizeof *ahead);
+    if (ahead == NULL) return -1;
+    struct read_ahead *previous = atomic_exchange(&table[fd], ahead);
+    if (previous != NULL) {
+        free(previous);
+    } else {
+        atomic_fetch_add(&registered_count, 1);
+    }
+    return 0;
+}
+
+void sluice_read_ahead_unregister(int fd) {
+    if (fd < 0 || fd >= table_size) return;
+    struct read_ahead *previous = atomic_exchange(&table[fd], NULL);
+    if (previous != NULL) {
+        free(previous);
+        atomic_fetch_sub(&registered_count, 1);
+    }
+}
+
+int sluice_read_ahead_is_registered(int fd) {
+    return lookup(fd) != NULL;
+}
+
+ssize_t recv(int fd, void *buffer, size_t length, int flags) {
+    struct read_ahead *ahead = lookup(fd);
+    if (ahead == NULL || flags != 0) return libc_recv()(fd, buffer, length, flags);
+    if (!has_bytes(ahead)) {
+        // As libssh's own call would: blocking if the socket is, and EOF
+        // or an error passed on as they come.
+        ssize_t count = libc_recv()(fd, ahead->bytes, read_ahead_capacity, 0);
+        if (count <= 0) return count;
+        ahead->start = 0;
+        ahead->end = (size_t)count;
+    }
+    size_t available = ahead->end - ahead->start;
+    size_t count = length < available ? length : available;
+    memcpy(buffer, ahead->bytes + ahead->start, count);
+    ahead->start += count;
+    return (ssize_t)count;
+}
+
+int poll(struct pollfd *fds, nfds_t count, int timeout) {
+    nfds_t buffered = 0;
+    if (atomic_load_explicit(&registered_count, memory_order_relaxed) > 0) {
+        for (nfds_t i = 0; i < count; i++) {
+            if ((fds[i].events & POLLIN) && has_bytes(lookup(fds[i].fd))) buffered++;
+        }
+    }
+    if (buffered == 0) return libc_poll()(fds, count, timeout);
+    if (buffered == count) {
+        // Only sockets with bytes in memory (libssh polling its session):
+        // no need to ask the kernel.
+        for (nfds_t i = 0; i < count; i++) fds[i].revents = POLLIN;
+        return (int)count;
+    }
+    // Something is ready now, so the others are only looked at, not waited for.
+    int result = libc_poll()(fds, count, 0);
+    if (result < 0) return result;
+    int ready = 0;
+    for (nfds_t i = 0; i < count; i++) {
+        if ((fds[i].events & POLLIN) && has_bytes(lookup(fds[i].fd))) fds[i].revents |= POLLIN;
+        if (fds[i].revents != 0) ready++;
+    }
+    return ready;
+}
+
+int close(int fd) {
+    if (lookup(fd) != NULL) sluice_read_ahead_unregister(fd);
+    return libc_close()(fd);
+}

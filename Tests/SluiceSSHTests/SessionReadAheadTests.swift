@@ -1,0 +1,122 @@
+import CSessionReadAhead
+import Foundation
+import Testing
+
+/// The read-ahead under libssh's session reads: small reads served from
+/// one big one, in order, with poll() telling the truth about what waits.
+@Suite struct SessionReadAheadTests {
+    /// A connected pair of stream sockets: `reader` registered for
+    /// read-ahead, `writer` the far end.
+    private struct Pair {
+        let reader: Int32
+        let writer: Int32
+
+        init() throws {
+            var fds: [Int32] = [-1, -1]
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
+                throw TestFailure("socketpair: \(String(cString: strerror(errno)))")
+            }
+            reader = fds[0]
+            writer = fds[1]
+        }
+
+        func write(_ bytes: [UInt8]) {
+            var offset = 0
+            while offset < bytes.count {
+                let sent = bytes[offset...].withUnsafeBytes { send(writer, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                precondition(sent > 0)
+                offset += sent
+            }
+        }
+
+        func read(_ count: Int) -> [UInt8] {
+            var buffer = [UInt8](repeating: 0, count: count)
+            let got = buffer.withUnsafeMutableBytes { recv(reader, $0.baseAddress, $0.count, 0) }
+            return got > 0 ? Array(buffer[0..<got]) : []
+        }
+
+        /// Whether the kernel (not the read-ahead) still holds unread bytes.
+        var kernelHasBytes: Bool {
+            var byte: UInt8 = 0
+            return recv(reader, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 1
+        }
+
+        func pollReadable(alsoPolling other: Int32? = nil) -> (count: Int32, readerEvents: Int16) {
+            var fds = [pollfd(fd: reader, events: Int16(POLLIN), revents: 0)]
+            if let other { fds.append(pollfd(fd: other, events: Int16(POLLIN), revents: 0)) }
+            let count = poll(&fds, nfds_t(fds.count), 0)
+            return (count, fds[0].revents)
+        }
+    }
+
+    private struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    private static func pattern(_ count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
+    }
+
+    @Test func smallReadsComeFromOneBigReadInOrder() throws {
+        let pair = try Pair()
+        defer { close(pair.writer); close(pair.reader) }
+        #expect(sluice_read_ahead_register(pair.reader) == 0)
+        let sent = Self.pattern(100_000)
+        pair.write(sent)
+
+        var received = pair.read(4096)
+        #expect(received.count == 4096)
+        // The first small read took everything the kernel had.
+        #expect(!pair.kernelHasBytes)
+        while received.count < sent.count {
+            let piece = pair.read(4096)
+            #expect(!piece.isEmpty)
+            if piece.isEmpty { break }
+            received += piece
+        }
+        let same = received == sent
+        #expect(same, "the bytes came back changed or out of order")
+    }
+
+    @Test func pollReportsBytesWaitingInMemory() throws {
+        let pair = try Pair()
+        let idle = try Pair()
+        defer { [pair.writer, pair.reader, idle.writer, idle.reader].forEach { close($0) } }
+        #expect(sluice_read_ahead_register(pair.reader) == 0)
+        #expect(pair.pollReadable().count == 0)
+
+        pair.write(Self.pattern(10_000))
+        #expect(pair.read(4096).count == 4096)
+        #expect(!pair.kernelHasBytes)
+        // Readable alone (answered from memory) and beside a socket with nothing to read.
+        #expect(pair.pollReadable() == (1, Int16(POLLIN)))
+        #expect(pair.pollReadable(alsoPolling: idle.reader) == (1, Int16(POLLIN)))
+
+        #expect(pair.read(8192).count == 10_000 - 4096)
+        #expect(pair.pollReadable().count == 0)
+    }
+
+    @Test func endOfStreamAndCloseBehaveAsWithoutIt() throws {
+        let pair = try Pair()
+        #expect(sluice_read_ahead_register(pair.reader) == 0)
+        pair.write([1, 2, 3])
+        close(pair.writer)
+        #expect(pair.read(2) == [1, 2])
+        #expect(pair.read(4096) == [3])
+        #expect(pair.read(4096).isEmpty)
+
+        #expect(sluice_read_ahead_is_registered(pair.reader) == 1)
+        close(pair.reader)
+        // The number may now be reused by any other socket: it must not be read ahead.
+        #expect(sluice_read_ahead_is_registered(pair.reader) == 0)
+    }
+
+    @Test func unregisteredSocketsAreUntouched() throws {
+        let pair = try Pair()
+        defer { close(pair.writer); close(pair.reader) }
+        pair.write(Self.pattern(10_000))
+        #expect(pair.read(4096).count == 4096)
+        #expect(pair.kernelHasBytes)
+    }
+}
