@@ -38,7 +38,7 @@ test: deps
 # Sluice beside OpenSSH on loopback, one table (bench/README.md). Several
 # minutes; nothing of it stays running. ARGS go to the benchmark.
 bench: deps
-	bench/run $(ARGS)
+	@bench/run $(ARGS)
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin

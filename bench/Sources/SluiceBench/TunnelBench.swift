@@ -88,7 +88,9 @@ final class TunnelBench {
             }
         }
         for tunnel in tunnels where tunnel.usage != nil {
-            cpuPerGiB[cipher, default: [:]][tunnel.kind] = cpu[tunnel.kind, default: 0] / (moved[tunnel.kind, default: 1] / Double(1 << 30))
+            if let bytes = moved[tunnel.kind], bytes > 0 {
+                cpuPerGiB[cipher, default: [:]][tunnel.kind] = cpu[tunnel.kind, default: 0] / (bytes / Double(1 << 30))
+            }
             peakResident[tunnel.kind] = max(peakResident[tunnel.kind] ?? 0, Double(tunnel.usage!.peakResidentBytes))
             tunnel.stop()
         }
