@@ -52,36 +52,21 @@ typedef ssize_t (*recv_function)(int, void *, size_t, int);
 typedef int (*poll_function)(struct pollfd *, nfds_t, int);
 typedef int (*close_function)(int);
 
-// libc's own functions, found once; RTLD_NEXT skips this executable.
-static recv_function libc_recv(void) {
-    static _Atomic(recv_function) found;
-    recv_function function = atomic_load(&found);
+// libc's own function `name`, found once into `cache`; RTLD_NEXT skips
+// this executable.
+static void *libc_function(_Atomic(void *) *cache, const char *name) {
+    void *function = atomic_load(cache);
     if (function == NULL) {
-        function = (recv_function)dlsym(RTLD_NEXT, "recv");
-        atomic_store(&found, function);
+        function = dlsym(RTLD_NEXT, name);
+        atomic_store(cache, function);
     }
     return function;
 }
 
-static poll_function libc_poll(void) {
-    static _Atomic(poll_function) found;
-    poll_function function = atomic_load(&found);
-    if (function == NULL) {
-        function = (poll_function)dlsym(RTLD_NEXT, "poll");
-        atomic_store(&found, function);
-    }
-    return function;
-}
-
-static close_function libc_close(void) {
-    static _Atomic(close_function) found;
-    close_function function = atomic_load(&found);
-    if (function == NULL) {
-        function = (close_function)dlsym(RTLD_NEXT, "close");
-        atomic_store(&found, function);
-    }
-    return function;
-}
+static _Atomic(void *) found_recv, found_poll, found_close;
+#define libc_recv() ((recv_function)libc_function(&found_recv, "recv"))
+#define libc_poll() ((poll_function)libc_function(&found_poll, "poll"))
+#define libc_close() ((close_function)libc_function(&found_close, "close"))
 
 static struct read_ahead *lookup(int fd) {
     if (fd < 0 || fd >= table_size || atomic_load_explicit(&registered_count, memory_order_relaxed) == 0) {

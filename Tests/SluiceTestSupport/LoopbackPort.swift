@@ -20,6 +20,26 @@ public enum LoopbackPort {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// A listening socket on 127.0.0.1 with a kernel-chosen port.
+    public static func listen(backlog: Int32 = 1024) throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        var address = address(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && Glibc.listen(fd, backlog) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard ok else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw TestSupportError("cannot listen on 127.0.0.1: \(reason)")
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     /// Connects to 127.0.0.1:`port` and returns the first bytes the peer
     /// sends within `timeout`, or nil if it sends nothing (or refuses).
     public static func greeting(port: Int, timeout: TimeInterval) -> String? {

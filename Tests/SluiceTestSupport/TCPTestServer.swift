@@ -21,19 +21,9 @@ public final class TCPTestServer: @unchecked Sendable {
 
     public init(mode: Mode) throws {
         self.mode = mode
-        let listenFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listenFD, port) = try LoopbackPort.listen()
         self.listenFD = listenFD
-        var on: Int32 = 1
-        setsockopt(listenFD, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        var address = LoopbackPort.address(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listenFD, $0, length) == 0 && listen(listenFD, 1024) == 0 && getsockname(listenFD, $0, &length) == 0
-            }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        guard ok else { throw TestSupportError("test server: \(String(cString: strerror(errno)))") }
+        self.port = port
         // The thread holds only the socket and the counter, not the server:
         // releasing the server stops it, which ends the thread.
         let counter = accepted

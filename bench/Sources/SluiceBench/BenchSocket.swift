@@ -4,28 +4,6 @@ import SluiceTestSupport
 /// The few socket calls the benchmark's clients and services make, on
 /// 127.0.0.1 only, blocking unless a caller sets O_NONBLOCK itself.
 enum BenchSocket {
-    /// A listener on 127.0.0.1 with a kernel-chosen port. The backlog is the
-    /// kernel's maximum, so 1,000 simultaneous connects are never dropped by
-    /// the target service itself.
-    static func listen() throws -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var on: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        var address = LoopbackPort.address(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && Glibc.listen(fd, 4096) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard ok else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw BenchError("cannot listen on 127.0.0.1: \(reason)")
-        }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
     /// A blocking connection to 127.0.0.1:`port` with TCP_NODELAY (as both
     /// tunnels set on their own sockets), or -1.
     static func connect(port: Int, timeout: TimeInterval = 30) -> Int32 {

@@ -12,28 +12,12 @@ final class BulkServer: @unchecked Sendable {
     static let download = UInt8(ascii: "D")
     static let chunkSize = 1 << 20
 
-    let port: Int
-    private let listenFD: Int32
+    private let listener: ServiceListener
+    var port: Int { listener.port }
 
     init() throws {
-        (listenFD, port) = try BenchSocket.listen()
-        let fd = listenFD
-        Thread { Self.acceptLoop(fd) }.start()
-    }
-
-    deinit {
-        shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
-    }
-
-    private static func acceptLoop(_ listenFD: Int32) {
-        while true {
-            let fd = accept(listenFD, nil, nil)
-            if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                return
-            }
-            Thread { serve(fd) }.start()
+        listener = try ServiceListener { listenFD in
+            ServiceListener.acceptEach(listenFD) { fd in Thread { BulkServer.serve(fd) }.start() }
         }
     }
 

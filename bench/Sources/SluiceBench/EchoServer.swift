@@ -4,18 +4,11 @@ import Foundation
 /// does. One thread in poll(), so 1,000 connections cost no threads and a
 /// 1-byte round trip pays no thread start.
 final class EchoServer: @unchecked Sendable {
-    let port: Int
-    private let listenFD: Int32
+    private let listener: ServiceListener
+    var port: Int { listener.port }
 
     init() throws {
-        (listenFD, port) = try BenchSocket.listen()
-        let fd = listenFD
-        Thread { Self.loop(fd) }.start()
-    }
-
-    deinit {
-        shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
+        listener = try ServiceListener(serve: Self.loop)
     }
 
     private final class Peer {

@@ -7,32 +7,20 @@ import Foundation
 final class PageServer: @unchecked Sendable {
     static let pageSize = 16 * 1024
 
-    let port: Int
-    private let listenFD: Int32
+    private let listener: ServiceListener
+    var port: Int { listener.port }
 
     init() throws {
-        (listenFD, port) = try BenchSocket.listen()
-        let fd = listenFD
-        Thread { Self.acceptLoop(fd) }.start()
-    }
-
-    deinit {
-        shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
+        listener = try ServiceListener(serve: Self.serve)
     }
 
     func url(host: String = "127.0.0.1") -> String { "http://\(host):\(port)/page" }
 
-    private static func acceptLoop(_ listenFD: Int32) {
+    private static func serve(_ listenFD: Int32) {
         let body = [UInt8](repeating: UInt8(ascii: "s"), count: pageSize)
         let response = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(pageSize)\r\nConnection: close\r\n\r\n".utf8) + body
         var request = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let fd = accept(listenFD, nil, nil)
-            if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                return
-            }
+        ServiceListener.acceptEach(listenFD) { fd in
             var limit = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             BenchSocket.setNoDelay(fd)
