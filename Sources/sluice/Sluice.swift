@@ -40,6 +40,7 @@ struct Sluice: ParsableCommand {
     /// Runs the command and turns any error into a message on stderr and the
     /// exit status its kind calls for.
     static func main() {
+        OpenFileLimit.raise()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -121,6 +121,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: home.directory.file("store.json")))
     }
 
+    /// Started with room for only 256 descriptors, as some systems start
+    /// programs with 1,024, Sluice raises its soft limit to the hard one
+    /// (at most 65,536), so bursts of connections are not refused.
+    @Test func raisesItsOpenFileLimit() throws {
+        var limit = rlimit()
+        #expect(getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0)
+        let expected = min(limit.rlim_max, 65536)
+        try #require(expected > 256, "the hard limit here leaves nothing to raise")
+        let port = try LoopbackPort.free()
+        let sluice = try ChildProcess("/usr/bin/prlimit", ["--nofile=256:\(limit.rlim_max)", "--", SluiceBinary.path,
+                                                         "forward", destination, "-L", "\(port):127.0.0.1:9"],
+                                      environment: home.environment, stdout: logs.file("stdout"), stderr: logs.file("stderr"))
+        #expect(waitForOutput("Forwarding 127.0.0.1:\(port)"), "\(stderr)")
+        // prlimit execs sluice, so the pid is sluice's.
+        let limits = try String(contentsOfFile: "/proc/\(sluice.pid)/limits", encoding: .utf8)
+        let line = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") } ?? ""
+        let soft = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first.map(String.init)
+        #expect(soft == String(expected), "\(line)")
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 10) == 0, "\(stderr)")
+    }
+
     @Test func nothingComingUpExitsWithTheReason() throws {
         let unknownHome = try ClientHome(trusting: sshd, knowsHost: false)
         let result = try SluiceBinary.run(["forward", destination, "5432"], environment: unknownHome.environment, timeout: 30)
