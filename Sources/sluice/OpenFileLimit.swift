@@ -6,7 +6,7 @@ import Foundation
 /// as servers do, so a burst of connections is not refused with "too many
 /// open files".
 enum OpenFileLimit {
-    /// Sockets above this number get no read-ahead (`CSessionReadAhead`),
+    /// Sockets above this number get no read-ahead (`CSessionSocket`),
     /// and no forward needs more.
     static let ceiling: rlim_t = 65536
 

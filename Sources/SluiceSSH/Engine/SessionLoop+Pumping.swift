@@ -82,6 +82,9 @@ extension SessionLoop {
             linkLost(session.lastError.isEmpty ? "the server closed the connection" : session.lastError)
             return
         }
+        for connection in connections where connection.hasQueuedDown {
+            connection.sendQueued()
+        }
         checkOpensAndAccepts()
     }
 

@@ -12,10 +12,10 @@ import SluiceCore
 /// becomes shutdown(SHUT_WR) once queued bytes are written.
 final class Connection: ChannelEventHandler {
     /// Bytes read ahead from the local socket toward the server.
-    static let upCapacity = 64 * 1024
+    static let upCapacity = 256 * 1024
     /// Bytes the data callback takes toward the local socket before it lets
     /// libssh keep the rest (which stops the server's window refilling).
-    static let downSoftLimit = 64 * 1024
+    static let downSoftLimit = 256 * 1024
     /// Room for one drain of everything libssh holds (its window of 1.28 MB
     /// plus what it may keep back): see `drainHeldChannelData`.
     static let downCapacity = 4 * 1024 * 1024
@@ -187,6 +187,17 @@ final class Connection: ChannelEventHandler {
         case .finished:
             return
         }
+    }
+
+    /// Bytes from the server wait to be written to the local socket.
+    var hasQueuedDown: Bool { phase == .relaying && !down.isEmpty }
+
+    /// Writes what the server's packets brought; called by the loop after
+    /// each batch of packets, outside any libssh callback.
+    func sendQueued() {
+        guard hasQueuedDown else { return }
+        flushDown()
+        drainHeldChannelData()
     }
 
     /// Sends queued bytes up once the channel's window has room again.
@@ -370,20 +381,12 @@ final class Connection: ChannelEventHandler {
             libsshHolding = true
             return 0
         }
+        // Queued, not sent: the loop sends what a whole batch of packets
+        // brought in one send() (see `sendQueued`), not one per packet.
         var taken = 0
-        // Straight to the socket when nothing is queued ahead of these bytes.
-        if down.isEmpty && phase == .relaying {
-            switch socket.send(bytes) {
-            case .sent(let count): taken = count
-            case .wouldBlock: break
-            case .failed:
-                finish(because: nil)
-                return bytes.count
-            }
-        }
-        if taken < bytes.count && down.count < Self.downSoftLimit {
+        if down.count < Self.downSoftLimit {
             let room = Self.downSoftLimit - down.count
-            taken += down.append(UnsafeRawBufferPointer(rebasing: bytes[taken..<min(bytes.count, taken + room)]))
+            taken = down.append(UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, room)]))
         }
         forward.status.bytesIn += UInt64(taken)
         receivedSinceWindowGrew += taken

@@ -1,5 +1,5 @@
 import CLibSSH
-import CSessionReadAhead
+import CSessionSocket
 import Foundation
 import SluiceCore
 
@@ -14,7 +14,8 @@ final class SSHSession {
     let settings: SessionSettings
     let handle: ssh_session
     private var event: ssh_event?
-    private var readAheadFD: Int32 = -1
+    /// The socket registered with `CSessionSocket` while pumping, or -1.
+    private var registeredFD: Int32 = -1
     /// Heap memory: libssh keeps these pointers for the session's life.
     private let receiveCounter: UnsafeMutablePointer<ssh_counter_struct>
     private let callbacks: UnsafeMutablePointer<ssh_callbacks_struct>
@@ -33,7 +34,7 @@ final class SSHSession {
     }
 
     deinit {
-        if readAheadFD >= 0 { sluice_read_ahead_unregister(readAheadFD) }
+        if registeredFD >= 0 { sluice_session_socket_unregister(registeredFD) }
         if let event {
             ssh_event_remove_session(event, handle)
             ssh_event_free(event)
@@ -160,7 +161,9 @@ final class SSHSession {
     /// Switches to non-blocking mode, driven by the caller's poll().
     func startPumping() {
         ssh_set_blocking(handle, 0)
-        if readAheadFD < 0, fd >= 0, sluice_read_ahead_register(fd) == 0 { readAheadFD = fd }
+        // From here on libssh's reads and writes of its socket go through
+        // Sources/CSessionSocket: big reads, and writes that never block.
+        if registeredFD < 0, fd >= 0, sluice_session_socket_register(fd) == 0 { registeredFD = fd }
         if event == nil {
             // The session alone in a private event: libssh's internal waits
             // then poll only its own socket, never the caller's fds.

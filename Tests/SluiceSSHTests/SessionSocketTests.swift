@@ -1,10 +1,10 @@
-import CSessionReadAhead
+import CSessionSocket
 import Foundation
 import Testing
 
 /// The read-ahead under libssh's session reads: small reads served from
 /// one big one, in order, with poll() telling the truth about what waits.
-@Suite struct SessionReadAheadTests {
+@Suite struct SessionSocketTests {
     /// A connected pair of stream sockets: `reader` registered for
     /// read-ahead, `writer` the far end.
     private struct Pair {
@@ -61,7 +61,7 @@ import Testing
     @Test func smallReadsComeFromOneBigReadInOrder() throws {
         let pair = try Pair()
         defer { close(pair.writer); close(pair.reader) }
-        #expect(sluice_read_ahead_register(pair.reader) == 0)
+        #expect(sluice_session_socket_register(pair.reader) == 0)
         let sent = Self.pattern(100_000)
         pair.write(sent)
 
@@ -83,7 +83,7 @@ import Testing
         let pair = try Pair()
         let idle = try Pair()
         defer { [pair.writer, pair.reader, idle.writer, idle.reader].forEach { close($0) } }
-        #expect(sluice_read_ahead_register(pair.reader) == 0)
+        #expect(sluice_session_socket_register(pair.reader) == 0)
         #expect(pair.pollReadable().count == 0)
 
         pair.write(Self.pattern(10_000))
@@ -99,17 +99,17 @@ import Testing
 
     @Test func endOfStreamAndCloseBehaveAsWithoutIt() throws {
         let pair = try Pair()
-        #expect(sluice_read_ahead_register(pair.reader) == 0)
+        #expect(sluice_session_socket_register(pair.reader) == 0)
         pair.write([1, 2, 3])
         close(pair.writer)
         #expect(pair.read(2) == [1, 2])
         #expect(pair.read(4096) == [3])
         #expect(pair.read(4096).isEmpty)
 
-        #expect(sluice_read_ahead_is_registered(pair.reader) == 1)
+        #expect(sluice_session_socket_is_registered(pair.reader) == 1)
         close(pair.reader)
         // The number may now be reused by any other socket: it must not be read ahead.
-        #expect(sluice_read_ahead_is_registered(pair.reader) == 0)
+        #expect(sluice_session_socket_is_registered(pair.reader) == 0)
     }
 
     @Test func unregisteredSocketsAreUntouched() throws {

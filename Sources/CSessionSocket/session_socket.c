@@ -1,18 +1,27 @@
-// Read-ahead for SSH session sockets.
+// libssh 0.10's session socket, read and written the way a fast tunnel needs.
 //
-// libssh 0.10 reads its socket 4,096 bytes per poll(): ssh_event_dopoll()
+// Reads. libssh reads its socket 4,096 bytes per poll(): ssh_event_dopoll()
 // polls the socket, then ssh_socket_pollcallback() calls recv() for at most
 // MAX_BUF_SIZE (4 KiB) bytes, then polls again. Receiving 1 GiB takes
 // 262,144 poll() and 262,144 recv() calls, and the build offers no setting
 // to change that. OpenSSH reads 32 KiB and more per call.
 //
-// Sluice defines recv(), poll() and close() in its own executable, which
-// the dynamic linker prefers over libc's for every library, libssh included.
-// For a socket registered here (a session's, once connected), recv() takes
-// up to 256 KiB from the kernel in one call and hands libssh its 4 KiB
-// pieces from memory; poll() reports such a socket readable while bytes
-// wait in memory, without asking the kernel when nothing else is polled.
-// Every other descriptor, and every call with flags, goes straight to libc.
+// Writes. libssh keeps its socket blocking (ssh_socket_nonblocking_flush()
+// takes EAGAIN for a dead link) and flushes everything it holds with one
+// send(): on a slow link that send() blocks the session's thread, and with
+// it every forward on that server, until the kernel took it all.
+//
+// Sluice defines recv(), send(), poll() and close() in its own executable,
+// which the dynamic linker prefers over libc's for every library, libssh
+// included. For a socket registered here (a session's, once connected):
+// - recv() takes up to 256 KiB from the kernel in one call and hands libssh
+//   its 4 KiB pieces from memory;
+// - poll() reports the socket readable while bytes wait in memory, without
+//   asking the kernel when nothing else is polled;
+// - send() never waits: it sends what the kernel takes now and reports
+//   that (0 if nothing); libssh keeps the rest and asks for POLLOUT, as it
+//   does after any partial send.
+// Every other descriptor, and every read with flags, goes straight to libc.
 //
 // Rules that keep this correct:
 // - A registered socket is read only through recv() with no flags (libssh's
@@ -25,8 +34,9 @@
 // - poll() never invents POLLOUT: for a socket with bytes in memory it
 //   reports POLLIN only, and writability waits for the next real poll().
 #define _GNU_SOURCE
-#include "session_read_ahead.h"
+#include "session_socket.h"
 #include <dlfcn.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -39,9 +49,10 @@
 enum { table_size = 65536, read_ahead_capacity = 256 * 1024 };
 
 struct read_ahead {
+    // Page-aligned: the kernel's copy into it runs at full speed.
+    _Alignas(4096) unsigned char bytes[read_ahead_capacity];
     size_t start;
     size_t end;
-    unsigned char bytes[read_ahead_capacity];
 };
 
 static _Atomic(struct read_ahead *) table[table_size];
@@ -51,6 +62,7 @@ static atomic_int registered_count;
 typedef ssize_t (*recv_function)(int, void *, size_t, int);
 typedef int (*poll_function)(struct pollfd *, nfds_t, int);
 typedef int (*close_function)(int);
+typedef ssize_t (*send_function)(int, const void *, size_t, int);
 
 // libc's own function `name`, found once into `cache`; RTLD_NEXT skips
 // this executable.
@@ -63,10 +75,11 @@ static void *libc_function(_Atomic(void *) *cache, const char *name) {
     return function;
 }
 
-static _Atomic(void *) found_recv, found_poll, found_close;
+static _Atomic(void *) found_recv, found_poll, found_close, found_send;
 #define libc_recv() ((recv_function)libc_function(&found_recv, "recv"))
 #define libc_poll() ((poll_function)libc_function(&found_poll, "poll"))
 #define libc_close() ((close_function)libc_function(&found_close, "close"))
+#define libc_send() ((send_function)libc_function(&found_send, "send"))
 
 static struct read_ahead *lookup(int fd) {
     if (fd < 0 || fd >= table_size || atomic_load_explicit(&registered_count, memory_order_relaxed) == 0) {
@@ -79,10 +92,12 @@ static int has_bytes(const struct read_ahead *ahead) {
     return ahead != NULL && ahead->start < ahead->end;
 }
 
-int sluice_read_ahead_register(int fd) {
+int sluice_session_socket_register(int fd) {
     if (fd < 0 || fd >= table_size) return -1;
-    struct read_ahead *ahead = calloc(1, sizeof *ahead);
+    struct read_ahead *ahead = aligned_alloc(4096, sizeof *ahead);
     if (ahead == NULL) return -1;
+    ahead->start = 0;
+    ahead->end = 0;
     struct read_ahead *previous = atomic_exchange(&table[fd], ahead);
     if (previous != NULL) {
         free(previous);
@@ -92,7 +107,7 @@ int sluice_read_ahead_register(int fd) {
     return 0;
 }
 
-void sluice_read_ahead_unregister(int fd) {
+void sluice_session_socket_unregister(int fd) {
     if (fd < 0 || fd >= table_size) return;
     struct read_ahead *previous = atomic_exchange(&table[fd], NULL);
     if (previous != NULL) {
@@ -101,7 +116,7 @@ void sluice_read_ahead_unregister(int fd) {
     }
 }
 
-int sluice_read_ahead_is_registered(int fd) {
+int sluice_session_socket_is_registered(int fd) {
     return lookup(fd) != NULL;
 }
 
@@ -130,6 +145,18 @@ ssize_t recv(int fd, void *buffer, size_t length, int flags) {
     return (ssize_t)count;
 }
 
+ssize_t send(int fd, const void *buffer, size_t length, int flags) {
+    if (lookup(fd) == NULL) return libc_send()(fd, buffer, length, flags);
+    ssize_t sent = libc_send()(fd, buffer, length, flags | MSG_DONTWAIT);
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        // Nothing fits now: libssh counts 0 as a short send, keeps the
+        // bytes and waits for POLLOUT. EAGAIN it would take for a dead link.
+        errno = 0;
+        return 0;
+    }
+    return sent;
+}
+
 int poll(struct pollfd *fds, nfds_t count, int timeout) {
     nfds_t buffered = 0;
     if (atomic_load_explicit(&registered_count, memory_order_relaxed) > 0) {
@@ -156,6 +183,6 @@ int poll(struct pollfd *fds, nfds_t count, int timeout) {
 }
 
 int close(int fd) {
-    if (lookup(fd) != NULL) sluice_read_ahead_unregister(fd);
+    if (lookup(fd) != NULL) sluice_session_socket_unregister(fd);
     return libc_close()(fd);
 }
