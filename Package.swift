@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket"]),
+        .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket", "CFastCopy"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -35,6 +35,12 @@ import Testing
             return got > 0 ? Array(buffer[0..<got]) : []
         }
 
+        /// Reads what `reader` sent, at the far end.
+        func readFromWriterSide(_ count: Int) -> Int {
+            var buffer = [UInt8](repeating: 0, count: count)
+            return buffer.withUnsafeMutableBytes { recv(writer, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        }
+
         /// Whether the kernel (not the read-ahead) still holds unread bytes.
         var kernelHasBytes: Bool {
             var byte: UInt8 = 0
@@ -110,6 +116,43 @@ import Testing
         close(pair.reader)
         // The number may now be reused by any other socket: it must not be read ahead.
         #expect(sluice_session_socket_is_registered(pair.reader) == 0)
+    }
+
+    /// libssh keeps its socket blocking; a send that does not fit must
+    /// still return at once (with what fitted, 0 when nothing did) so the
+    /// session's thread never waits on a slow link.
+    @Test func sendsNeverWait() throws {
+        let pair = try Pair()
+        defer { close(pair.writer); close(pair.reader) }
+        // Were send() to wait, this makes it fail after 2 s rather than hang.
+        var limit = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(pair.reader, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        #expect(sluice_session_socket_register(pair.reader) == 0)
+        let chunk = [UInt8](repeating: 7, count: 65536)
+        var total = 0
+        var sawShort = false
+        let started = Date()
+        // Nobody reads the far end: the kernel's buffer fills up.
+        for _ in 0..<1000 {
+            let sent = chunk.withUnsafeBytes { send(pair.reader, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            #expect(sent >= 0, "errno \(errno)")
+            guard sent > 0 else {
+                sawShort = sent == 0
+                break
+            }
+            total += sent
+        }
+        #expect(sawShort, "sent \(total) bytes without ever filling the buffer")
+        #expect(Date().timeIntervalSince(started) < 1.5)
+        // What was sent arrives whole.
+        var received = 0
+        while received < total {
+            let got = pair.readFromWriterSide(65536)
+            #expect(got > 0)
+            if got <= 0 { break }
+            received += got
+        }
+        #expect(received == total)
     }
 
     @Test func unregisteredSocketsAreUntouched() throws {

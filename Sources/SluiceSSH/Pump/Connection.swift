@@ -11,13 +11,15 @@ import SluiceCore
 /// EOF becomes a channel EOF once queued bytes are sent, and a channel EOF
 /// becomes shutdown(SHUT_WR) once queued bytes are written.
 final class Connection: ChannelEventHandler {
-    /// Bytes read ahead from the local socket toward the server.
+    /// Bytes read ahead from the local socket toward the server: one read
+    /// fills eight SSH packets, which libssh then sends in one go.
     static let upCapacity = 256 * 1024
-    /// Bytes the data callback takes toward the local socket before it lets
-    /// libssh keep the rest (which stops the server's window refilling).
+    /// Bytes the data callback queues toward the local socket before it lets
+    /// libssh keep the rest (which stops the server's window refilling). A
+    /// batch of packets (256 KiB read ahead) then goes out in one send().
     static let downSoftLimit = 256 * 1024
-    /// Room for one drain of everything libssh holds (its window of 1.28 MB
-    /// plus what it may keep back): see `drainHeldChannelData`.
+    /// Room for one drain of everything libssh holds (at most the window of
+    /// `receiveWindow`, plus the soft limit): see `drainHeldChannelData`.
     static let downCapacity = 4 * 1024 * 1024
     /// The window the server gets to fill, as OpenSSH's client gives it:
     /// libssh's own (at most 1.28 MB) makes a fast server wait for window
@@ -49,6 +51,8 @@ final class Connection: ChannelEventHandler {
     private(set) var failure: String?
 
     private var up = ByteQueue(capacity: Connection.upCapacity)
+    /// How much one read from the local socket may take (see `readUp`).
+    private var upReadLimit = 64 * 1024
     private var down = ByteQueue(capacity: Connection.downCapacity)
     private var localEOF = false
     private var sentEOF = false
@@ -233,11 +237,16 @@ final class Connection: ChannelEventHandler {
 
     private func readUp() {
         var result = Socket.ReadResult.wouldBlock
-        _ = up.append { buffer in
+        let limit = upReadLimit
+        let count = up.append(upTo: limit) { buffer in
             result = socket.read(into: buffer)
             if case .data(let count) = result { return count }
             return 0
         }
+        // A read that filled its limit asks for a bigger one next time: a
+        // bulk transfer soon reads `upCapacity` at once, while a small
+        // exchange never makes its queue allocate more than it uses.
+        if count == limit { upReadLimit = min(limit * 2, Self.upCapacity) }
         switch result {
         case .data, .wouldBlock:
             break
