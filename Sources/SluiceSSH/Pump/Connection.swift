@@ -63,9 +63,11 @@ final class Connection: ChannelEventHandler {
     private var libsshHolding = false
     /// True while `drainHeldChannelData` reads from libssh.
     private var draining = false
-    /// Bytes received since the window was last raised; starts past the
-    /// refill mark so the first turn of relaying raises it.
-    private var receivedSinceWindowGrew = Connection.windowRefill
+    /// Bytes received since the window was last raised. It starts one byte
+    /// short of the refill mark: the first bytes received raise it, after
+    /// they were passed on, so a short exchange (a request and its answer)
+    /// waits for no window adjustment on its way.
+    private var receivedSinceWindowGrew = Connection.windowRefill - 1
     /// The SOCKS handshake of a -D connection, until it names its target.
     var socks: SOCKSHandshake?
     /// What a SOCKS client sent that the handshake has not used yet.
