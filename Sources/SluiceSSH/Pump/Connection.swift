@@ -63,11 +63,12 @@ final class Connection: ChannelEventHandler {
     private var libsshHolding = false
     /// True while `drainHeldChannelData` reads from libssh.
     private var draining = false
-    /// Bytes received since the window was last raised. It starts one byte
-    /// short of the refill mark: the first bytes received raise it, after
-    /// they were passed on, so a short exchange (a request and its answer)
-    /// waits for no window adjustment on its way.
-    private var receivedSinceWindowGrew = Connection.windowRefill - 1
+    /// Bytes received since the window was last raised. It starts at the
+    /// refill mark, so the first turn of relaying raises the window (from
+    /// libssh's 64,000 bytes at open): raised later, after the first bytes,
+    /// libssh would first send a window adjustment of its own, one packet
+    /// more per connection.
+    private var receivedSinceWindowGrew = Connection.windowRefill
     /// The SOCKS handshake of a -D connection, until it names its target.
     var socks: SOCKSHandshake?
     /// What a SOCKS client sent that the handshake has not used yet.
