@@ -325,23 +325,26 @@ final class Connection: ChannelEventHandler {
     /// the held ones in libssh and the read returns them in order.
     private func drainHeldChannelData() {
         guard libsshHolding, let channel, phase == .relaying, down.count < Self.downSoftLimit else { return }
-        var scratch = [UInt8](repeating: 0, count: 256 * 1024)
         while down.freeSpace > 0 {
-            let want = min(scratch.count, down.freeSpace)
+            // Straight into the queue: the callback re-entered meanwhile
+            // touches only `libsshHolding`, never the queue.
+            var offered = 0
+            var failed = false
             draining = true
-            let count = scratch.withUnsafeMutableBytes { channel.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            let count = down.append(upTo: 256 * 1024) { buffer in
+                offered = buffer.count
+                let read = channel.read(into: buffer)
+                if read < 0 { failed = true; return 0 }
+                return read
+            }
             draining = false
-            if count < 0 {
+            if failed {
                 finish(because: nil)
                 return
             }
-            if count > 0 {
-                let queued = scratch.withUnsafeBytes { down.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                precondition(queued == count, "the down queue lost room while draining")
-                forward.status.bytesIn += UInt64(count)
-                receivedSinceWindowGrew += count
-            }
-            if count < want {
+            forward.status.bytesIn += UInt64(count)
+            receivedSinceWindowGrew += count
+            if count < offered {
                 libsshHolding = false
                 break
             }
