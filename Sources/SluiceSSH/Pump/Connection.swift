@@ -53,22 +53,25 @@ final class Connection: ChannelEventHandler {
     private var up = ByteQueue(capacity: Connection.upCapacity)
     /// How much one read from the local socket may take (see `readUp`).
     private var upReadLimit = 64 * 1024
-    private var down = ByteQueue(capacity: Connection.downCapacity)
     private var localEOF = false
     private var sentEOF = false
-    private var remoteEOF = false
-    private var remoteClosed = false
-    private var shutLocalWrite = false
+
+    // The server-to-client half's state, kept here (stored properties
+    // cannot live in an extension) for Connection+Downstream.swift.
+    var down = ByteQueue(capacity: Connection.downCapacity)
+    var remoteEOF = false
+    var remoteClosed = false
+    var shutLocalWrite = false
     /// libssh holds channel data the down queue had no room for.
-    private var libsshHolding = false
+    var libsshHolding = false
     /// True while `drainHeldChannelData` reads from libssh.
-    private var draining = false
+    var draining = false
     /// Bytes received since the window was last raised. It starts at the
     /// refill mark, so the first turn of relaying raises the window (from
     /// libssh's 64,000 bytes at open): raised later, after the first bytes,
     /// libssh would first send a window adjustment of its own, one packet
     /// more per connection.
-    private var receivedSinceWindowGrew = Connection.windowRefill
+    var receivedSinceWindowGrew = Connection.windowRefill
     /// The SOCKS handshake of a -D connection, until it names its target.
     var socks: SOCKSHandshake?
     /// What a SOCKS client sent that the handshake has not used yet.
@@ -196,17 +199,6 @@ final class Connection: ChannelEventHandler {
         }
     }
 
-    /// Bytes from the server wait to be written to the local socket.
-    var hasQueuedDown: Bool { phase == .relaying && !down.isEmpty }
-
-    /// Writes what the server's packets brought; called by the loop after
-    /// each batch of packets, outside any libssh callback.
-    func sendQueued() {
-        guard hasQueuedDown else { return }
-        flushDown()
-        drainHeldChannelData()
-    }
-
     /// Sends queued bytes up once the channel's window has room again.
     var hasStalledUpload: Bool { phase == .relaying && !up.isEmpty }
 
@@ -263,105 +255,9 @@ final class Connection: ChannelEventHandler {
         flushUp()
     }
 
-    private func flushDown() {
-        var failed = false
-        down.consume { bytes in
-            switch socket.send(bytes) {
-            case .sent(let count): return count
-            case .wouldBlock: return 0
-            case .failed: failed = true; return 0
-            }
-        }
-        if failed {
-            finish(because: nil)
-            return
-        }
-        shutLocalWriteIfDone()
-    }
-
-    /// True when the server's window should be raised back to
-    /// `receiveWindow`: half of it is used, and the local client keeps up
-    /// (a slow client gets libssh's smaller window, so less piles up).
-    var wantsWindowGrown: Bool {
-        phase == .relaying && !remoteEOF && receivedSinceWindowGrew >= Self.windowRefill
-            && !libsshHolding && down.count < Self.downSoftLimit
-    }
-
-    /// Raises the server's window; called by the loop outside any libssh
-    /// callback. `scratch` (shared by the loop's connections, at least
-    /// `receiveWindow` long) takes what libssh hands back in the same call,
-    /// usually nothing; that joins the down queue, which has room: it holds
-    /// less than `downSoftLimit` of its `downCapacity`.
-    func growWindow(scratch: UnsafeMutableRawBufferPointer) {
-        guard wantsWindowGrown, let channel else { return }
-        receivedSinceWindowGrew = 0
-        draining = true
-        let count = channel.growWindow(to: Self.receiveWindow, takingHeldBytesInto: scratch)
-        draining = false
-        if count < 0 {
-            finish(because: nil)
-            return
-        }
-        let queued = down.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
-        precondition(queued == count, "the down queue had no room for held bytes")
-        forward.status.bytesIn += UInt64(count)
-        receivedSinceWindowGrew += count
-        // A full read may have left more behind; the drain takes it.
-        libsshHolding = count == Self.receiveWindow
-        flushDown()
-    }
-
-    /// Pulls data libssh kept back while the down queue was full.
-    ///
-    /// Only once the queue is nearly empty, and then everything libssh
-    /// holds: every read lets libssh refill the server's window (up to
-    /// 1.28 MB) whatever it still buffers, so reading a little at a time from
-    /// a large backlog would let it grow without bound while a slow client
-    /// reads.
-    ///
-    /// A read can re-enter `channelReceived`: when libssh's buffer is empty
-    /// it reads the socket and hands new packets to the callback. The
-    /// callback then takes nothing (see `draining`), so new bytes stay behind
-    /// the held ones in libssh and the read returns them in order.
-    private func drainHeldChannelData() {
-        guard libsshHolding, let channel, phase == .relaying, down.count < Self.downSoftLimit else { return }
-        while down.freeSpace > 0 {
-            // Straight into the queue: the callback re-entered meanwhile
-            // touches only `libsshHolding`, never the queue.
-            var offered = 0
-            var failed = false
-            draining = true
-            let count = down.append(upTo: 256 * 1024) { buffer in
-                offered = buffer.count
-                let read = channel.read(into: buffer)
-                if read < 0 { failed = true; return 0 }
-                return read
-            }
-            draining = false
-            if failed {
-                finish(because: nil)
-                return
-            }
-            forward.status.bytesIn += UInt64(count)
-            receivedSinceWindowGrew += count
-            if count < offered {
-                libsshHolding = false
-                break
-            }
-        }
-        // Also lets an EOF that waited behind the held data reach the client.
-        flushDown()
-    }
-
-    private func shutLocalWriteIfDone() {
-        if remoteEOF && down.isEmpty && !libsshHolding && !shutLocalWrite && phase == .relaying {
-            socket.shutdownWrite()
-            shutLocalWrite = true
-        }
-        finishIfDone()
-    }
-
-    private func finishIfDone() {
+    /// Finishes once both directions are done, or the server closed and
+    /// everything it sent was written.
+    func finishIfDone() {
         if (sentEOF && shutLocalWrite) || (remoteClosed && down.isEmpty && !libsshHolding) {
             finish(because: nil)
         }
@@ -384,39 +280,5 @@ final class Connection: ChannelEventHandler {
         if channel.isOpening { return channel }
         if channel.isOpen { channel.close() }
         return nil
-    }
-
-    // MARK: - Channel events (inside libssh calls)
-
-    func channelReceived(_ bytes: UnsafeRawBufferPointer) -> Int {
-        // A finished connection drops what still arrives; until relaying
-        // starts (a -R socket still connecting) data waits in the queue.
-        guard phase != .finished else { return bytes.count }
-        if draining {
-            libsshHolding = true
-            return 0
-        }
-        // Queued, not sent: the loop sends what a whole batch of packets
-        // brought in one send() (see `sendQueued`), not one per packet.
-        var taken = 0
-        if down.count < Self.downSoftLimit {
-            let room = Self.downSoftLimit - down.count
-            taken = down.append(UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, room)]))
-        }
-        forward.status.bytesIn += UInt64(taken)
-        receivedSinceWindowGrew += taken
-        libsshHolding = taken < bytes.count
-        return taken
-    }
-
-    func channelReceivedEOF() {
-        remoteEOF = true
-        shutLocalWriteIfDone()
-    }
-
-    func channelClosed() {
-        remoteClosed = true
-        remoteEOF = true
-        shutLocalWriteIfDone()
     }
 }
