@@ -3,6 +3,7 @@
 public enum SluiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidSpec(ForwardSpecError)
     case invalidDestination(String, String)
+    case invalidJump(String, String)
     case invalidName(kind: String, name: String, problem: String)
     case unknownServer(String, known: [String])
     case unknownForward(server: String, forward: String, known: [String])
@@ -16,6 +17,8 @@ public enum SluiceError: Error, Equatable, Sendable, CustomStringConvertible {
             return error.description
         case let .invalidDestination(text, problem):
             return "bad destination '\(text)': \(problem); expected [user@]host[:port] or an alias from ~/.ssh/config"
+        case let .invalidJump(text, problem):
+            return "bad jump host '\(TerminalText.echo(text))': \(problem); expected [user@]host[:port] or an ssh config alias, several joined by commas (as ssh -J takes them)"
         case let .invalidName(kind, name, problem):
             return "bad \(kind) name '\(name)': \(problem)"
         case let .unknownServer(name, known):
