@@ -14,6 +14,25 @@ public struct SSHConfig: Sendable {
         warnings = reader.warnings
     }
 
+    /// What ssh reads before connecting: the user's file, then the
+    /// system's (`/etc/ssh/ssh_config`, whose relative Includes start in
+    /// `/etc/ssh`). The first value met wins across both; a Host block ends
+    /// with its file. Files that do not exist are skipped.
+    public init(userFile: String, systemFile: String = "/etc/ssh/ssh_config", home: String) throws(SSHConfigError) {
+        var lines: [SSHConfigLine] = []
+        var warnings: [String] = []
+        for (path, base) in [(userFile, home + "/.ssh"), (systemFile, (systemFile as NSString).deletingLastPathComponent)] {
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            var reader = SSHConfigReader(home: home, includeBase: base)
+            // As an Include at the top: active for every host at its start,
+            // and its Host lines end with it.
+            lines.append(.include(try reader.read(file: path)))
+            warnings += reader.warnings
+        }
+        self.lines = lines
+        self.warnings = warnings
+    }
+
     /// Reads config text that is not in a file (Includes are still read from disk).
     public init(text: String, file: String = "config", home: String) throws(SSHConfigError) {
         var reader = SSHConfigReader(home: home)
@@ -67,8 +86,8 @@ public struct SSHConfig: Sendable {
                 active = !neverMatch && matchesAll
             case .include(let nested):
                 apply(nested, to: &settings, active: active, neverMatch: neverMatch || !active)
-            case let .option(keyword, arguments, location):
-                if active { settings.apply(keyword: keyword, arguments: arguments, at: location) }
+            case let .option(keyword, arguments, raw, location):
+                if active { settings.apply(keyword: keyword, arguments: arguments, raw: raw, at: location) }
             }
         }
     }

@@ -4,8 +4,9 @@ indirect enum SSHConfigLine: Sendable, Equatable {
     case host([String], SSHConfigLocation)
     /// `Match ...`; only `Match all` can be decided without running anything.
     case match(matchesAll: Bool, SSHConfigLocation)
-    /// Any other keyword (lower-cased) and its arguments.
-    case option(keyword: String, arguments: [String], SSHConfigLocation)
+    /// Any other keyword (lower-cased) and its arguments; `raw` is the rest
+    /// of the line as written, quotes and all (what ProxyCommand takes).
+    case option(keyword: String, arguments: [String], raw: String, SSHConfigLocation)
     /// The lines of the files an `Include` named, in glob order.
     case include([SSHConfigLine])
 }

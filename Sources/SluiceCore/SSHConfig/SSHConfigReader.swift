@@ -3,17 +3,20 @@ import Foundation
 /// Reads an ssh config file and the files it includes into lines, the way
 /// OpenSSH reads them: `Keyword value`, `Keyword=value`, quoted arguments,
 /// `#` comments, and `Include` with globs where relative paths are taken
-/// from `~/.ssh`.
+/// from `~/.ssh` (from `/etc/ssh` in the system's file).
 struct SSHConfigReader {
     static let maximumIncludeDepth = 16
 
     let home: String
+    /// Where relative Include paths start.
+    let includeBase: String
     /// Files that could not be read, said to the user but not fatal: OpenSSH
     /// itself ignores an Include that matches nothing.
     private(set) var warnings: [String] = []
 
-    init(home: String) {
+    init(home: String, includeBase: String? = nil) {
         self.home = home
+        self.includeBase = includeBase ?? home + "/.ssh"
     }
 
     mutating func read(file path: String) throws(SSHConfigError) -> [SSHConfigLine] {
@@ -55,7 +58,7 @@ struct SSHConfigReader {
                 }
                 lines.append(.include(included))
             default:
-                lines.append(.option(keyword: keyword, arguments: arguments, location))
+                lines.append(.option(keyword: keyword, arguments: arguments, raw: Self.rawArguments(in: String(rawLine)), location))
             }
         }
         return lines
@@ -63,13 +66,24 @@ struct SSHConfigReader {
 
     private func expandInclude(_ argument: String) -> [String] {
         var pattern = HomeDirectory.expandingTilde(argument, environment: ["HOME": home])
-        if !pattern.hasPrefix("/") { pattern = home + "/.ssh/" + pattern }
+        if !pattern.hasPrefix("/") { pattern = includeBase + "/" + pattern }
         var result = glob_t()
         defer { globfree(&result) }
         guard glob(pattern, 0, nil, &result) == 0 else { return [] }
         return (0..<Int(result.gl_pathc)).compactMap { index in
             result.gl_pathv[index].map { String(cString: $0) }
         }
+    }
+
+    /// The line after its keyword and the separator (spaces, or one `=`),
+    /// trailing spaces dropped: OpenSSH hands ProxyCommand this text as is.
+    static func rawArguments(in line: String) -> String {
+        var rest = Substring(line).drop { $0.isWhitespace }
+        rest = rest.drop { !$0.isWhitespace && $0 != "=" }
+        rest = rest.drop { $0.isWhitespace }
+        if rest.first == "=" { rest = rest.dropFirst().drop { $0.isWhitespace } }
+        while let last = rest.last, last.isWhitespace { rest = rest.dropLast() }
+        return String(rest)
     }
 
     /// Splits a line into words: the first `=` may separate keyword and value,

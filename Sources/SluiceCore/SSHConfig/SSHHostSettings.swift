@@ -1,13 +1,43 @@
-/// What an ssh config says about one host, limited to what Sluice keeps.
+/// What an ssh config says about one host: what Sluice imports, and what
+/// its engine applies when it connects (Sluice reads the config itself and
+/// hands libssh only explicit values, so `~` and `%` tokens follow `$HOME`
+/// and no proxy is started behind its back).
 public struct SSHHostSettings: Sendable, Equatable {
+    /// How to reach the host through something else: `ProxyJump` or
+    /// `ProxyCommand`, whichever the config names first (as in OpenSSH,
+    /// where they exclude each other). `ProxyJump none` decides on neither.
+    public enum Proxy: Sendable, Equatable {
+        case jump(String)
+        /// The command as written (tokens not yet expanded), and where.
+        case command(String, SSHConfigLocation)
+    }
+
     public var alias: String
     public var hostName: String?
     public var user: String?
     public var port: Int?
-    public var identityFile: String?
-    public var proxyJump: String?
+    /// Every `IdentityFile`, in order, as written (`~` and tokens unexpanded).
+    public var identityFiles: [String] = []
+    public var certificateFiles: [String] = []
+    public var proxy: Proxy?
+    public var strictHostKeyChecking: String?
+    /// The files of the first `UserKnownHostsFile` line, as written.
+    public var userKnownHostsFiles: [String] = []
+    public var identityAgent: String?
+    public var identitiesOnly: Bool?
+    public var ciphers: String?
+    public var macs: String?
+    public var kexAlgorithms: String?
+    public var hostKeyAlgorithms: String?
+    public var pubkeyAcceptedAlgorithms: String?
+    public var compression: Bool?
+    public var connectTimeout: Int?
+    public var bindAddress: String?
+    public var passwordAuthentication: Bool?
+    public var kbdInteractiveAuthentication: Bool?
+    public var pubkeyAuthentication: Bool?
     public var forwards: [ForwardSpec] = []
-    /// Lines that were understood but cannot be imported, with the reason.
+    /// Lines that were understood but cannot be used, with the reason.
     public var problems: [String] = []
 
     /// Keywords already given a value, so the first one wins as in OpenSSH
@@ -23,23 +53,66 @@ public struct SSHHostSettings: Sendable, Equatable {
         Destination(user: user, host: hostName ?? alias, port: port)
     }
 
-    mutating func apply(keyword: String, arguments: [String], at location: SSHConfigLocation) {
+    /// The first `IdentityFile`, which import keeps.
+    public var identityFile: String? { identityFiles.first }
+
+    public var proxyJump: String? {
+        if case .jump(let chain) = proxy { return chain }
+        return nil
+    }
+
+    mutating func apply(keyword: String, arguments: [String], raw: String, at location: SSHConfigLocation) {
         switch keyword {
         case "hostname":
-            if let value = firstValue(keyword, arguments) { hostName = expandTokens(value) }
+            if let value = firstValue(keyword, arguments) { hostName = expandHostToken(value) }
         case "user":
             if let value = firstValue(keyword, arguments) { user = value }
         case "port":
             guard let text = firstValue(keyword, arguments) else { return }
             guard let value = Int(text), (1...65535).contains(value) else {
-                problems.append("\(location): Port '\(text)' is not a port number")
+                problems.append("\(location): Port '\(TerminalText.echo(text))' is not a port number")
                 return
             }
             port = value
         case "identityfile":
-            if let value = firstValue(keyword, arguments) { identityFile = value }
+            if let value = arguments.first { identityFiles.append(value) }
+        case "certificatefile":
+            if let value = arguments.first { certificateFiles.append(value) }
         case "proxyjump":
-            if let value = firstValue(keyword, arguments) { proxyJump = value.lowercased() == "none" ? nil : value }
+            // "proxy" is one decision for both keywords.
+            if let value = firstValue("proxy", arguments) { proxy = value.lowercased() == "none" ? nil : .jump(value) }
+        case "proxycommand":
+            if firstValue("proxy", arguments) != nil { proxy = raw.lowercased() == "none" ? nil : .command(raw, location) }
+        case "stricthostkeychecking":
+            if let value = firstValue(keyword, arguments) { strictHostKeyChecking = value.lowercased() }
+        case "userknownhostsfile":
+            if firstValue(keyword, arguments) != nil { userKnownHostsFiles = arguments }
+        case "identityagent":
+            if let value = firstValue(keyword, arguments) { identityAgent = value }
+        case "identitiesonly":
+            if let value = firstValue(keyword, arguments) { identitiesOnly = Self.flag(value) }
+        case "ciphers":
+            if let value = firstValue(keyword, arguments) { ciphers = value }
+        case "macs":
+            if let value = firstValue(keyword, arguments) { macs = value }
+        case "kexalgorithms":
+            if let value = firstValue(keyword, arguments) { kexAlgorithms = value }
+        case "hostkeyalgorithms":
+            if let value = firstValue(keyword, arguments) { hostKeyAlgorithms = value }
+        case "pubkeyacceptedalgorithms", "pubkeyacceptedkeytypes":
+            if let value = firstValue("pubkeyacceptedalgorithms", arguments) { pubkeyAcceptedAlgorithms = value }
+        case "compression":
+            if let value = firstValue(keyword, arguments) { compression = Self.flag(value) }
+        case "connecttimeout":
+            if let value = firstValue(keyword, arguments) { connectTimeout = Int(value).flatMap { (1...3600).contains($0) ? $0 : nil } }
+        case "bindaddress":
+            if let value = firstValue(keyword, arguments) { bindAddress = value }
+        case "passwordauthentication":
+            if let value = firstValue(keyword, arguments) { passwordAuthentication = Self.flag(value) }
+        case "kbdinteractiveauthentication", "challengeresponseauthentication":
+            if let value = firstValue("kbdinteractiveauthentication", arguments) { kbdInteractiveAuthentication = Self.flag(value) }
+        case "pubkeyauthentication":
+            if let value = firstValue(keyword, arguments) { pubkeyAuthentication = Self.flag(value) }
         case "localforward", "remoteforward", "dynamicforward":
             addForward(keyword: keyword, arguments: arguments, at: location)
         default:
@@ -54,11 +127,16 @@ public struct SSHHostSettings: Sendable, Equatable {
         return value
     }
 
+    /// yes/true/no/false as ssh_config writes them; anything else is no.
+    private static func flag(_ value: String) -> Bool {
+        ["yes", "true"].contains(value.lowercased())
+    }
+
     /// ssh_config writes `LocalForward 5432 localhost:5432` with the listen
     /// side and the target as two arguments; the flag joins them with ':'.
     private mutating func addForward(keyword: String, arguments: [String], at location: SSHConfigLocation) {
         let kind: ForwardKind = keyword == "localforward" ? .local : keyword == "remoteforward" ? .reverse : .dynamic
-        let written = "\(keyword == "localforward" ? "LocalForward" : keyword == "remoteforward" ? "RemoteForward" : "DynamicForward") \(arguments.joined(separator: " "))"
+        let written = TerminalText.echo("\(keyword == "localforward" ? "LocalForward" : keyword == "remoteforward" ? "RemoteForward" : "DynamicForward") \(arguments.joined(separator: " "))")
         if kind != .dynamic && arguments.count != 2 {
             let reason = kind == .reverse && arguments.count == 1
                 ? "a RemoteForward without a target is a SOCKS proxy on the server, which Sluice does not run"
@@ -73,9 +151,9 @@ public struct SSHHostSettings: Sendable, Equatable {
         }
     }
 
-    /// `%h` is the host as typed and `%%` a percent sign; Sluice keeps other
-    /// tokens as written.
-    private func expandTokens(_ value: String) -> String {
+    /// In HostName, `%h` is the host as typed and `%%` a percent sign;
+    /// Sluice keeps other tokens as written.
+    private func expandHostToken(_ value: String) -> String {
         var result = ""
         var iterator = value.makeIterator()
         while let character = iterator.next() {
