@@ -57,7 +57,7 @@ import Testing
         try FileManager.default.copyItem(atPath: stranger.file("key"), toPath: fixture.home.identityPath)
         fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("db", "-D \(try LoopbackPort.free())")])])
         let error = try #require(linkFailure(fixture), "\(fixture.dump)")
-        #expect(error == "the server [127.0.0.1]:\(fixture.sshd.port) did not let \(CurrentUser.name) in (tried the keys in \(fixture.home.path)/.ssh); check the user name and key, or set an identity file", "\(error)")
+        #expect(error == "the server [127.0.0.1]:\(fixture.sshd.port) did not let \(CurrentUser.name) in (tried: \(fixture.home.identityPath) (refused by the server)); check the user name and key, or set an identity file", "\(error)")
     }
 
     @Test func anIdentityFileWithAPassphraseIsUnlockedThroughThePrompter() throws {

@@ -16,6 +16,11 @@ public struct ServerStatus: Sendable, Equatable {
     public var name: String
     public var link: Link
     public var lastError: String?
+    /// How the link runs when not directly: "via bastion", "via ProxyCommand".
+    public var route: String?
+    /// What the user should know about how the link was made that is not
+    /// an error, e.g. a host key trusted on first use.
+    public var notices: [String] = []
     public var since: Date
     public var forwards: [ForwardStatus]
 

@@ -14,13 +14,19 @@ public struct LinkTuning: Sendable, Equatable {
     /// blocking request.
     public var connectTimeout: Int
 
+    /// Values outside what the engine can use (the CLI refuses them first)
+    /// are clamped, so no input can make a conversion trap.
     public init(keepaliveInterval: TimeInterval = 15, keepaliveCountMax: Int = 3,
                 reconnectInitial: TimeInterval = 0.5, reconnectMaximum: TimeInterval = 30, connectTimeout: Int = 15) {
-        self.keepaliveInterval = keepaliveInterval
-        self.keepaliveCountMax = keepaliveCountMax
-        self.reconnectInitial = reconnectInitial
-        self.reconnectMaximum = reconnectMaximum
-        self.connectTimeout = connectTimeout
+        self.keepaliveInterval = Self.clamp(keepaliveInterval, 0.1, 86_400, default: 15)
+        self.keepaliveCountMax = min(max(keepaliveCountMax, 1), 1000)
+        self.reconnectInitial = Self.clamp(reconnectInitial, 0.01, 3600, default: 0.5)
+        self.reconnectMaximum = Self.clamp(reconnectMaximum, 0.01, 86_400, default: 30)
+        self.connectTimeout = min(max(connectTimeout, 1), 3600)
+    }
+
+    private static func clamp(_ value: TimeInterval, _ low: TimeInterval, _ high: TimeInterval, default fallback: TimeInterval) -> TimeInterval {
+        value.isNaN ? fallback : min(max(value, low), high)
     }
 
     /// The longest a frozen server goes unnoticed.

@@ -9,11 +9,10 @@ extension SessionLoop {
         statusDirty = true
         publish(force: true)
         do throws(SessionError) {
-            let newSession = try SSHSession(settings: settings, prompter: prompter)
-            try newSession.connect()
-            try newSession.verifyHostKey(prompter: prompter)
-            try newSession.authenticate(prompter: prompter)
-            newSession.tuneSocket(tuning)
+            let opened = try SessionOpener(settings: settings, prompter: prompter, tuning: tuning).open()
+            let newSession = opened.session
+            route = opened.plan.route
+            notices = opened.notices
             session = newSession
             openCheckForced = true
             // Still in blocking mode: remote ports are asked for before any

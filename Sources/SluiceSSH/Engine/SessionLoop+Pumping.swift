@@ -68,7 +68,7 @@ extension SessionLoop {
             // inside any call; then the fd is gone from poll() and only this
             // check notices.
             if !session.isConnected || session.fd < 0 {
-                linkLost(session.lastError.isEmpty ? "the server closed the connection" : session.lastError)
+                linkLost(session.failureReason)
             }
         }
         removeFinishedConnections()
@@ -79,7 +79,7 @@ extension SessionLoop {
     private func serviceSession() {
         guard let session else { return }
         guard session.processIncoming() else {
-            linkLost(session.lastError.isEmpty ? "the server closed the connection" : session.lastError)
+            linkLost(session.failureReason)
             return
         }
         for connection in connections where connection.hasQueuedDown {

@@ -45,6 +45,10 @@ final class SessionLoop: @unchecked Sendable {
     var session: SSHSession?
     var link = ServerStatus.Link.idle
     var linkError: String?
+    /// How the link runs ("via bastion"), and what the user should know
+    /// about how it was made (a host key trusted on first use).
+    var route: String?
+    var notices: [String] = []
     var linkSince = Date()
     var backoff: Backoff
     var nextAttempt = Date.distantPast
@@ -147,6 +151,8 @@ final class SessionLoop: @unchecked Sendable {
         guard force || (statusDirty && now.timeIntervalSince(lastPublished) >= 0.1) else { return }
         var status = ServerStatus(name: settings.serverName, link: stopping && session == nil ? .idle : link, since: linkSince)
         status.lastError = linkError
+        status.route = route
+        status.notices = notices
         status.forwards = forwards.map { runtime in
             var forwardStatus = runtime.status
             forwardStatus.listening = runtime.describeListening()

@@ -18,7 +18,8 @@ final class Socket {
         case failed(Int32)
     }
 
-    private init(fd: Int32) {
+    /// Takes ownership of `fd`.
+    init(fd: Int32) {
         self.fd = fd
     }
 
@@ -58,6 +59,17 @@ final class Socket {
         let result = address.withSockaddr { Glibc.connect(socket.fd, $0, $1) }
         guard result == 0 || errno == EINPROGRESS else { throw .system("connect", errno) }
         return socket
+    }
+
+    /// A connected pair of Unix stream sockets, close-on-exec and blocking
+    /// (libssh takes a would-block on its socket for a broken link while
+    /// it is in blocking mode; a ProxyCommand expects plain stdio).
+    static func pair() throws(SessionError) -> (Int32, Int32) {
+        var fds: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            throw .protocolError("cannot make a socket pair: \(String(cString: strerror(errno)))")
+        }
+        return (fds[0], fds[1])
     }
 
     /// The next waiting connection, or nil when none is waiting.

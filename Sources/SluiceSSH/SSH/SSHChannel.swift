@@ -1,5 +1,6 @@
 import CLibSSH
 import Foundation
+import SluiceCore
 
 /// One SSH channel: the only owner of its `ssh_channel` and of the callback
 /// table libssh points at. Freed before its session.
@@ -127,10 +128,10 @@ struct ChannelOpenFailure: Equatable, Sendable {
     init(libsshMessage: String) {
         if let open = libsshMessage.range(of: "error ("), let close = libsshMessage[open.upperBound...].firstIndex(of: ")") {
             code = Int(libsshMessage[open.upperBound..<close])
-            serverMessage = libsshMessage[libsshMessage.index(after: close)...].trimmingCharacters(in: .whitespaces)
+            serverMessage = TerminalText.sanitized(libsshMessage[libsshMessage.index(after: close)...].trimmingCharacters(in: .whitespaces))
         } else {
             code = nil
-            serverMessage = libsshMessage
+            serverMessage = TerminalText.sanitized(libsshMessage)
         }
     }
 
@@ -145,6 +146,20 @@ struct ChannelOpenFailure: Equatable, Sendable {
             return "the server could not connect to \(target): \(serverMessage.isEmpty ? "unreachable from the server" : serverMessage)"
         case 4: return "the server is out of resources and refused the connection to \(target)"
         default: return "the server refused the connection to \(target): \(serverMessage)"
+        }
+    }
+
+    /// In words, for the connection a jump host was asked to make to the
+    /// next host of a chain.
+    func jumpExplanation(target: String) -> String {
+        switch code {
+        case 1: return "refused to connect on to \(target) (its sshd forbids it: AllowTcpForwarding or PermitOpen)"
+        case 2:
+            if serverMessage.lowercased().contains("refused") {
+                return "could not connect on to \(target): nothing listens there (connection refused)"
+            }
+            return "could not connect on to \(target): \(serverMessage.isEmpty ? "unreachable from it" : serverMessage)"
+        default: return "refused to connect on to \(target): \(serverMessage)"
         }
     }
 }

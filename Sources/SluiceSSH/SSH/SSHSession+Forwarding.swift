@@ -49,12 +49,13 @@ extension SSHSession {
         guard fd >= 0 else { return }
         var on: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
-        var idle = Int32(max(1, tuning.keepaliveInterval))
+        // Clamped: the kernel takes 32-bit values, and no input may trap.
+        var idle = Int32(clamping: Int(min(max(1, tuning.keepaliveInterval), 32767)))
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, socklen_t(MemoryLayout<Int32>.size))
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &idle, socklen_t(MemoryLayout<Int32>.size))
-        var count = Int32(max(1, tuning.keepaliveCountMax))
+        var count = Int32(clamping: min(max(1, tuning.keepaliveCountMax), 127))
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
-        var userTimeout = UInt32(tuning.deadLinkBound * 1000)
+        var userTimeout = UInt32(clamping: Int(min(max(1, tuning.deadLinkBound), 86_400 * 7) * 1000))
         setsockopt(fd, Int32(IPPROTO_TCP), Int32(TCP_USER_TIMEOUT), &userTimeout, socklen_t(MemoryLayout<UInt32>.size))
     }
 }

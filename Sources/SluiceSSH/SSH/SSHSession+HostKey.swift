@@ -1,37 +1,48 @@
 import CLibSSH
 import Foundation
+import SluiceCore
 
 extension SSHSession {
-    /// Checks the server's host key against known_hosts, as OpenSSH does.
-    /// An unknown key is accepted only by the user (and then saved if they
-    /// say so); a changed key is always refused.
+    /// Checks the host's key against known_hosts, as OpenSSH does, by
+    /// Sluice's policy, whatever the ssh config says: a changed key is
+    /// always refused; an unknown key is asked about, or, when the config
+    /// says accept-new (or no), saved with a notice.
     func verifyHostKey(prompter: any Prompter) throws(SessionError) {
         let (keyType, fingerprint) = try serverKeyFingerprint()
-        let host = displayName
-        let knownHosts = settings.knownHostsPath
+        let name = host.knownHostsName
+        let knownHosts = host.knownHostsFile
         switch ssh_session_is_known_server(handle) {
         case SSH_KNOWN_HOSTS_OK:
             return
         case SSH_KNOWN_HOSTS_CHANGED, SSH_KNOWN_HOSTS_OTHER:
-            throw .hostKeyChanged(host: host, keyType: keyType, fingerprint: fingerprint, knownHosts: knownHosts,
-                                  line: Self.knownHostsLine(for: host, in: knownHosts))
+            throw .hostKeyChanged(host: name, keyType: keyType, fingerprint: fingerprint, knownHosts: knownHosts,
+                                  line: Self.knownHostsLine(for: name, in: knownHosts))
         case SSH_KNOWN_HOSTS_UNKNOWN, SSH_KNOWN_HOSTS_NOT_FOUND:
-            switch prompter.answer(.unknownHostKey(host: host, keyType: keyType, fingerprint: fingerprint), server: settings.serverName) {
+            if case .acceptNew(let reason) = host.hostKeyPolicy {
+                try saveHostKey()
+                notices.append("\(role == .jumpHost ? "jump host " : "")\(host.label): trusted on first use: \(keyType) \(fingerprint), saved to \(knownHosts) (\(reason))")
+                return
+            }
+            switch prompter.answer(.unknownHostKey(host: displayName, keyType: keyType, fingerprint: fingerprint), server: serverName) {
             case .acceptHostKeyOnce:
                 return
             case .acceptAndSaveHostKey:
-                try? FileManager.default.createDirectory(atPath: settings.sshDirectory, withIntermediateDirectories: true,
-                                                          attributes: [.posixPermissions: 0o700])
-                guard ssh_session_update_known_hosts(handle) == SSH_OK else {
-                    throw .protocolError("cannot save the host key to \(knownHosts): \(lastError)")
-                }
+                try saveHostKey()
             case .cancelled:
-                throw .hostKeyRejected(host: host)
+                throw .hostKeyRejected(host: displayName)
             default:
-                throw .hostKeyUnknown(host: host, keyType: keyType, fingerprint: fingerprint, knownHosts: knownHosts)
+                throw .hostKeyUnknown(host: name, keyType: keyType, fingerprint: fingerprint, knownHosts: knownHosts)
             }
         default:
-            throw .protocolError("cannot check \(knownHosts): \(lastError)")
+            throw .protocolError("cannot check \(knownHosts): \(TerminalText.sanitized(lastError))")
+        }
+    }
+
+    private func saveHostKey() throws(SessionError) {
+        let folder = (host.knownHostsFile as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard ssh_session_update_known_hosts(handle) == SSH_OK else {
+            throw .protocolError("cannot save the host key to \(host.knownHostsFile): \(TerminalText.sanitized(lastError))")
         }
     }
 

@@ -3,34 +3,65 @@ import CSessionSocket
 import Foundation
 import SluiceCore
 
-/// One SSH session to one server: the only owner of its `ssh_session`.
+/// One SSH session to one host (a server, or a jump host on the way to
+/// one): the only owner of its `ssh_session`.
 ///
-/// Used from one thread only (libssh sessions are single-threaded). Connect,
-/// host-key check, authentication and remote forward requests run in
-/// blocking mode with the connect timeout; then `startPumping` switches to
-/// non-blocking mode, where the caller's own poll() tells it when to call
+/// Used from one thread at a time (libssh sessions are single-threaded).
+/// Connect, host-key check, authentication and remote forward requests run
+/// in blocking mode with the connect timeout; then `startPumping` switches
+/// to non-blocking mode, where the caller's own poll() tells it when to call
 /// `processIncoming`.
+///
+/// libssh gets only explicit values from the `ResolvedHost`: it reads no
+/// ssh config itself, so it never starts a ProxyCommand of its own and
+/// never decides a host-key policy.
 final class SSHSession {
-    let settings: SessionSettings
+    enum Role: Equatable {
+        case server
+        case jumpHost
+    }
+
+    let host: ResolvedHost
+    let role: Role
+    /// The saved server this session serves, for prompts.
+    let serverName: String
     let handle: ssh_session
     private var event: ssh_event?
     /// The socket registered with `CSessionSocket` while pumping, or -1.
     private var registeredFD: Int32 = -1
+    /// What this session's socket runs through (a jump host's relay, a
+    /// ProxyCommand), stopped once the session is gone.
+    let carriers: [any LinkCarrier]
     /// Heap memory: libssh keeps these pointers for the session's life.
     private let receiveCounter: UnsafeMutablePointer<ssh_counter_struct>
     private let callbacks: UnsafeMutablePointer<ssh_callbacks_struct>
     let passphraseSource: PassphraseSource
+    /// Things the user should know that are not errors, such as a host key
+    /// trusted on first use.
+    var notices: [String] = []
+    /// The socket given to this session, if any: libssh takes it over (and
+    /// closes it) from `ssh_connect` on; before that it is still ours.
+    private let givenSocket: Int32?
+    private var socketHandedOver = false
 
-    init(settings: SessionSettings, prompter: any Prompter) throws(SessionError) {
+    /// A session to `host`, over `socket` when one is given (one end of a
+    /// socket pair whose other end a carrier relays; libssh then owns and
+    /// closes it), else over a TCP connection libssh makes.
+    init(host: ResolvedHost, role: Role, serverName: String, prompter: any Prompter,
+         socket: Int32? = nil, carriers: [any LinkCarrier] = []) throws(SessionError) {
         guard let handle = ssh_new() else { throw .protocolError("cannot create an SSH session (out of memory)") }
         self.handle = handle
-        self.settings = settings
+        self.host = host
+        self.role = role
+        self.serverName = serverName
+        self.carriers = carriers
+        givenSocket = socket
         receiveCounter = .allocate(capacity: 1)
         receiveCounter.initialize(to: ssh_counter_struct())
         callbacks = .allocate(capacity: 1)
         callbacks.initialize(to: ssh_callbacks_struct())
-        passphraseSource = PassphraseSource(prompter: prompter, server: settings.serverName)
-        try configure()
+        passphraseSource = PassphraseSource(prompter: prompter, server: serverName)
+        try configure(socket: socket)
     }
 
     deinit {
@@ -41,55 +72,55 @@ final class SSHSession {
         }
         ssh_disconnect(handle)
         ssh_free(handle)
+        if let givenSocket, !socketHandedOver { close(givenSocket) }
         receiveCounter.deallocate()
         callbacks.deallocate()
+        // Only now: the session's socket is closed, so what carried it
+        // sees the end and lets go of its own resources.
+        for carrier in carriers { carrier.stop() }
     }
 
-    /// The host and port libssh connects to (after the ssh config turned an
-    /// alias into a HostName and Port), as known_hosts names them.
+    /// How prompts and messages name this host: `[127.0.0.1]:2222`, and
+    /// for a jump host also that it is one.
     var displayName: String {
-        SessionError.knownHostsName(host: host, port: port)
+        switch role {
+        case .server: return host.knownHostsName
+        case .jumpHost: return "\(host.knownHostsName) (jump host \(host.label))"
+        }
     }
 
-    var host: String {
-        var value: UnsafeMutablePointer<CChar>?
-        guard ssh_options_get(handle, SSH_OPTIONS_HOST, &value) == SSH_OK, let value else { return settings.destination.host }
-        defer { ssh_string_free_char(value) }
-        return String(cString: value)
-    }
-
-    var port: Int {
-        var value: UInt32 = 0
-        guard ssh_options_get_port(handle, &value) == SSH_OK, value > 0 else { return settings.destination.port ?? 22 }
-        return Int(value)
-    }
-
-    private func configure() throws(SessionError) {
-        try set(SSH_OPTIONS_HOST, settings.destination.host)
-        try applyExplicitUserAndPort()
-        // libssh finds ~ from the passwd entry; Sluice follows $HOME, so it
-        // names every path itself and stops libssh reading config on its own.
-        try set(SSH_OPTIONS_SSH_DIR, settings.sshDirectory)
-        try set(SSH_OPTIONS_KNOWNHOSTS, settings.knownHostsPath)
+    private func configure(socket: Int32?) throws(SessionError) {
+        try set(SSH_OPTIONS_HOST, host.hostName, "host name")
+        var port = UInt32(host.port)
+        try check(ssh_options_set(handle, SSH_OPTIONS_PORT, &port), "port \(host.port)")
+        try set(SSH_OPTIONS_USER, host.user, "user name")
+        // Paths libssh would otherwise build from the passwd entry's home.
+        try set(SSH_OPTIONS_SSH_DIR, host.sshDirectory, "ssh folder")
+        try set(SSH_OPTIONS_KNOWNHOSTS, host.knownHostsFile, "known_hosts file")
         var processConfig = false
         try check(ssh_options_set(handle, SSH_OPTIONS_PROCESS_CONFIG, &processConfig), "config processing")
-        try set(SSH_OPTIONS_CIPHERS_C_S, settings.ciphers)
-        try set(SSH_OPTIONS_CIPHERS_S_C, settings.ciphers)
+        var strict: Int32 = 1
+        try check(ssh_options_set(handle, SSH_OPTIONS_STRICTHOSTKEYCHECK, &strict), "host key checking")
+        try set(SSH_OPTIONS_CIPHERS_C_S, host.ciphers, "Ciphers")
+        try set(SSH_OPTIONS_CIPHERS_S_C, host.ciphers, "Ciphers")
+        if let macs = host.macs {
+            try set(SSH_OPTIONS_HMAC_C_S, macs, "MACs")
+            try set(SSH_OPTIONS_HMAC_S_C, macs, "MACs")
+        }
+        if let kex = host.keyExchange { try set(SSH_OPTIONS_KEY_EXCHANGE, kex, "KexAlgorithms") }
+        if let hostKeys = host.hostKeyAlgorithms { try set(SSH_OPTIONS_HOSTKEYS, hostKeys, "HostKeyAlgorithms") }
+        if let types = host.publicKeyAlgorithms { try set(SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, types, "PubkeyAcceptedAlgorithms") }
+        try set(SSH_OPTIONS_COMPRESSION, host.compression ? "yes" : "no", "Compression")
+        if let agent = host.agentSocket { try set(SSH_OPTIONS_IDENTITY_AGENT, agent, "IdentityAgent") }
         var noDelay: Int32 = 1
         try check(ssh_options_set(handle, SSH_OPTIONS_NODELAY, &noDelay), "TCP_NODELAY")
-        var timeout = settings.connectTimeout
+        var timeout = host.connectTimeout
         try check(ssh_options_set(handle, SSH_OPTIONS_TIMEOUT, &timeout), "timeout")
-        // User settings first, then the system's, as OpenSSH reads them.
-        for file in [settings.configPath, "/etc/ssh/ssh_config"] where FileManager.default.isReadableFile(atPath: file) {
-            if ssh_options_parse_config(handle, file) != 0 {
-                throw .protocolError("cannot read the ssh config \(file): \(lastError)")
-            }
-        }
-        // libssh lets a config Port replace one set before; as with ssh's
-        // command line, what the user wrote in the destination wins.
-        try applyExplicitUserAndPort()
-        if let jump = settings.jumpHost {
-            try set(SSH_OPTIONS_PROXYCOMMAND, Self.proxyCommand(jump: jump))
+        if let socket {
+            var fd = socket
+            try check(ssh_options_set(handle, SSH_OPTIONS_FD, &fd), "socket")
+        } else if let bindAddress = host.bindAddress {
+            try set(SSH_OPTIONS_BINDADDR, bindAddress, "BindAddress")
         }
         ssh_set_counters(handle, nil, receiveCounter)
         callbacks.pointee.size = MemoryLayout<ssh_callbacks_struct>.size
@@ -98,55 +129,55 @@ final class SSHSession {
         ssh_set_callbacks(handle, callbacks)
     }
 
-    private func applyExplicitUserAndPort() throws(SessionError) {
-        if let user = settings.destination.user { try set(SSH_OPTIONS_USER, user) }
-        if let port = settings.destination.port {
-            var value = UInt32(port)
-            try check(ssh_options_set(handle, SSH_OPTIONS_PORT, &value), "port")
+    private func set(_ option: ssh_options_e, _ value: String, _ what: String) throws(SessionError) {
+        guard ssh_options_set(handle, option, value) == SSH_OK else {
+            throw .badConfig("cannot use \(what) '\(TerminalText.echo(value))' for \(host.label): \(TerminalText.sanitized(lastError))")
         }
     }
 
-    /// OpenSSH's `-J a,b,c` as a ProxyCommand: libssh 0.10 has no native jump.
-    static func proxyCommand(jump: String) -> String {
-        var hops = jump.split(separator: ",").map(String.init)
-        let last = hops.removeLast()
-        let through = hops.isEmpty ? "" : " -J \(hops.joined(separator: ","))"
-        return "ssh\(through) -W '[%h]:%p' \(last)"
-    }
-
-    private func set(_ option: ssh_options_e, _ value: String) throws(SessionError) {
-        try check(ssh_options_set(handle, option, value), "option")
-    }
-
     private func check(_ result: Int32, _ what: String) throws(SessionError) {
-        if result != SSH_OK { throw .protocolError("cannot set the SSH \(what): \(lastError)") }
+        if result != SSH_OK { throw .protocolError("cannot set the \(what) of the SSH session for \(host.label): \(TerminalText.sanitized(lastError))") }
     }
 
+    /// libssh's last error message, as it wrote it (it may quote the server).
     var lastError: String {
-        guard let text = ssh_get_error(UnsafeMutableRawPointer(handle)) else { return "unknown error" }
+        guard let text = ssh_get_error(UnsafeMutableRawPointer(handle)) else { return "" }
         return String(cString: text)
+    }
+
+    /// Why the link failed, in words: what a carrier saw (a jump host lost,
+    /// a ProxyCommand that ended) first, else libssh's message explained.
+    var failureReason: String {
+        if let carried = carriers.lazy.compactMap(\.failure).first { return carried }
+        return LibSSHMessage.explain(lastError, host: host.knownHostsName)
     }
 
     // MARK: - Connecting
 
     func connect() throws(SessionError) {
         ssh_set_blocking(handle, 1)
+        socketHandedOver = true
         guard ssh_connect(handle) == SSH_OK else { throw classifyConnectError() }
+        // libssh creates its TCP socket without close-on-exec; no child
+        // (a ProxyCommand of another server) may inherit it.
+        let fd = self.fd
+        if fd >= 0 { _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC) }
     }
 
     private func classifyConnectError() -> SessionError {
+        if let carried = carriers.lazy.compactMap(\.failure).first { return .cannotConnect(host: host.hostName, port: host.port, reason: carried) }
         let message = lastError
         if message.hasPrefix("Failed to resolve hostname") {
             let reason = message.split(separator: "(").last.map { String($0.dropLast()) } ?? message
-            return .cannotResolve(host: host, reason: reason.lowercased())
+            return .cannotResolve(host: host.hostName, reason: TerminalText.sanitized(reason.lowercased()))
         }
         if message.hasPrefix("Timeout connecting") {
-            return .timedOut(host: host, port: port, seconds: settings.connectTimeout)
+            return .timedOut(host: host.hostName, port: host.port, seconds: host.connectTimeout)
         }
         if message == "Connection refused" {
-            return .cannotConnect(host: host, port: port, reason: "connection refused (is sshd running there, on that port?)")
+            return .cannotConnect(host: host.hostName, port: host.port, reason: "connection refused (is sshd running there, on that port?)")
         }
-        return .cannotConnect(host: host, port: port, reason: message.prefix(1).lowercased() + message.dropFirst())
+        return .cannotConnect(host: host.hostName, port: host.port, reason: LibSSHMessage.explainConnect(message))
     }
 
     /// True while libssh still considers the link usable.
@@ -158,7 +189,8 @@ final class SSHSession {
 
     // MARK: - Pumping
 
-    /// Switches to non-blocking mode, driven by the caller's poll().
+    /// Switches to non-blocking mode, driven by the caller's poll(). Call
+    /// it on the thread that will drive the session from now on.
     func startPumping() {
         ssh_set_blocking(handle, 0)
         // From here on libssh's reads and writes of its socket go through
@@ -203,38 +235,5 @@ final class SSHSession {
         ssh_set_blocking(handle, 1)
         defer { ssh_set_blocking(handle, wasBlocking ? 1 : 0) }
         return try body()
-    }
-}
-
-/// Asks the prompter for key passphrases when libssh (or OpenSSL) needs one,
-/// so nothing ever reads the terminal behind the screen's back.
-final class PassphraseSource: @unchecked Sendable {
-    let prompter: any Prompter
-    let server: String
-    /// Set when the user declined, so the caller can say so.
-    var declined = false
-
-    init(prompter: any Prompter, server: String) {
-        self.prompter = prompter
-        self.server = server
-    }
-
-    static let callback: ssh_auth_callback = { prompt, buffer, length, _, _, userdata in
-        guard let userdata, let buffer, length > 0 else { return -1 }
-        let source = Unmanaged<PassphraseSource>.fromOpaque(userdata).takeUnretainedValue()
-        let text = prompt.map { String(cString: $0) } ?? "Passphrase:"
-        guard case .text(let answer) = source.prompter.answer(.passphrase(text: text), server: source.server) else {
-            source.declined = true
-            return -1
-        }
-        let bytes = Array(answer.utf8)
-        guard bytes.count < length else { return -1 }
-        bytes.withUnsafeBufferPointer { raw in
-            raw.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
-                buffer.update(from: chars, count: bytes.count)
-            }
-        }
-        buffer[bytes.count] = 0
-        return 0
     }
 }

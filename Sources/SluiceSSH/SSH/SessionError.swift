@@ -1,7 +1,7 @@
 import SluiceCore
 
 /// Why a server could not be reached or used, in words a user can act on.
-public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
+public indirect enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotResolve(host: String, reason: String)
     case cannotConnect(host: String, port: Int, reason: String)
     case timedOut(host: String, port: Int, seconds: Int)
@@ -11,6 +11,10 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     case authenticationFailed(user: String, host: String, tried: [String])
     case keyUnusable(path: String, reason: String)
     case forwardRefused(String)
+    /// The ssh config (or a jump host setting) cannot be used as written.
+    case badConfig(String)
+    /// What went wrong on the way, at the jump host the user calls `hop`.
+    case atJumpHost(String, SessionError)
     case linkLost(String)
     case protocolError(String)
 
@@ -19,7 +23,8 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// could also lock an account).
     public var needsUser: Bool {
         switch self {
-        case .hostKeyUnknown, .hostKeyChanged, .hostKeyRejected, .authenticationFailed, .keyUnusable: return true
+        case .hostKeyUnknown, .hostKeyChanged, .hostKeyRejected, .authenticationFailed, .keyUnusable, .badConfig: return true
+        case .atJumpHost(_, let error): return error.needsUser
         default: return false
         }
     }
@@ -44,12 +49,16 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .hostKeyRejected(host):
             return "the host key of \(host) was not accepted"
         case let .authenticationFailed(user, host, tried):
-            let methods = tried.isEmpty ? "no method the server offers" : tried.joined(separator: ", ")
-            return "the server \(host) did not let \(user) in (tried \(methods)); check the user name and key, or set an identity file"
+            let methods = tried.isEmpty ? "no method the server offers" : tried.joined(separator: "; ")
+            return "the server \(host) did not let \(user) in (tried: \(methods)); check the user name and key, or set an identity file"
         case let .keyUnusable(path, reason):
             return "cannot use the key \(path): \(reason)"
         case let .forwardRefused(reason):
             return reason
+        case let .badConfig(reason):
+            return reason
+        case let .atJumpHost(hop, error):
+            return "jump host \(hop): \(error)"
         case let .linkLost(reason):
             return "the link was lost: \(reason)"
         case let .protocolError(reason):

@@ -29,6 +29,9 @@ public struct SessionSettings: Sendable, Equatable {
                   jumpHost: server.jumpHost, home: home, connectTimeout: connectTimeout)
     }
 
+    /// The system's ssh config, read after the user's.
+    public var systemConfigPath = "/etc/ssh/ssh_config"
+
     var sshDirectory: String { home + "/.ssh" }
     var knownHostsPath: String { sshDirectory + "/known_hosts" }
     var configPath: String { sshDirectory + "/config" }

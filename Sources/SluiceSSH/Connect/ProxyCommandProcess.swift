@@ -1,0 +1,159 @@
+import Foundation
+import SluiceCore
+
+/// The user's own ProxyCommand, from their own ssh config, run as OpenSSH
+/// runs it: `$SHELL -c "exec COMMAND"` (else /bin/sh), its stdin and stdout
+/// the session's socket. It is the one command Sluice runs through a shell,
+/// because the user wrote it for one; Sluice never builds a command from
+/// any other string (a jump host is a chain of its own sessions).
+///
+/// Started with posix_spawn: the child gets its stdio and nothing else of
+/// Sluice's, default signal handling, and its stderr goes to a pipe whose
+/// last lines become the server's status when the command fails. It is
+/// stopped by its pid (SIGHUP, as ssh does) when the session ends.
+final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
+    let pid: pid_t
+    private let label: String
+    private let lock = NSLock()
+    private var stderrTail = ""
+    private var exitStatus: Int32?
+    private let exited = NSCondition()
+
+    private init(pid: pid_t, label: String) {
+        self.pid = pid
+        self.label = label
+    }
+
+    /// Starts `command` for reaching `label`; returns the process and the
+    /// descriptor the session is to use as its socket.
+    static func start(_ command: String, for label: String) throws(SessionError) -> (ProxyCommandProcess, Int32) {
+        let (commandEnd, sessionEnd) = try Socket.pair()
+        defer { close(commandEnd) }
+        let errorPipe: (read: Int32, write: Int32)
+        do {
+            errorPipe = try Socket.pair()
+        } catch {
+            close(sessionEnd)
+            throw error
+        }
+        let shell = ProcessInfo.processInfo.environment["SHELL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/bin/sh"
+        let pid: pid_t
+        do {
+            pid = try spawn(shell, ["-c", "exec " + command], stdio: commandEnd, stderr: errorPipe.write)
+        } catch {
+            close(errorPipe.read)
+            close(errorPipe.write)
+            close(sessionEnd)
+            throw .protocolError("cannot start the ProxyCommand for \(label) with \(shell): \(error.reason)")
+        }
+        // The child has its copies; the engine keeps only its own ends.
+        close(errorPipe.write)
+        let process = ProxyCommandProcess(pid: pid, label: label)
+        let reader = Thread { [process] in
+            ThreadSignals.blockAsynchronousSignals()
+            process.collect(stderr: errorPipe.read)
+        }
+        reader.name = "sluice-proxycommand"
+        reader.start()
+        return (process, sessionEnd)
+    }
+
+    private static func spawn(_ shell: String, _ arguments: [String], stdio: Int32, stderr: Int32) throws(SystemError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdio, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdio, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Whatever Sluice inherited without close-on-exec stays behind too.
+        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Session threads block signals and Sluice ignores SIGPIPE; the
+        // command must start with neither.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let argv = ([shell] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, shell, &actions, &attributes, argv, environ)
+        guard result == 0 else { throw SystemError(operation: "posix_spawn", path: shell, code: result) }
+        return pid
+    }
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later),
+    /// which Swift does not see without _GNU_SOURCE; nil where missing.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
+    /// Keeps the last lines the command writes to stderr, then reaps it.
+    private func collect(stderr fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            lock.lock()
+            stderrTail = String((stderrTail + String(decoding: buffer[..<count], as: UTF8.self)).suffix(2048))
+            lock.unlock()
+        }
+        close(fd)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        exited.lock()
+        exitStatus = status
+        exited.broadcast()
+        exited.unlock()
+    }
+
+    /// What the command said last on stderr, one line, safe to show.
+    var lastWords: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        let lines = stderrTail.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.last.map { TerminalText.sanitized($0, limit: 300) }
+    }
+
+    var failure: String? {
+        exited.lock()
+        let status = exitStatus
+        exited.unlock()
+        guard let status else { return nil }
+        let how = status & 0x7F == 0 ? "exited with status \((status >> 8) & 0xFF)" : "was killed by signal \(status & 0x7F)"
+        return "the ProxyCommand for \(label) (from your ssh config) \(how)" + (lastWords.map { ": \($0)" } ?? "")
+    }
+
+    /// Waits up to `timeout` for the command to end by itself, e.g. after
+    /// a failed connect, so its last words can be reported.
+    func waitForExit(timeout: TimeInterval) {
+        let deadline = Date().addingTimeInterval(timeout)
+        exited.lock()
+        while exitStatus == nil && exited.wait(until: deadline) {}
+        exited.unlock()
+    }
+
+    func stop() {
+        exited.lock()
+        let running = exitStatus == nil
+        exited.unlock()
+        guard running else { return }
+        kill(pid, SIGHUP)
+        waitForExit(timeout: 2)
+        exited.lock()
+        let stillRunning = exitStatus == nil
+        exited.unlock()
+        if stillRunning {
+            kill(pid, SIGKILL)
+            waitForExit(timeout: 5)
+        }
+    }
+}
