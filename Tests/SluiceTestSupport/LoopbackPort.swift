@@ -40,13 +40,14 @@ public enum LoopbackPort {
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
-    /// Connects to 127.0.0.1:`port` and returns the first bytes the peer
-    /// sends within `timeout`, or nil if it sends nothing (or refuses).
-    public static func greeting(port: Int, timeout: TimeInterval) -> String? {
+    /// Connects to `host`:`port` (a loopback IPv4 address) and returns the
+    /// first bytes the peer sends within `timeout`, or nil if it sends
+    /// nothing (or refuses).
+    public static func greeting(host: String = "127.0.0.1", port: Int, timeout: TimeInterval) -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var address = address(port: port)
+        var address = address(host: host, port: port)
         let connected = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
@@ -60,11 +61,11 @@ public enum LoopbackPort {
         return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : nil
     }
 
-    /// 127.0.0.1:`port` as a socket address.
-    public static func address(port: Int) -> sockaddr_in {
+    /// `host`:`port` (127.0.0.1 unless told) as a socket address.
+    public static func address(host: String = "127.0.0.1", port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         return address
     }

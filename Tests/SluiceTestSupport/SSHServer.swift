@@ -11,6 +11,8 @@ public final class SSHServer: @unchecked Sendable {
     public static let sshdPath = "/usr/sbin/sshd"
 
     public let directory: TemporaryDirectory
+    /// The loopback address it listens on (127.0.0.1 unless told).
+    public let address: String
     public let port: Int
     /// The private key whose public half the server accepts.
     public let userKeyPath: String
@@ -22,12 +24,14 @@ public final class SSHServer: @unchecked Sendable {
 
     private var process: ChildProcess?
 
-    /// Starts a server; `extraConfig` lines are appended to its sshd_config.
-    public init(extraConfig: [String] = []) throws {
+    /// Starts a server on `address` (any 127.x.y.z); `extraConfig` lines are
+    /// appended to its sshd_config.
+    public init(address: String = "127.0.0.1", extraConfig: [String] = []) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.sshdPath) else {
             throw TestSupportError("\(Self.sshdPath) is missing; install openssh-server (make test does)")
         }
         directory = try TemporaryDirectory(prefix: "sluice-sshd")
+        self.address = address
         port = try LoopbackPort.free()
         let hostKey = directory.file("hostkey")
         userKeyPath = directory.file("userkey")
@@ -36,12 +40,12 @@ public final class SSHServer: @unchecked Sendable {
         try Self.keygen(userKeyPath)
         try FileManager.default.copyItem(atPath: userKeyPath + ".pub", toPath: directory.file("authorized_keys"))
         let hostPublic = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-        knownHostsLine = "[127.0.0.1]:\(port) \(hostPublic)"
+        knownHostsLine = "[\(address)]:\(port) \(hostPublic)"
         let fingerprint = try Command("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", hostKey + ".pub"]).run().stdout
         hostKeyFingerprint = fingerprint.split(separator: " ").dropFirst().first.map(String.init) ?? ""
         try directory.write("sshd_config", ([
             "Port \(port)",
-            "ListenAddress 127.0.0.1",
+            "ListenAddress \(address)",
             "HostKey \(hostKey)",
             "AuthorizedKeysFile \(directory.file("authorized_keys"))",
             "PermitRootLogin yes",
@@ -127,6 +131,16 @@ public final class SSHServer: @unchecked Sendable {
         return ProcessTree.descendants(of: process.pid)
     }
 
+    /// Lets the holder of another key in too (e.g. a client HOME made for
+    /// another server): sshd reads authorized_keys at each login.
+    public func authorize(publicKeyFile: String) throws {
+        let key = try String(contentsOfFile: publicKeyFile, encoding: .utf8)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("authorized_keys")))
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data(key.utf8))
+    }
+
     public var log: String {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     }
@@ -142,7 +156,7 @@ public final class SSHServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             guard process.isRunning else { return false }
-            if let greeting = LoopbackPort.greeting(port: port, timeout: 0.5), greeting.hasPrefix("SSH-2.0") {
+            if let greeting = LoopbackPort.greeting(host: address, port: port, timeout: 0.5), greeting.hasPrefix("SSH-2.0") {
                 return true
             }
             usleep(20_000)

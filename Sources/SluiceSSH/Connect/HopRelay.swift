@@ -26,7 +26,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
 
     // The relay thread's own, from start on.
     private var session: SSHSession?
-    private let connection: Connection
+    private var connection: Connection?
     private let runtime: ForwardRuntime
     private let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Connection.receiveWindow, alignment: 16)
 
@@ -104,19 +104,20 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
 
     private func fail(_ reason: String) {
         lock.lock()
-        if recordedFailure == nil { recordedFailure = "the link to jump host \(label) was lost: \(reason)" }
+        if recordedFailure == nil { recordedFailure = "jump host \(label): \(reason)" }
         lock.unlock()
     }
 
     private func run() {
-        if let session {
+        if let session, let connection {
             var keepalive = KeepaliveMonitor(interval: tuning.keepaliveInterval, countMax: tuning.keepaliveCountMax,
                                              packets: session.packetsReceived, now: Date())
-            while !shouldStop && !connection.isFinished && relayOnce(session, keepalive: &keepalive) {}
+            while !shouldStop && !connection.isFinished && relayOnce(session, connection, keepalive: &keepalive) {}
+            // The channel goes before the session it belongs to.
+            _ = connection.close()
         }
-        // Closing the socket tells the next session the way is gone; the
-        // channel goes before the session it belongs to.
-        _ = connection.close()
+        // Closing the relayed socket tells the next session the way is gone.
+        connection = nil
         session = nil
         ended.lock()
         hasEnded = true
@@ -127,7 +128,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
     /// One turn: sleep until the jump host's socket, the relayed socket or
     /// a stop is ready, move bytes, watch the link. False once the jump
     /// host's link is gone.
-    private func relayOnce(_ session: SSHSession, keepalive: inout KeepaliveMonitor) -> Bool {
+    private func relayOnce(_ session: SSHSession, _ connection: Connection, keepalive: inout KeepaliveMonitor) -> Bool {
         var fds = [
             pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
             pollfd(fd: session.fd, events: Int16(POLLIN) | (session.wantsWrite ? Int16(POLLOUT) : 0), revents: 0),
@@ -160,7 +161,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
             session.sendKeepalive()
             return true
         case .dead:
-            fail("no answer from it for \(Int(tuning.deadLinkBound)) s")
+            fail("no answer for \(Int(tuning.deadLinkBound)) s")
             return false
         }
     }

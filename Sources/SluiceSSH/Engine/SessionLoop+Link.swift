@@ -106,7 +106,7 @@ extension SessionLoop {
             session.sendKeepalive()
             session.sendKeepalive()
         case .dead:
-            linkLost("no answer from the server for \(Int(tuning.deadLinkBound)) s")
+            linkLost(session.carriers.lazy.compactMap(\.failure).first ?? "no answer from the server for \(Int(tuning.deadLinkBound)) s")
         }
     }
 
