@@ -33,7 +33,7 @@ import Testing
         #expect(TCPTestClient.echo(port: remotePort, bytes: 4 << 20, seed: 32).exact, "\(fixture.dump)")
 
         #expect(fixture.relayed(fixture.jumpHosts[0], to: fixture.target), "\(fixture.dump)")
-        #expect(fixture.engine.board.server(named: "db")?.route == "via \(fixture.chain)")
+        #expect(fixture.engine.board.server(named: "db")?.route == "via \(fixture.chain.chain)")
     }
 
     @Test func twoJumpHostsInARow() throws {

@@ -26,6 +26,9 @@ public struct StatusNarrator: Sendable {
         for status in snapshot {
             let before = previous[status.name]
             var lines = linkLines(status, before: before)
+            // What the user should know about how the link was made: told
+            // once, when it first appears.
+            lines += status.notices.filter { !(before?.notices.contains($0) ?? false) }.map { Line("\(status.name): \($0)") }
             for forward in status.forwards {
                 lines += forwardLines(forward, server: status.name, before: before?.forward(named: forward.name))
             }

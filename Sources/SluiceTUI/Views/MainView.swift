@@ -87,9 +87,10 @@ struct MainView {
         } else if let server = state.currentServer {
             var parts: [(String, StyleRole)] = [(server.name, .key), ("  \(server.destination)", .normal)]
             if let identity = server.identityFile { parts.append(("\(symbols.separator)key \(identity)", .muted)) }
-            if let jump = server.jumpHost { parts.append(("\(symbols.separator)via \(jump)", .muted)) }
-            buffer.write(parts, x: 1, y: line, maxWidth: width, ellipsis: symbols.ellipsis)
             let status = state.status(of: server.name)
+            // The engine knows the route the ssh config gives too.
+            if let route = status?.route ?? server.jumpHost.map({ "via \($0)" }) { parts.append(("\(symbols.separator)\(route)", .muted)) }
+            buffer.write(parts, x: 1, y: line, maxWidth: width, ellipsis: symbols.ellipsis)
             if let error = status?.lastError, status?.link != .connected {
                 drawWrapped("Last error: \(error)", role: .error, y: line + 1, into: &buffer)
             } else if server.forwards.isEmpty {

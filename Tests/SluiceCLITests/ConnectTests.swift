@@ -1,0 +1,88 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+/// How `sluice forward` reaches servers, as a process: through jump hosts
+/// with no `ssh` binary anywhere, and by the user's ssh config under HOME.
+@Suite struct ConnectTests {
+    let logs: TemporaryDirectory
+
+    init() throws {
+        logs = try TemporaryDirectory()
+    }
+
+    var stderr: String { (try? logs.read("stderr")) ?? "" }
+
+    func waitForOutput(_ text: String, timeout: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    func start(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        try ChildProcess(SluiceBinary.path, arguments, environment: environment, stdout: logs.file("stdout"), stderr: logs.file("stderr"))
+    }
+
+    @Test func aJumpHostNeedsNoSSHBinary() throws {
+        let chain = try SSHChain()
+        let echo = try TCPTestServer(mode: .echo)
+        let port = try LoopbackPort.free()
+        // No ssh (nor anything else) can be found: Sluice runs the chain itself.
+        let environment = chain.home.environment.merging(["PATH": "/nonexistent"]) { $1 }
+        let sluice = try start(["forward", chain.destination(chain.target), "--jump", chain.chain, "-L", "\(port):127.0.0.1:\(echo.port)"],
+                               environment: environment)
+        #expect(waitForOutput("Forwarding 127.0.0.1:\(port) -> 127.0.0.1:\(echo.port)"), "\(stderr)\(chain.logs)")
+        #expect(TCPTestClient.echo(port: port, bytes: 8 << 20, seed: 51).exact, "\(stderr)")
+        #expect(chain.relayed(chain.jumpHosts[0], to: chain.target), "\(chain.logs)")
+        sluice.signal(SIGINT)
+        #expect(sluice.wait(timeout: 20) == 0, "\(stderr)")
+    }
+
+    @Test func aJumpHostTheUserCannotReachIsNamed() throws {
+        let chain = try SSHChain()
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let sluice = try start(["forward", chain.destination(chain.target), "--jump", "\(CurrentUser.name)@127.0.0.1:\(closed.port)",
+                                "-D", String(try LoopbackPort.free())], environment: chain.home.environment)
+        #expect(waitForOutput("jump host \(CurrentUser.name)@127.0.0.1:\(closed.port): cannot connect to 127.0.0.1 port \(closed.port): connection refused"),
+                "\(stderr)")
+        sluice.signal(SIGTERM)
+        _ = sluice.wait(timeout: 10)
+    }
+
+    /// The alias's IdentityFile ~/.ssh/other is taken from HOME, where
+    /// libssh alone would look in the passwd entry's home.
+    @Test func anAliasWithAnIdentityFileUnderHome() throws {
+        let sshd = try SSHServer()
+        let home = try ClientHome(trusting: sshd)
+        try FileManager.default.moveItem(atPath: home.identityPath, toPath: home.directory.file(".ssh/other"))
+        try FileManager.default.removeItem(atPath: home.identityPath + ".pub")
+        try home.directory.write(".ssh/config", """
+            Host myalias
+                HostName 127.0.0.1
+                Port \(sshd.port)
+                User \(CurrentUser.name)
+                IdentityFile ~/.ssh/other
+            """)
+        let socks = try LoopbackPort.free()
+        let sluice = try start(["forward", "myalias", "-D", String(socks)], environment: home.environment)
+        #expect(waitForOutput("SOCKS5 proxy on 127.0.0.1:\(socks) via myalias"), "\(stderr)")
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 10) == 0, "\(stderr)")
+    }
+
+    @Test func aKeyTrustedOnFirstUseIsSaid() throws {
+        let sshd = try SSHServer()
+        let home = try ClientHome(trusting: sshd, knowsHost: false)
+        try home.directory.write(".ssh/config", "Host *\n    StrictHostKeyChecking accept-new\n")
+        let sluice = try start(["forward", "\(CurrentUser.name)@127.0.0.1:\(sshd.port)", "-D", String(try LoopbackPort.free())],
+                               environment: home.environment)
+        #expect(waitForOutput("trusted on first use: ssh-ed25519 \(sshd.hostKeyFingerprint)"), "\(stderr)")
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 10) == 0, "\(stderr)")
+    }
+}
