@@ -263,3 +263,27 @@ extension HeadlessTests {
         #expect(sluice.wait(timeout: 10) == 0)
     }
 }
+
+extension HeadlessTests {
+    /// A SOCKS client's host name is the client's text: full of escape
+    /// sequences, it is refused and shown defused, never raw on stderr.
+    @Test func aHostileSOCKSHostNameNeverReachesTheTerminal() throws {
+        let socks = try LoopbackPort.free()
+        let sluice = try start(["forward", destination, "-D", String(socks)])
+        #expect(waitForOutput("SOCKS5 proxy on 127.0.0.1:\(socks)"), "\(stderr)")
+        let fd = TCPTestClient.connect(port: socks)
+        defer { close(fd) }
+        let name = Array("\u{1B}]2;PWNED\u{07}\u{1B}[2J.example".utf8)
+        let request: [UInt8] = [5, 1, 0] + [5, 1, 0, 3, UInt8(name.count)] + name + [0, 80]
+        #expect(request.withUnsafeBytes { TCPTestClient.sendAll(fd, $0) })
+        var reply = [UInt8](repeating: 0, count: 12)
+        _ = recv(fd, &reply, reply.count, Int32(MSG_WAITALL))
+        // The method choice [5, 0], then the refusal: host unreachable (4).
+        #expect(Array(reply.prefix(4)) == [5, 0, 5, 4], "SOCKS5 replies \(reply)")
+        #expect(waitForOutput("a host name that is not one ('^[]2;PWNED^G^[[2J.example')"), "\(stderr)")
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 10) == 0, "\(stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: logs.file("stderr")))
+        #expect(!bytes.contains(0x1B), "an ESC reached stderr")
+    }
+}

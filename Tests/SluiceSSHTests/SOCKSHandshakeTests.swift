@@ -1,4 +1,6 @@
 @testable import SluiceSSH
+import SluiceCore
+import SluiceTestSupport
 import Testing
 
 @Suite struct SOCKSHandshakeTests {
@@ -63,5 +65,55 @@ import Testing
         #expect(Connection.socksReply(for: ChannelOpenFailure(libsshMessage: "Channel opening failure: channel 3 error (2) Connection refused")) == .connectionRefused)
         #expect(Connection.socksReply(for: ChannelOpenFailure(libsshMessage: "Channel opening failure: channel 3 error (2) No route to host")) == .hostUnreachable)
         #expect(Connection.socksReply(for: ChannelOpenFailure(libsshMessage: "Channel opening failure: channel 3 error (1) administratively prohibited")) == .notAllowed)
+    }
+}
+
+extension SOCKSHandshakeTests {
+    /// A host name with escape sequences is refused before it reaches the
+    /// server or a status line, and the reason shows it defused.
+    @Test func aHostNameWithControlCharactersIsRefused() {
+        var five = SOCKSHandshake()
+        _ = five.advance([5, 1, 0])
+        let name = Array("\u{1B}]2;PWNED\u{07}.example".utf8)
+        let step = five.advance([5, 1, 0, 3, UInt8(name.count)] + name + [0, 80])
+        #expect(step == .reject([5, 4, 0, 1, 0, 0, 0, 0, 0, 0], reason: "a host name that is not one ('^[]2;PWNED^G.example')"))
+        var fourA = SOCKSHandshake()
+        let step4 = fourA.advance([4, 1, 0, 80, 0, 0, 0, 1, 0] + Array("bad\u{7F}host".utf8) + [0])
+        #expect(step4 == .reject([0, 0x5B, 0, 0, 0, 0, 0, 0], reason: "a host name that is not one ('bad^?host')"))
+    }
+
+    /// Seeded random greetings and requests, whole and in pieces: the
+    /// handshake never crashes, never asks for more than a request can
+    /// hold, and whatever it decides is final.
+    @Test func randomBytesNeverCrashIt() {
+        var random = ByteStream(seed: 0x50C55)
+        for round in 0..<20_000 {
+            var handshake = SOCKSHandshake()
+            var bytes: [UInt8] = []
+            // Mostly plausible starts, so the deeper states are reached too.
+            let start: [[UInt8]] = [[5, 1, 0], [5, 2, 0, 2], [4, 1], [5], []]
+            bytes += start[random.next(below: start.count)]
+            let length = random.next(below: 300)
+            for _ in 0..<length { bytes.append(UInt8(truncatingIfNeeded: random.nextWord())) }
+            if round % 3 == 0 && bytes.count > 3 { bytes[3] = 3 }
+            var offered = 0
+            var decided = false
+            while offered < bytes.count && !decided {
+                offered = min(bytes.count, offered + 1 + random.next(below: 64))
+                switch handshake.advance(Array(bytes[..<offered])) {
+                case .needMore:
+                    continue
+                case .reply(_, let consumed):
+                    #expect(consumed > 0 && consumed <= offered)
+                    bytes.removeFirst(consumed)
+                    offered -= consumed
+                case .connect(let host, let port, let consumed):
+                    #expect(consumed <= offered && (0...65535).contains(port) && !TerminalText.hasUnsafeCharacters(host))
+                    decided = true
+                case .reject:
+                    decided = true
+                }
+            }
+        }
     }
 }

@@ -14,16 +14,27 @@ public struct ByteStream: Sendable {
     public mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
         for index in 0..<buffer.count {
             if wordBytesLeft == 0 {
-                state ^= state >> 12
-                state ^= state << 25
-                state ^= state >> 27
-                word = state &* 0x2545F4914F6CDD1D
+                word = nextWord()
                 wordBytesLeft = 8
             }
             buffer[index] = UInt8(truncatingIfNeeded: word)
             word >>= 8
             wordBytesLeft -= 1
         }
+    }
+
+    /// The next 64 bits, for seeded fuzz tests that need numbers rather
+    /// than bytes.
+    public mutating func nextWord() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545F4914F6CDD1D
+    }
+
+    /// A number below `bound` (which must be above 0).
+    public mutating func next(below bound: Int) -> Int {
+        Int(nextWord() % UInt64(bound))
     }
 
     /// FNV-1a over bytes, for compact reports of what was received.

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// The server side of a SOCKS handshake (SOCKS5 per RFC 1928 with the
 /// no-authentication method, and SOCKS4/4a as OpenSSH accepts them), as a
 /// pure state machine: bytes in, bytes to send and a decision out.
@@ -103,6 +105,7 @@ struct SOCKSHandshake: Equatable {
             guard bytes.count >= 5 + length + 2 else { return .needMore }
             guard length > 0 else { return reject5(.generalFailure, "an empty host name") }
             host = String(decoding: bytes[5..<(5 + length)], as: UTF8.self)
+            if let problem = Self.hostNameProblem(host) { return reject5(.hostUnreachable, problem) }
             addressEnd = 5 + length
         case 4:
             guard bytes.count >= 22 else { return .needMore }
@@ -141,6 +144,10 @@ struct SOCKSHandshake: Equatable {
             }
             host = String(decoding: bytes[(userEnd + 1)..<nameEnd], as: UTF8.self)
             consumed = nameEnd + 1
+            if let problem = Self.hostNameProblem(host) {
+                state = .finished
+                return .reject([0, 0x5B, 0, 0, 0, 0, 0, 0], reason: problem)
+            }
         }
         guard bytes[1] == 1 else {
             state = .finished
@@ -153,6 +160,14 @@ struct SOCKSHandshake: Equatable {
     private mutating func rejectTooLong() -> Step {
         state = .finished
         return .reject([0, 0x5B, 0, 0, 0, 0, 0, 0], reason: "SOCKS4 request too long")
+    }
+
+    /// A name a client asks for goes to the server and into status lines:
+    /// one with control, invisible or invalid characters is no host name,
+    /// and is refused before it goes anywhere.
+    private static func hostNameProblem(_ host: String) -> String? {
+        guard TerminalText.hasUnsafeCharacters(host) || host.contains("\u{FFFD}") || host.contains(where: \.isWhitespace) else { return nil }
+        return "a host name that is not one ('\(TerminalText.echo(host))')"
     }
 
     private static func ipv6Text(_ bytes: [UInt8]) -> String {
