@@ -54,3 +54,22 @@ import Testing
         #expect(error.contains("(tried: \(fixture.home.path)/.ssh/missing (no such file); \(stranger) (refused by the server))"), "\(error)")
     }
 }
+
+extension HostKeyPolicyTests {
+    /// The agent named by the config's IdentityAgent (under ~) logs in
+    /// when no key file is there.
+    @Test func theConfigsIdentityAgentIsUsed() throws {
+        let fixture = try EngineFixture()
+        let socket = fixture.home.directory.file("agent.sock")
+        let agent = try ChildProcess("/usr/bin/ssh-agent", ["-D", "-a", socket])
+        defer { agent.signal(SIGTERM); agent.wait() }
+        let deadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: socket) && Date() < deadline { usleep(20_000) }
+        let added = try Command("/usr/bin/ssh-add", [fixture.home.identityPath], environment: ["SSH_AUTH_SOCK": socket]).run()
+        #expect(added.status == 0, "\(added.stderr)")
+        try FileManager.default.removeItem(atPath: fixture.home.identityPath)
+        try FileManager.default.removeItem(atPath: fixture.home.identityPath + ".pub")
+        try fixture.home.directory.write(".ssh/config", "Host *\n    IdentityAgent ~/agent.sock\n")
+        #expect(try fixture.bringUp("socks", "-D \(try LoopbackPort.free())"), "\(fixture.dump)")
+    }
+}
