@@ -40,12 +40,7 @@ final class EngineFixture: @unchecked Sendable {
     /// Waits until `condition` holds for the board's snapshot; false on timeout.
     @discardableResult
     func waitUntil(timeout: TimeInterval = 15, _ condition: ([ServerStatus]) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition(engine.board.snapshot) { return true }
-            usleep(20_000)
-        }
-        return condition(engine.board.snapshot)
+        engine.waitUntil(timeout: timeout, condition)
     }
 
     func status(_ server: String = "test", _ forward: String) -> ForwardStatus? {

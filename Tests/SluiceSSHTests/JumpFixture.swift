@@ -35,12 +35,7 @@ final class JumpFixture: @unchecked Sendable {
     }
 
     func waitUntil(timeout: TimeInterval = 20, _ condition: ([ServerStatus]) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition(engine.board.snapshot) { return true }
-            usleep(20_000)
-        }
-        return condition(engine.board.snapshot)
+        engine.waitUntil(timeout: timeout, condition)
     }
 
     func status(_ forward: String, server: String = "db") -> ForwardStatus? {
