@@ -27,17 +27,35 @@ import Testing
         try ChildProcess(SluiceBinary.path, arguments, environment: environment, stdout: logs.file("stdout"), stderr: logs.file("stderr"))
     }
 
+    /// -L, -R and -D through a jump host, with no ssh (nor anything else)
+    /// to be found on PATH: Sluice runs the chain itself. The chain is built
+    /// again after the jump host's sshd restarts.
     @Test func aJumpHostNeedsNoSSHBinary() throws {
         let chain = try SSHChain()
         let echo = try TCPTestServer(mode: .echo)
-        let port = try LoopbackPort.free()
-        // No ssh (nor anything else) can be found: Sluice runs the chain itself.
+        let web = try HTTPTestServer(address: "127.0.0.1")
+        let local = try LoopbackPort.free()
+        let socks = try LoopbackPort.free()
         let environment = chain.home.environment.merging(["PATH": "/nonexistent"]) { $1 }
-        let sluice = try start(["forward", chain.destination(chain.target), "--jump", chain.chain, "-L", "\(port):127.0.0.1:\(echo.port)"],
+        let sluice = try start(["forward", chain.destination(chain.target), "--jump", chain.chain, "--keepalive", "2", "--keepalive-count", "2",
+                                "-L", "\(local):127.0.0.1:\(echo.port)", "-D", String(socks), "-R", "0:127.0.0.1:\(echo.port)"],
                                environment: environment)
-        #expect(waitForOutput("Forwarding 127.0.0.1:\(port) -> 127.0.0.1:\(echo.port)"), "\(stderr)\(chain.logs)")
-        #expect(TCPTestClient.echo(port: port, bytes: 8 << 20, seed: 51).exact, "\(stderr)")
+        #expect(waitForOutput("Forwarding 127.0.0.1:\(local) -> 127.0.0.1:\(echo.port)"), "\(stderr)\(chain.logs)")
+        #expect(waitForOutput("SOCKS5 proxy on 127.0.0.1:\(socks)"), "\(stderr)")
+        #expect(waitForOutput(" -> 127.0.0.1:\(echo.port) here"), "\(stderr)")
+        let reverseLine = stderr.split(separator: "\n").first { $0.hasSuffix(" -> 127.0.0.1:\(echo.port) here") } ?? ""
+        let remote = try #require(Int(reverseLine.split(separator: " ")[1].split(separator: ":").last ?? ""), "\(stderr)")
+
+        #expect(TCPTestClient.echo(port: local, bytes: 64 << 20, seed: 51) == TCPTestClient.EchoResult(matched: 64 << 20, exact: true), "\(stderr)")
+        #expect(TCPTestClient.echo(port: remote, bytes: 4 << 20, seed: 52).exact, "\(stderr)")
+        let page = try Command("/usr/bin/curl", ["-s", "--max-time", "10", "--socks5-hostname", "127.0.0.1:\(socks)", web.url(host: "localhost")]).run()
+        #expect(page.stdout == web.page, "\(page.stderr)\n\(stderr)")
         #expect(chain.relayed(chain.jumpHosts[0], to: chain.target), "\(chain.logs)")
+
+        try chain.jumpHosts[0].restart()
+        #expect(waitForOutput("connected again"), "\(stderr)")
+        #expect(waitForOutput("the link was lost: jump host \(chain.chain):"), "\(stderr)")
+        #expect(TCPTestClient.echo(port: local, bytes: 4 << 20, seed: 53).exact, "\(stderr)")
         sluice.signal(SIGINT)
         #expect(sluice.wait(timeout: 20) == 0, "\(stderr)")
     }
