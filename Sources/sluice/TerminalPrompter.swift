@@ -20,13 +20,16 @@ final class TerminalPrompter: Prompter, @unchecked Sendable {
             write(fd, """
                 The authenticity of host '\(host)' (server \(server)) can't be established.
                 \(keyType) key fingerprint is \(fingerprint).
-                Accept it? [y]es and remember / [o]nce / [N]o: 
+                Trust it? Type yes to trust and remember it, once for this session only, or no: 
                 """)
-            switch readLine(fd, echo: true)?.lowercased() {
-            case "y", "yes": return .acceptAndSaveHostKey
-            case "o", "once": return .acceptHostKeyOnce
-            default: return .cancelled
+            // What was typed before the question was there was meant for
+            // something else: it must not answer it.
+            tcflush(fd, TCIFLUSH)
+            while let line = readLine(fd, echo: true) {
+                if let answer = PromptAnswer(hostKeyReply: line, fingerprint: fingerprint) { return answer }
+                write(fd, "Please type yes, once or no: ")
             }
+            return .cancelled
         case let .password(user, host):
             write(fd, "\(user)@\(host)'s password (server \(server)): ")
             return readLine(fd, echo: false).map(PromptAnswer.text) ?? .cancelled

@@ -92,7 +92,11 @@ struct DialogView {
             lines.append([])
             say("Compare it with what the server's owner gives you (on the server: ssh-keygen -lf /etc/ssh/ssh_host_\(short.lowercased())_key.pub).", .muted)
             lines.append([])
-            lines.append([("y", .key), (" trust and remember  ", .muted), ("o", .key), (" trust once  ", .muted), ("n", .key), (" reject", .muted)])
+            say("Trust it? Type yes (trust and remember), once (this session only) or no.")
+            lines.append(field(dialog, 0, label: ""))
+            if dialog.isAnswerUnclear { say("\(symbols.failed) Please type yes, once or no (or paste the fingerprint).", .error) }
+            lines.append([])
+            lines.append([("Enter", .key), (" answer  ", .muted), ("Esc", .key), (" reject", .muted)])
         case let .password(user, host):
             say("Password for \(user)@\(host) (server \(dialog.server)):")
             lines.append(field(dialog, 0, label: ""))
