@@ -122,6 +122,18 @@ struct ScreenSnapshotTests {
         assertSnapshot(F.render(state), named: "prompt-keyboard-interactive-80x24")
     }
 
+    /// A hostile server's escape sequences show as text; its line breaks
+    /// stay line breaks.
+    @Test func serverTextIsShownAsWhatItIs() {
+        var state = F.busy
+        _ = state.reduce(.prompt(id: 1, server: "staging", .keyboardInteractive(
+            host: "staging.internal", name: "\u{1B}]2;PWNED\u{07}Login", instruction: "First line\n\u{1B}[2JSecond line\u{202E}txt.exe",
+            questions: [.init(text: "\u{1B}[31mCode: ", echo: false)]), at: F.questionTime))
+        let screen = F.render(state)
+        assertSnapshot(screen, named: "prompt-hostile-text-80x24")
+        #expect(!screen.text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{202E}" })
+    }
+
     @Test func confirmations() {
         var state = F.busy
         _ = state.reduce(.key(.character("d"), at: F.keyTime))
