@@ -30,4 +30,29 @@ import Testing
         #expect(shown.contains("Hello.\r\n^[[2JYour code, please."), "\(shown.debugDescription)")
         #expect(shown.contains("^[[31mCode: "), "\(shown.debugDescription)")
     }
+
+    /// What was typed before the question appeared is thrown away, a letter
+    /// is not an answer, and `yes` trusts and saves the key.
+    @Test func aHostKeyIsTrustedOnlyByAWordTypedAfterTheQuestion() throws {
+        let sshd = try SSHServer()
+        let home = try ClientHome(trusting: sshd, knowsHost: false)
+        let terminal = try PseudoTerminal()
+        terminal.type("yes\n")
+        let port = try LoopbackPort.free()
+        let sluice = try terminal.start(SluiceBinary.path, ["forward", "\(CurrentUser.name)@127.0.0.1:\(sshd.port)", "-L", "\(port):127.0.0.1:9"],
+                                        environment: home.environment)
+        #expect(terminal.waitFor("Trust it? Type yes"), "\(terminal.text.debugDescription)")
+        #expect(terminal.text.contains(sshd.hostKeyFingerprint), "\(terminal.text.debugDescription)")
+        terminal.type("y\n")
+        #expect(terminal.waitFor("Please type yes, once or no"), "\(terminal.text.debugDescription)")
+        #expect(try String(contentsOfFile: home.knownHostsPath, encoding: .utf8) == "")
+        terminal.type("yes\n")
+        #expect(terminal.waitFor("Forwarding 127.0.0.1:\(port)"), "\(terminal.text.debugDescription)")
+        #expect(try String(contentsOfFile: home.knownHostsPath, encoding: .utf8).contains("[127.0.0.1]:\(sshd.port)"))
+
+        sluice.signal(SIGINT)
+        #expect(terminal.waitFor("Stopped."), "\(terminal.text.debugDescription)")
+        #expect(sluice.wait(timeout: 20) == 0)
+        #expect(!terminal.output.contains(0x1B), "\(terminal.text.debugDescription)")
+    }
 }
