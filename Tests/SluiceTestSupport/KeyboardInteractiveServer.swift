@@ -26,6 +26,7 @@ public final class KeyboardInteractiveServer: @unchecked Sendable {
         let script = try directory.write("server.py", Self.script)
         process = try ChildProcess(Self.python, [script, hostKey, directory.file("port"), directory.file("answers"), name, instruction, question],
                                    stderr: directory.file("server.log"))
+        ServerRecord.note(pid: process.pid, marker: directory.path)
         let deadline = Date().addingTimeInterval(20)
         var port: Int?
         while port == nil && process.isRunning && Date() < deadline {
