@@ -7,7 +7,7 @@ import Testing
     @Test(arguments: [
         ("yes", PromptAnswer.acceptAndSaveHostKey), (" YES ", .acceptAndSaveHostKey), (fingerprint, .acceptAndSaveHostKey),
         ("once", .acceptHostKeyOnce), ("Once", .acceptHostKeyOnce),
-        ("no", .cancelled), ("NO ", .cancelled),
+        ("no", .cancelled), ("NO ", .cancelled), ("yes\r", .acceptAndSaveHostKey),
     ])
     func hostKeyWords(_ typed: String, _ answer: PromptAnswer) {
         #expect(PromptAnswer(hostKeyReply: typed, fingerprint: Self.fingerprint) == answer)
