@@ -27,12 +27,15 @@ demo: release
 screenshots: release
 	scripts/screenshots .build/release/sluice
 
-# Test servers are stopped by the tests themselves; the sweep afterwards only
-# catches a test process that crashed before it could clean up.
+# Test servers are stopped by the tests themselves, by pid. The harness also
+# records each one it starts in a file of this run's own, so that what a
+# test process that crashed left running is stopped afterwards: those
+# servers only, while they still run (scripts/stop-servers).
 test: deps
 	$(SWIFT) build --build-tests
-	@status=0; $(SWIFT) test --skip-build || status=$$?; \
-	  pkill -f '/tmp/sluice-sshd\.' 2>/dev/null || true; \
+	@servers=$$(mktemp /tmp/sluice-test-servers.XXXXXX); status=0; \
+	  SLUICE_TEST_PID_FILE=$$servers $(SWIFT) test --skip-build || status=$$?; \
+	  scripts/stop-servers "$$servers"; rm -f "$$servers"; \
 	  exit $$status
 
 # Sluice beside OpenSSH on loopback, one table (bench/README.md). Several

@@ -80,14 +80,17 @@ struct ScreenSession {
                     state.isQuitting = true
                 }
             }
+            // Keys first, questions after: keys that were waiting when a
+            // question arrived were typed for the screen, not for it.
             let input = terminal.readKeys()
+            let readAt = ContinuousClock.now
             if input.resized { shown = nil }
             for key in input.keys where !state.isQuitting {
-                perform(state.reduce(.key(key)))
+                perform(state.reduce(.key(key, at: readAt)))
             }
             if wake.drain() {
                 for question in prompter.takeQuestions() {
-                    perform(state.reduce(.prompt(id: question.id, server: question.server, question.prompt)))
+                    perform(state.reduce(.prompt(id: question.id, server: question.server, question.prompt, at: ContinuousClock.now)))
                 }
                 perform(state.reduce(.status(engine.board.snapshot, at: Date())))
             }

@@ -15,35 +15,46 @@ final class TerminalPrompter: Prompter, @unchecked Sendable {
         guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else { return .unavailable }
         defer { try? tty.close() }
         let fd = tty.fileDescriptor
+        // Every string below may come from the server (its prompts, names
+        // and instructions) or from a config file: none reaches the
+        // terminal with its control characters.
         switch prompt {
         case let .unknownHostKey(host, keyType, fingerprint):
             write(fd, """
-                The authenticity of host '\(host)' (server \(server)) can't be established.
-                \(keyType) key fingerprint is \(fingerprint).
-                Accept it? [y]es and remember / [o]nce / [N]o: 
+                The authenticity of host '\(shown(host))' (server \(shown(server))) can't be established.
+                \(shown(keyType)) key fingerprint is \(shown(fingerprint)).
+                Trust it? Type yes to trust and remember it, once for this session only, or no: 
                 """)
-            switch readLine(fd, echo: true)?.lowercased() {
-            case "y", "yes": return .acceptAndSaveHostKey
-            case "o", "once": return .acceptHostKeyOnce
-            default: return .cancelled
+            // What was typed before the question was there was meant for
+            // something else: it must not answer it.
+            tcflush(fd, TCIFLUSH)
+            while let line = readLine(fd, echo: true) {
+                if let answer = PromptAnswer(hostKeyReply: line, fingerprint: fingerprint) { return answer }
+                write(fd, "Please type yes, once or no: ")
             }
+            return .cancelled
         case let .password(user, host):
-            write(fd, "\(user)@\(host)'s password (server \(server)): ")
+            write(fd, "\(shown(user))@\(shown(host))'s password (server \(shown(server))): ")
             return readLine(fd, echo: false).map(PromptAnswer.text) ?? .cancelled
         case .passphrase(let text):
-            write(fd, "\(text.hasSuffix(" ") ? text : text + " ")")
+            let question = shown(text)
+            write(fd, question.hasSuffix(" ") ? question : question + " ")
             return readLine(fd, echo: false).map(PromptAnswer.text) ?? .cancelled
         case let .keyboardInteractive(host, name, instruction, questions):
-            let header = [name, instruction].filter { !$0.isEmpty }.joined(separator: "\n")
-            write(fd, "\(host) (server \(server)) asks:\n" + (header.isEmpty ? "" : header + "\n"))
+            let header = [shown(name), shown(instruction, keepNewlines: true)].filter { !$0.isEmpty }.joined(separator: "\n")
+            write(fd, "\(shown(host)) (server \(shown(server))) asks:\n" + (header.isEmpty ? "" : header + "\n"))
             var answers: [String] = []
             for question in questions {
-                write(fd, question.text)
+                write(fd, shown(question.text))
                 guard let answer = readLine(fd, echo: question.echo) else { return .cancelled }
                 answers.append(answer)
             }
             return .texts(answers)
         }
+    }
+
+    private func shown(_ text: String, keepNewlines: Bool = false) -> String {
+        TerminalText.sanitized(text, keepNewlines: keepNewlines)
     }
 
     private func write(_ fd: Int32, _ text: String) {

@@ -7,8 +7,8 @@ import Testing
 struct ReducerTests {
     typealias F = ScreenFixtures
 
-    private func press(_ keys: [Key], on state: inout AppState) -> [Effect] {
-        keys.flatMap { state.reduce(.key($0)) }
+    private func press(_ keys: [Key], on state: inout AppState, at time: ContinuousClock.Instant = F.keyTime) -> [Effect] {
+        keys.flatMap { state.reduce(.key($0, at: time)) }
     }
 
     private func type(_ text: String) -> [Key] { text.map { Key.character($0) } }
@@ -162,27 +162,89 @@ struct ReducerTests {
         #expect(form.saveError?.contains("already exists") == true)
     }
 
-    @Test func hostKeyQuestionAnswers() {
+    private let hostKey = Prompt.unknownHostKey(host: "lab", keyType: "ssh-ed25519", fingerprint: "SHA256:pV2mQeXyD3Kx4z1o7Qm5S0c9bQ1c2Yf3nq8o0m3xX3E")
+
+    @Test func hostKeyQuestionTakesOnlyTheWords() {
         var state = F.busy
-        let prompt = Prompt.unknownHostKey(host: "lab", keyType: "ED25519", fingerprint: "SHA256:abc")
-        _ = state.reduce(.prompt(id: 7, server: "lab", prompt))
-        _ = state.reduce(.prompt(id: 8, server: "lab", prompt))
-        _ = state.reduce(.prompt(id: 9, server: "lab", prompt))
+        _ = state.reduce(.prompt(id: 7, server: "lab", hostKey, at: F.questionTime))
+        _ = state.reduce(.prompt(id: 8, server: "lab", hostKey, at: F.questionTime))
+        _ = state.reduce(.prompt(id: 9, server: "lab", hostKey, at: F.questionTime))
+        _ = state.reduce(.prompt(id: 10, server: "lab", hostKey, at: F.questionTime))
         // Keys meant for the main screen do nothing while a question is open.
         #expect(press([.character("q"), .space, .enter], on: &state).isEmpty)
-        #expect(press([.character("y")], on: &state) == [.answer(promptID: 7, .acceptAndSaveHostKey)])
-        #expect(press([.character("o")], on: &state) == [.answer(promptID: 8, .acceptHostKeyOnce)])
-        #expect(press([.escape], on: &state) == [.answer(promptID: 9, .cancelled)])
+        #expect(state.prompts.count == 4)
+        // A letter is no answer: Enter asks again, with a hint.
+        #expect(press([.character("y"), .enter], on: &state).isEmpty)
+        #expect(state.prompts.first?.id == 7)
+        #expect(state.prompts.first?.isAnswerUnclear == true)
+        #expect(state.prompts.first?.fields.first?.text == "")
+        #expect(press(type("yes") + [.enter], on: &state) == [.answer(promptID: 7, .acceptAndSaveHostKey)])
+        #expect(state.events.last?.text == "Trusted lab's host key and saved it to known_hosts.")
+        // The next one opened with that Enter: its keys count from then.
+        let next = F.keyTime + .seconds(1)
+        #expect(press(type(" Once ") + [.enter], on: &state, at: next) == [.answer(promptID: 8, .acceptHostKeyOnce)])
+        #expect(press(type("no") + [.enter], on: &state, at: next + .seconds(1)) == [.answer(promptID: 9, .cancelled)])
+        #expect(press([.escape], on: &state, at: next + .seconds(2)) == [.answer(promptID: 10, .cancelled)])
         #expect(state.prompts.isEmpty)
+    }
+
+    @Test func pastingTheFingerprintTrustsAndSavesAsOpenSSHDoes() {
+        var state = F.busy
+        _ = state.reduce(.prompt(id: 1, server: "lab", hostKey, at: F.questionTime))
+        #expect(press(type("SHA256:pV2mQeXyD3Kx4z1o7Qm5S0c9bQ1c2Yf3nq8o0m3xX3E") + [.enter], on: &state) == [.answer(promptID: 1, .acceptAndSaveHostKey)])
+        _ = state.reduce(.prompt(id: 2, server: "lab", hostKey, at: F.questionTime))
+        #expect(press(type("SHA256:pV2mQeXyD3Kx4z1o7Qm5S0c9bQ1c2Yf3nq8o0m3xX3F") + [.enter], on: &state).isEmpty)
+        #expect(state.prompts.first?.isAnswerUnclear == true)
+    }
+
+    @Test func keysWithinHalfASecondOfAQuestionAreIgnored() {
+        var state = F.busy
+        let opened = F.questionTime
+        _ = state.reduce(.prompt(id: 1, server: "lab", hostKey, at: opened))
+        // Typed right as it appeared: "yes" and Enter, Esc, even at 0.499 s.
+        #expect(press(type("yes") + [.enter], on: &state, at: opened).isEmpty)
+        #expect(press(type("yes") + [.enter, .escape], on: &state, at: opened + .milliseconds(300)).isEmpty)
+        #expect(press([.enter], on: &state, at: opened + .milliseconds(499)).isEmpty)
+        #expect(state.prompts.count == 1)
+        #expect(state.prompts[0].fields[0].text == "")
+        #expect(state.prompts[0].isAnswerUnclear == false)
+        // From half a second on, the same keys answer.
+        #expect(press(type("yes") + [.enter], on: &state, at: opened + .milliseconds(500)) == [.answer(promptID: 1, .acceptAndSaveHostKey)])
+    }
+
+    @Test func aYTypedBeforeTheQuestionOpenedSavesNothing() {
+        var state = F.busy
+        let opened = F.questionTime
+        // On the main screen "y" does nothing; read before the question
+        // came, it is not the question's answer.
+        #expect(press([.character("y")], on: &state, at: opened - .milliseconds(10)).isEmpty)
+        _ = state.reduce(.prompt(id: 1, server: "lab", hostKey, at: opened))
+        // Read after the question came but stamped before it: still not an answer.
+        #expect(press([.character("y"), .enter], on: &state, at: opened - .milliseconds(1)).isEmpty)
+        #expect(state.prompts[0].fields[0].text == "")
+        // Enter alone later is no answer either.
+        #expect(press([.enter], on: &state).isEmpty)
+        #expect(state.prompts.count == 1)
+        #expect(state.prompts[0].isAnswerUnclear)
+        #expect(!state.events.contains { $0.text.contains("Trusted") })
+    }
+
+    @Test func everyQuestionHasTheGuard() {
+        var state = F.busy
+        _ = state.reduce(.prompt(id: 1, server: "db", .password(user: "me", host: "db"), at: F.questionTime))
+        // A filter typed for the screen must not become a password sent to the server.
+        #expect(press(type("redis") + [.enter], on: &state, at: F.questionTime + .milliseconds(100)).isEmpty)
+        #expect(state.prompts[0].fields[0].text == "")
+        #expect(press(type("pw") + [.enter], on: &state) == [.answer(promptID: 1, .text("pw"))])
     }
 
     @Test func secretsAreTypedAndSentOnlyToTheEngine() {
         var state = F.busy
-        _ = state.reduce(.prompt(id: 1, server: "db", .password(user: "me", host: "db")))
+        _ = state.reduce(.prompt(id: 1, server: "db", .password(user: "me", host: "db"), at: F.questionTime))
         #expect(press(type("s3cret") + [.backspace] + type("T") + [.enter], on: &state) == [.answer(promptID: 1, .text("s3creT"))])
         #expect(!state.events.contains { $0.text.contains("s3cre") })
-        _ = state.reduce(.prompt(id: 2, server: "db", .keyboardInteractive(host: "db", name: "", instruction: "",
-                                                                          questions: [.init(text: "User:", echo: true), .init(text: "Code:", echo: false)])))
+        let questions: [Prompt.Question] = [.init(text: "User:", echo: true), .init(text: "Code:", echo: false)]
+        _ = state.reduce(.prompt(id: 2, server: "db", .keyboardInteractive(host: "db", name: "", instruction: "", questions: questions), at: F.questionTime))
         #expect(press(type("me") + [.enter] + type("123") + [.enter], on: &state) == [.answer(promptID: 2, .texts(["me", "123"]))])
     }
 

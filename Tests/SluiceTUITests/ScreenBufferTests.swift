@@ -44,6 +44,22 @@ import Testing
         #expect((0..<6).allSatisfy { screen[$0, 1].role == .selected })
     }
 
+    /// Whatever a view hands it (a server's prompt, a status error), no cell
+    /// ends up holding a character the terminal would obey or hide.
+    @Test func neverStoresAControlOrInvisibleCharacter() {
+        var screen = ScreenBuffer(width: 60, height: 3)
+        screen.write("\u{1B}]2;PWNED\u{07}\u{1B}[2Jok\u{9B}1m", x: 0, y: 0)
+        screen.write("a\u{200D}b\u{202E}c\r\n\u{7F}", x: 0, y: 1, role: .error)
+        screen.write("\u{1B}[31m long enough to be cut", x: 0, y: 2, maxWidth: 12, ellipsis: "\u{1B}")
+        #expect(screen.lines == ["^[]2;PWNED^G^[[2Jok<U+009B>1m", "a<U+200D>b<U+202E>c^M^J^?", "^[[31m lon^["])
+        for cell in screen.cells {
+            for scalar in cell.character.unicodeScalars {
+                #expect(scalar.value >= 0x20 && !(0x7F..<0xA0).contains(scalar.value), "\(scalar.value)")
+                #expect(scalar.properties.generalCategory != .format, "\(scalar.value)")
+            }
+        }
+    }
+
     @Test(arguments: [("a", 1), ("é", 1), ("日", 2), ("🚀", 2), ("\u{301}", 0), ("\u{7}", 0), ("─", 1)])
     func displayWidths(_ text: String, _ width: Int) {
         #expect(DisplayWidth.of(Character(text)) == width)

@@ -6,6 +6,10 @@ import SluiceTUI
 enum ScreenFixtures {
     static let now = Date(timeIntervalSince1970: 1_795_356_189) // 2026-11-22 14:03:09 UTC
     static let utc = TimeZone(identifier: "UTC")!
+    /// When the engine's questions arrive, and a time for keys well past
+    /// their guard.
+    static let questionTime = ContinuousClock.now
+    static let keyTime = questionTime + .seconds(1)
 
     static func spec(_ text: String, _ kind: ForwardKind) -> ForwardSpec {
         try! ForwardSpec(parsing: text, kind: kind)

@@ -30,99 +30,116 @@ struct ScreenSnapshotTests {
 
     @Test func filterOn() {
         var state = F.busy
-        for key in "/redis" { _ = state.reduce(.key(.character(key))) }
+        for key in "/redis" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
         assertSnapshot(F.render(state), named: "filter-editing-80x24")
-        _ = state.reduce(.key(.enter))
+        _ = state.reduce(.key(.enter, at: F.keyTime))
         assertSnapshot(F.render(state), named: "filter-on-80x24")
     }
 
     @Test func help() {
         var state = F.busy
-        _ = state.reduce(.key(.character("?")))
+        _ = state.reduce(.key(.character("?"), at: F.keyTime))
         assertSnapshot(F.render(state), named: "help-80x24")
         assertSnapshot(F.render(state, width: 120, height: 40), named: "help-120x40")
     }
 
     @Test func log() {
         var state = F.busy
-        _ = state.reduce(.key(.character("L")))
+        _ = state.reduce(.key(.character("L"), at: F.keyTime))
         assertSnapshot(F.render(state), named: "log-80x24")
     }
 
     @Test func forwardFormWithValidationErrors() {
         var state = F.busy
-        _ = state.reduce(.key(.character("a")))
+        _ = state.reduce(.key(.character("a"), at: F.keyTime))
         assertSnapshot(F.render(state), named: "forward-form-new-80x24")
-        _ = state.reduce(.key(.tab))
-        for key in "0.0.0.0" { _ = state.reduce(.key(.character(key))) }
-        _ = state.reduce(.key(.control("u")))
-        for key in "0.0.0.0" { _ = state.reduce(.key(.character(key))) }
-        _ = state.reduce(.key(.tab))
-        for key in "5432" { _ = state.reduce(.key(.character(key))) }
-        _ = state.reduce(.key(.tab))
-        _ = state.reduce(.key(.control("u")))
-        _ = state.reduce(.key(.enter))
+        _ = state.reduce(.key(.tab, at: F.keyTime))
+        for key in "0.0.0.0" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        _ = state.reduce(.key(.control("u"), at: F.keyTime))
+        for key in "0.0.0.0" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        _ = state.reduce(.key(.tab, at: F.keyTime))
+        for key in "5432" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        _ = state.reduce(.key(.tab, at: F.keyTime))
+        _ = state.reduce(.key(.control("u"), at: F.keyTime))
+        _ = state.reduce(.key(.enter, at: F.keyTime))
         assertSnapshot(F.render(state), named: "forward-form-errors-80x24")
         assertSnapshot(F.render(state, width: 120, height: 40), named: "forward-form-errors-120x40")
     }
 
     @Test func forwardFormPerKind() {
         var state = F.busy
-        _ = state.reduce(.key(.character("a")))
-        _ = state.reduce(.key(.right))
+        _ = state.reduce(.key(.character("a"), at: F.keyTime))
+        _ = state.reduce(.key(.right, at: F.keyTime))
         assertSnapshot(F.render(state), named: "forward-form-reverse-80x24")
-        _ = state.reduce(.key(.right))
+        _ = state.reduce(.key(.right, at: F.keyTime))
         assertSnapshot(F.render(state), named: "forward-form-dynamic-80x24")
     }
 
     @Test func portInUseIsFlagged() {
         var state = F.busy
-        _ = state.reduce(.key(.character("a")))
-        _ = state.reduce(.key(.tab))
-        _ = state.reduce(.key(.tab))
-        for key in "8000" { _ = state.reduce(.key(.character(key))) }
+        _ = state.reduce(.key(.character("a"), at: F.keyTime))
+        _ = state.reduce(.key(.tab, at: F.keyTime))
+        _ = state.reduce(.key(.tab, at: F.keyTime))
+        for key in "8000" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
         _ = state.reduce(.portChecked(host: "127.0.0.1", port: 8000, problem: "port 8000 is already in use on this machine (by python3, pid 4242)"))
         assertSnapshot(F.render(state), named: "forward-form-port-in-use-80x24")
     }
 
     @Test func serverForm() {
         var state = F.busy
-        _ = state.reduce(.key(.character("A")))
-        for key in "my db" { _ = state.reduce(.key(.character(key))) }
-        _ = state.reduce(.key(.tab))
-        for key in "root@[::1" { _ = state.reduce(.key(.character(key))) }
-        _ = state.reduce(.key(.enter))
+        _ = state.reduce(.key(.character("A"), at: F.keyTime))
+        for key in "my db" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        _ = state.reduce(.key(.tab, at: F.keyTime))
+        for key in "root@[::1" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        _ = state.reduce(.key(.enter, at: F.keyTime))
         assertSnapshot(F.render(state), named: "server-form-errors-80x24")
     }
 
     @Test func questionsFromTheEngine() {
         var state = F.busy
         _ = state.reduce(.prompt(id: 1, server: "lab", .unknownHostKey(host: "lab.example.com", keyType: "ssh-ed25519",
-                                                                      fingerprint: "SHA256:pV2mQeXyD3Kx4z1o7Qm5S0c9bQ1c2Yf3nq8o0m3xX3E")))
+                                                                      fingerprint: "SHA256:pV2mQeXyD3Kx4z1o7Qm5S0c9bQ1c2Yf3nq8o0m3xX3E"), at: F.questionTime))
         assertSnapshot(F.render(state), named: "prompt-host-key-80x24")
-        _ = state.reduce(.key(.character("n")))
-        _ = state.reduce(.prompt(id: 2, server: "db", .password(user: "deploy", host: "db.example.com")))
-        for key in "hunter2" { _ = state.reduce(.key(.character(key))) }
+        _ = state.reduce(.key(.character("y"), at: F.keyTime))
+        _ = state.reduce(.key(.enter, at: F.keyTime))
+        assertSnapshot(F.render(state), named: "prompt-host-key-unclear-80x24")
+        for key in "yes" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        assertSnapshot(F.render(state), named: "prompt-host-key-typed-80x24")
+        _ = state.reduce(.key(.escape, at: F.keyTime))
+        _ = state.reduce(.prompt(id: 2, server: "db", .password(user: "deploy", host: "db.example.com"), at: F.questionTime))
+        for key in "hunter2" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
         assertSnapshot(F.render(state), named: "prompt-password-80x24")
-        _ = state.reduce(.key(.escape))
-        _ = state.reduce(.prompt(id: 3, server: "db", .passphrase(text: "Passphrase for /home/me/.ssh/id_ed25519:")))
+        _ = state.reduce(.key(.escape, at: F.keyTime))
+        _ = state.reduce(.prompt(id: 3, server: "db", .passphrase(text: "Passphrase for /home/me/.ssh/id_ed25519:"), at: F.questionTime))
         assertSnapshot(F.render(state), named: "prompt-passphrase-80x24")
-        _ = state.reduce(.key(.escape))
+        _ = state.reduce(.key(.escape, at: F.keyTime))
         _ = state.reduce(.prompt(id: 4, server: "staging", .keyboardInteractive(
             host: "staging.internal", name: "Two-factor login", instruction: "Enter your user name and the code from your app.",
-            questions: [.init(text: "User:", echo: true), .init(text: "Code:", echo: false)])))
-        for key in "ci" { _ = state.reduce(.key(.character(key))) }
-        _ = state.reduce(.key(.enter))
-        for key in "123456" { _ = state.reduce(.key(.character(key))) }
+            questions: [.init(text: "User:", echo: true), .init(text: "Code:", echo: false)]), at: F.questionTime))
+        for key in "ci" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        _ = state.reduce(.key(.enter, at: F.keyTime))
+        for key in "123456" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
         assertSnapshot(F.render(state), named: "prompt-keyboard-interactive-80x24")
+    }
+
+    /// A hostile server's escape sequences show as text; its line breaks
+    /// stay line breaks.
+    @Test func serverTextIsShownAsWhatItIs() {
+        var state = F.busy
+        _ = state.reduce(.prompt(id: 1, server: "staging", .keyboardInteractive(
+            host: "staging.internal", name: "\u{1B}]2;PWNED\u{07}Login", instruction: "First line\n\u{1B}[2JSecond line\u{202E}txt.exe",
+            questions: [.init(text: "\u{1B}[31mCode: ", echo: false)]), at: F.questionTime))
+        let screen = F.render(state)
+        assertSnapshot(screen, named: "prompt-hostile-text-80x24")
+        #expect(!screen.text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{202E}" })
     }
 
     @Test func confirmations() {
         var state = F.busy
-        _ = state.reduce(.key(.character("d")))
+        _ = state.reduce(.key(.character("d"), at: F.keyTime))
         assertSnapshot(F.render(state), named: "confirm-delete-forward-80x24")
-        _ = state.reduce(.key(.escape))
-        _ = state.reduce(.key(.character("q")))
+        _ = state.reduce(.key(.escape, at: F.keyTime))
+        _ = state.reduce(.key(.character("q"), at: F.keyTime))
         assertSnapshot(F.render(state), named: "confirm-quit-80x24")
     }
 }

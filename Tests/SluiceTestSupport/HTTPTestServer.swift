@@ -25,6 +25,7 @@ public final class HTTPTestServer: @unchecked Sendable {
             if Self.waitUntilServing(address: address, port: port, child: child) {
                 self.port = port
                 process = child
+                ServerRecord.note(pid: child.pid, marker: folder.path)
                 return
             }
             child.signal(SIGKILL)

@@ -80,6 +80,7 @@ public final class SSHServer: @unchecked Sendable {
             let process = try ChildProcess(Self.sshdPath, ["-D", "-f", directory.file("sshd_config"), "-E", logPath])
             if try waitForGreeting(of: process) {
                 self.process = process
+                ServerRecord.note(pid: process.pid, marker: directory.path)
                 return
             }
             process.signal(SIGTERM)

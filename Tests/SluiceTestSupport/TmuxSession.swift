@@ -17,6 +17,10 @@ public final class TmuxSession: @unchecked Sendable {
         let script = "\(command) 2>\(Self.quoted(logs.file("stderr"))); echo $? > \(Self.quoted(statusFile))"
         let result = try tmux(["new-session", "-d", "-s", "main", "-x", String(width), "-y", String(height), script])
         guard result.status == 0 else { throw TmuxError(message: "tmux new-session failed: \(result.stderr)") }
+        // The tmux server runs with the command line of the client that
+        // started it, socket name included.
+        let server = try tmux(["display-message", "-p", "#{pid}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let pid = pid_t(server) { ServerRecord.note(pid: pid, marker: socket) }
     }
 
     deinit {

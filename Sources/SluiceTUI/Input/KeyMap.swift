@@ -35,7 +35,7 @@ public enum KeyMap {
         ("Ctrl+U", "clear the field"),
         ("Enter", "save or answer"),
         ("Esc", "cancel, nothing saved"),
-        ("y/o/n", "host key: trust and remember, trust once, reject"),
+        ("yes/once/no", "host key: trust and remember, trust once, reject"),
     ]
 
     public static func command(for key: Key) -> Command? {

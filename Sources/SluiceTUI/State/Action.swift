@@ -4,13 +4,16 @@ import SluiceCore
 /// Everything that can change the screen's state: keys, the engine's news,
 /// and the results of effects.
 public enum Action: Sendable {
-    case key(Key)
+    /// A key, with the time it was read from the terminal (monotonic, so
+    /// a change of the wall clock cannot shorten a question's guard).
+    case key(Key, at: ContinuousClock.Instant)
     /// The engine's status board, as of `at`.
     case status([ServerStatus], at: Date)
     /// Time passed: countdowns and rates move on.
     case tick(Date)
     /// The engine asks the user something; `id` goes back with the answer.
-    case prompt(id: Int, server: String, Prompt)
+    /// `at` is when it arrived: the dialog opens then if none is open.
+    case prompt(id: Int, server: String, Prompt, at: ContinuousClock.Instant)
     /// The store as saved (after our change) or as changed by someone else.
     case stored(StoreDocument)
     /// A save failed; `current` is the file as it is, if it can be read.

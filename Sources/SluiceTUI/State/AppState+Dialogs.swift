@@ -102,23 +102,21 @@ extension AppState {
         return [.checkPort(host: local.host, port: local.port)]
     }
 
-    mutating func handlePromptKey(_ key: Key) -> [Effect] {
+    mutating func handlePromptKey(_ key: Key, at time: ContinuousClock.Instant) -> [Effect] {
         var dialog = prompts[0]
-        if case .unknownHostKey = dialog.prompt {
-            switch key {
-            case .character("y"), .character("Y"): return answer(.acceptAndSaveHostKey)
-            case .character("o"), .character("O"): return answer(.acceptHostKeyOnce)
-            case .character("n"), .character("N"), .escape: return answer(.cancelled)
-            default: return []
-            }
-        }
+        guard dialog.takesKeys(readAt: time) else { return [] }
         switch key {
         case .escape:
-            return answer(.cancelled)
+            return answer(.cancelled, at: time)
         case .enter where dialog.focus < dialog.fields.count - 1:
             dialog.focus += 1
         case .enter:
-            return answer(dialog.typedAnswer)
+            guard let reply = dialog.typedAnswer else {
+                dialog.fields[dialog.focus] = TextField()
+                dialog.isAnswerUnclear = true
+                break
+            }
+            return answer(reply, at: time)
         case .tab, .down:
             dialog.focus = (dialog.focus + 1) % max(1, dialog.fields.count)
         case .backTab, .up:
@@ -130,8 +128,11 @@ extension AppState {
         return []
     }
 
-    private mutating func answer(_ reply: PromptAnswer) -> [Effect] {
+    /// Sends `reply` and brings the next question, if any, on screen: its
+    /// guard starts now, so an answer to one is not taken for the next.
+    private mutating func answer(_ reply: PromptAnswer, at time: ContinuousClock.Instant) -> [Effect] {
         let dialog = prompts.removeFirst()
+        if !prompts.isEmpty { prompts[0].shownSince = time }
         switch reply {
         case .cancelled: note("Answered no to \(dialog.server)'s question.", server: dialog.server)
         case .acceptAndSaveHostKey: note("Trusted \(dialog.server)'s host key and saved it to known_hosts.", server: dialog.server)

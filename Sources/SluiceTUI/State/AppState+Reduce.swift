@@ -6,8 +6,8 @@ import SluiceCore
 extension AppState {
     public mutating func reduce(_ action: Action) -> [Effect] {
         switch action {
-        case .key(let key):
-            return handle(key)
+        case let .key(key, time):
+            return handle(key, at: time)
         case let .status(snapshot, time):
             absorb(snapshot, at: time)
             return []
@@ -19,8 +19,8 @@ extension AppState {
                 meters[reference] = updated
             }
             return []
-        case let .prompt(id, server, prompt):
-            prompts.append(PromptDialog(id: id, server: server, prompt: prompt))
+        case let .prompt(id, server, prompt, time):
+            prompts.append(PromptDialog(id: id, server: server, prompt: prompt, shownSince: time))
             return []
         case .stored(let saved):
             adopt(saved)
@@ -38,9 +38,9 @@ extension AppState {
         }
     }
 
-    private mutating func handle(_ key: Key) -> [Effect] {
+    private mutating func handle(_ key: Key, at time: ContinuousClock.Instant) -> [Effect] {
         if isQuitting { return [] }
-        if !prompts.isEmpty { return handlePromptKey(key) }
+        if !prompts.isEmpty { return handlePromptKey(key, at: time) }
         switch overlay {
         case .help:
             if [.escape, .character("q"), .character("?"), .enter].contains(key) { overlay = nil }

@@ -79,8 +79,12 @@ struct DialogView {
         let preferred = 76
         let width = min(buffer.width - 2, preferred) - 4
         var lines: [[(String, StyleRole)]] = []
+        // Server text is shown as what it is (an ESC as ^[), before wrapping
+        // so that the lines are measured as they will be drawn.
         func say(_ text: String, _ role: StyleRole = .normal) {
-            lines += TextWrap.lines(text, width: width).map { [($0, role)] }
+            for paragraph in TerminalText.sanitized(text, keepNewlines: true).split(separator: "\n", omittingEmptySubsequences: false) {
+                lines += TextWrap.lines(String(paragraph), width: width).map { [($0, role)] }
+            }
         }
         switch dialog.prompt {
         case let .unknownHostKey(host, keyType, fingerprint):
@@ -92,7 +96,11 @@ struct DialogView {
             lines.append([])
             say("Compare it with what the server's owner gives you (on the server: ssh-keygen -lf /etc/ssh/ssh_host_\(short.lowercased())_key.pub).", .muted)
             lines.append([])
-            lines.append([("y", .key), (" trust and remember  ", .muted), ("o", .key), (" trust once  ", .muted), ("n", .key), (" reject", .muted)])
+            say("Trust it? Type yes (trust and remember), once (this session only) or no.")
+            lines.append(field(dialog, 0, label: ""))
+            if dialog.isAnswerUnclear { say("\(symbols.failed) Please type yes, once or no (or paste the fingerprint).", .error) }
+            lines.append([])
+            lines.append([("Enter", .key), (" answer  ", .muted), ("Esc", .key), (" reject", .muted)])
         case let .password(user, host):
             say("Password for \(user)@\(host) (server \(dialog.server)):")
             lines.append(field(dialog, 0, label: ""))
@@ -107,7 +115,9 @@ struct DialogView {
             say("\(host) (server \(dialog.server)) asks:")
             if !name.isEmpty { say(name, .key) }
             if !instruction.isEmpty { say(instruction) }
-            for (index, question) in questions.enumerated() { lines.append(field(dialog, index, label: question.text)) }
+            for (index, question) in questions.enumerated() {
+                lines.append(field(dialog, index, label: TerminalText.sanitized(question.text)))
+            }
             lines.append([])
             lines.append(answerKeys)
         }

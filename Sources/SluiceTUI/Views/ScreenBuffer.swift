@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A grid of character cells with style roles: what the views draw into and
 /// the terminal driver copies out. Being a plain value, a screen can be
 /// compared as text in tests without a terminal.
@@ -28,15 +30,21 @@ public struct ScreenBuffer: Sendable, Equatable {
     /// Writes `text` from column `x` on row `y`, clipped to the screen and to
     /// `maxWidth` columns; when it does not fit, its end becomes `ellipsis`.
     /// Returns the number of columns written.
+    ///
+    /// Control and invisible characters are written as what they are (`^[`,
+    /// `<U+202E>`), never stored: much of what is shown comes from servers
+    /// and files, and the terminal would obey an escape sequence in it.
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, role: StyleRole = .normal,
                                maxWidth: Int? = nil, ellipsis: Character = "…") -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? Int.max, width - max(0, x))
         guard limit > 0 else { return 0 }
-        var characters = Array(text)
-        if DisplayWidth.of(text) > limit {
-            let room = limit - DisplayWidth.of(ellipsis)
+        let visible = TerminalText.sanitized(text, limit: .max)
+        var characters = Array(visible)
+        if DisplayWidth.of(visible) > limit {
+            let marker = TerminalText.sanitized(String(ellipsis))
+            let room = limit - DisplayWidth.of(marker)
             var kept: [Character] = []
             var used = 0
             for character in characters {
@@ -45,7 +53,7 @@ public struct ScreenBuffer: Sendable, Equatable {
                 kept.append(character)
                 used += columns
             }
-            characters = kept + [ellipsis]
+            characters = kept + Array(marker)
         }
         var column = x
         for character in characters {
