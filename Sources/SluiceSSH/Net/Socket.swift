@@ -1,7 +1,8 @@
+import CDescriptors
 import Foundation
 
 /// A non-blocking TCP socket; the one owner of its file descriptor, closed
-/// when released.
+/// when released. Every socket is close-on-exec from its creation on.
 final class Socket {
     let fd: Int32
 
@@ -63,10 +64,9 @@ final class Socket {
     /// The next waiting connection, or nil when none is waiting.
     func accept() -> Socket? {
         while true {
-            let fd = Glibc.accept(self.fd, nil, nil)
+            let fd = sluice_accept_cloexec(self.fd)
             if fd >= 0 {
                 let socket = Socket(fd: fd)
-                socket.makeNonBlocking()
                 socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
                 return socket
             }
@@ -121,11 +121,6 @@ final class Socket {
             _ = getsockname(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &address.length)
         }
         return address.port
-    }
-
-    func makeNonBlocking() {
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }
 
     func setOption(_ level: Int32, _ name: Int32, _ value: Int32) {
