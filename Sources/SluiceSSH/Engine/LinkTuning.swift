@@ -13,14 +13,24 @@ public struct LinkTuning: Sendable, Equatable {
     /// Seconds to wait for a TCP connect, the SSH handshake and each
     /// blocking request.
     public var connectTimeout: Int
+    /// Seconds a -D client may take from connecting to naming its target.
+    /// A SOCKS client sends its greeting and request at once, without
+    /// waiting for a person or a remote host: on loopback or a LAN they
+    /// arrive within milliseconds, so 5 s is a thousand times what a working
+    /// client needs even on a loaded machine, while a client that sends
+    /// nothing (or half a request) holds its connection, one of the
+    /// forward's `maxConnections`, for no longer than that.
+    public var socksHandshakeTimeout: TimeInterval
 
     public init(keepaliveInterval: TimeInterval = 15, keepaliveCountMax: Int = 3,
-                reconnectInitial: TimeInterval = 0.5, reconnectMaximum: TimeInterval = 30, connectTimeout: Int = 15) {
+                reconnectInitial: TimeInterval = 0.5, reconnectMaximum: TimeInterval = 30, connectTimeout: Int = 15,
+                socksHandshakeTimeout: TimeInterval = 5) {
         self.keepaliveInterval = keepaliveInterval
         self.keepaliveCountMax = keepaliveCountMax
         self.reconnectInitial = reconnectInitial
         self.reconnectMaximum = reconnectMaximum
         self.connectTimeout = connectTimeout
+        self.socksHandshakeTimeout = socksHandshakeTimeout
     }
 
     /// The longest a frozen server goes unnoticed.

@@ -106,6 +106,8 @@ extension SessionLoop {
             add(connection)
             if runtime.spec.kind == .local, let target = runtime.spec.target {
                 connection.startOpening(session: session, host: target.host ?? "127.0.0.1", port: target.port)
+            } else if runtime.spec.kind == .dynamic {
+                socksDeadlines.append(connection, deadline: Date().addingTimeInterval(tuning.socksHandshakeTimeout))
             }
         }
     }

@@ -71,6 +71,7 @@ extension SessionLoop {
                 linkLost(session.lastError.isEmpty ? "the server closed the connection" : session.lastError)
             }
         }
+        closeSilentSOCKSClients()
         removeFinishedConnections()
         checkLiveness()
         publish()

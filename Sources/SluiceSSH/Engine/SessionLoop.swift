@@ -30,6 +30,9 @@ final class SessionLoop: @unchecked Sendable {
     // Loop-thread state from here on.
     var forwards: [ForwardRuntime] = []
     var connections: [Connection] = []
+    /// -D connections whose clients have not yet named a target, oldest
+    /// (next to time out) first.
+    var socksDeadlines = ExpiryQueue<Connection>()
     /// Channels of ended connections still waiting for the server's answer
     /// to their open; closed once it comes.
     var unansweredChannels: [SSHChannel] = []
@@ -158,11 +161,12 @@ final class SessionLoop: @unchecked Sendable {
     }
 
     /// How long poll() may sleep: until the next keepalive check, reconnect
-    /// attempt, status publication or stop deadline that is due; forever
-    /// (until woken) when none is.
+    /// attempt, status publication, SOCKS handshake timeout or stop
+    /// deadline that is due; forever (until woken) when none is.
     func pollTimeout() -> Int32 {
         var deadlines: [Date] = []
         if let check = keepalive?.nextCheck { deadlines.append(check) }
+        if let handshake = socksDeadlines.nextDeadline(waiting: \.isAwaitingSOCKSRequest) { deadlines.append(handshake) }
         if session == nil && wantsLink && !stopping && link != .failed { deadlines.append(nextAttempt) }
         if statusDirty { deadlines.append(lastPublished.addingTimeInterval(0.1)) }
         if stopping, let stopDeadline { deadlines.append(stopDeadline) }
