@@ -21,16 +21,28 @@ public struct LinkTuning: Sendable, Equatable {
     /// nothing (or half a request) holds its connection, one of the
     /// forward's `maxConnections`, for no longer than that.
     public var socksHandshakeTimeout: TimeInterval
+    /// Connections one forward holds open at most; more wait in the
+    /// listener's queue (-L, -D) or are turned away (-R, which has no queue
+    /// here) until some close. The default, twice `make bench`'s 1,000
+    /// simultaneous connections through one -L, is far above what a
+    /// person's tools open, yet keeps one forward from taking every
+    /// descriptor (the soft limit Sluice raises to is at most 65,536), from
+    /// queueing more than about 1 GiB (up to 256 KiB each way per busy
+    /// connection), and from using up the channels one SSH session may have open
+    /// (OpenSSH's sshd allows 16,384 in all, for every forward).
+    public static let defaultMaxConnections = 2048
+    public var maxConnections: Int
 
     public init(keepaliveInterval: TimeInterval = 15, keepaliveCountMax: Int = 3,
                 reconnectInitial: TimeInterval = 0.5, reconnectMaximum: TimeInterval = 30, connectTimeout: Int = 15,
-                socksHandshakeTimeout: TimeInterval = 5) {
+                socksHandshakeTimeout: TimeInterval = 5, maxConnections: Int = LinkTuning.defaultMaxConnections) {
         self.keepaliveInterval = keepaliveInterval
         self.keepaliveCountMax = keepaliveCountMax
         self.reconnectInitial = reconnectInitial
         self.reconnectMaximum = reconnectMaximum
         self.connectTimeout = connectTimeout
         self.socksHandshakeTimeout = socksHandshakeTimeout
+        self.maxConnections = maxConnections
     }
 
     /// The longest a frozen server goes unnoticed.

@@ -97,11 +97,23 @@ extension SessionLoop {
         statusDirty = true
     }
 
-    /// Takes the connections waiting on a -L or -D listener.
+    /// Takes the connections waiting on a -L or -D listener, as many as the
+    /// limits allow (see SessionLoop+Limits.swift).
     func acceptConnections(on runtime: ForwardRuntime) {
         guard let listener = runtime.listener, let session else { return }
-        for _ in 0..<64 {
-            guard let socket = listener.accept() else { return }
+        for index in 0..<64 {
+            if let reason = acceptPause(for: runtime) {
+                // Only a look that began with a client waiting (poll() said
+                // so) pauses; a limit reached by this batch may have no one
+                // behind it, and the listener stays polled to find out.
+                if index == 0 { pauseAccepting(runtime, reason) }
+                return
+            }
+            guard let socket = listener.accept() else {
+                // None waiting: whatever held clients back is over.
+                pauseAccepting(runtime, nil)
+                return
+            }
             let connection = Connection(forward: runtime, socket: socket)
             add(connection)
             if runtime.spec.kind == .local, let target = runtime.spec.target {
@@ -120,6 +132,15 @@ extension SessionLoop {
             guard let runtime = forwards.first(where: { $0.remotePort == port && $0.forward.enabled }),
                   let target = runtime.spec.target else {
                 channel.close()
+                continue
+            }
+            // The server queues nothing for us: at the limit, new
+            // connections are turned away rather than left waiting.
+            if case .connectionLimit(let limit) = acceptPause(for: runtime) {
+                channel.close()
+                runtime.status.lastError = "a connection from the server was turned away: \(ForwardStatus.AcceptPause.connectionLimit(limit).reason)"
+                runtime.status.totalConnections += 1
+                statusDirty = true
                 continue
             }
             let host = target.host ?? "127.0.0.1"

@@ -1,12 +1,40 @@
 import Foundation
+import SluiceCore
 
 /// What keeps one client, or many, from starving the others: SOCKS clients
-/// get a few seconds to say where to go.
+/// get a few seconds to say where to go, and a forward at its connection
+/// limit stops accepting (its clients wait in the listener's queue) until
+/// some of its connections close.
 extension SessionLoop {
     /// Closes -D connections whose clients did not name a target in time.
     func closeSilentSOCKSClients() {
         for connection in socksDeadlines.expire(now: Date(), waiting: \.isAwaitingSOCKSRequest) {
             connection.finish(because: connection.socksTimeoutReason(after: tuning.socksHandshakeTimeout))
+        }
+    }
+
+    /// Why `runtime` may not take another connection now, if it may not.
+    func acceptPause(for runtime: ForwardRuntime) -> ForwardStatus.AcceptPause? {
+        if runtime.status.openConnections >= tuning.maxConnections { return .connectionLimit(tuning.maxConnections) }
+        return nil
+    }
+
+    /// Shows `reason` (nil: accepting again) on the forward. A paused
+    /// listener leaves the poll set, so its queue does not wake the loop.
+    func pauseAccepting(_ runtime: ForwardRuntime, _ reason: ForwardStatus.AcceptPause?) {
+        guard runtime.status.acceptPause != reason else { return }
+        runtime.status.acceptPause = reason
+        statusDirty = true
+    }
+
+    /// Takes the clients that waited on paused listeners whose reason has
+    /// passed, at once rather than after another poll(): a connection that
+    /// closed made room, and the pause clears only when a look at the
+    /// queue finds it empty.
+    func resumeAccepting() {
+        guard session != nil, !stopping else { return }
+        for runtime in forwards where runtime.listener != nil && runtime.status.acceptPause != nil && acceptPause(for: runtime) == nil {
+            acceptConnections(on: runtime)
         }
     }
 }
