@@ -119,7 +119,7 @@ extension SessionLoop {
             if runtime.spec.kind == .local, let target = runtime.spec.target {
                 connection.startOpening(session: session, host: target.host ?? "127.0.0.1", port: target.port)
             } else if runtime.spec.kind == .dynamic {
-                socksDeadlines.append(connection, deadline: Date().addingTimeInterval(tuning.socksHandshakeTimeout))
+                connection.socksTicket = socksDeadlines.append(connection, deadline: Date().addingTimeInterval(tuning.socksHandshakeTimeout))
             }
         }
     }
@@ -177,6 +177,7 @@ extension SessionLoop {
             guard connection.isFinished else { return false }
             if let failure = connection.failure { connection.forward.status.lastError = failure }
             if let unanswered = connection.close() { unansweredChannels.append(unanswered) }
+            if let ticket = connection.socksTicket { socksDeadlines.remove(ticket) }
             connection.forward.status.openConnections -= 1
             return true
         }
