@@ -42,5 +42,7 @@ import Testing
         #expect(ForwardStatus.AcceptPause.connectionLimit(7).reason == "7 connections open, the most one forward takes")
         #expect(ForwardStatus.AcceptPause.connectionLimit(65536).reason == "65,536 connections open, the most one forward takes")
         #expect(ForwardStatus.AcceptPause.connectionLimit(1_048_576).reason == "1,048,576 connections open, the most one forward takes")
+        #expect(ForwardStatus.AcceptPause.outOfDescriptors(open: 4065, limit: 4096).description
+                == "accepting paused: out of file descriptors (4,065 open, limit 4,096)")
     }
 }

@@ -30,7 +30,7 @@ public enum ProcessInspection {
         return entries.compactMap { entry -> Descriptor? in
             guard let fd = Int32(entry),
                   let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\(entry)"),
-                  let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(entry)", encoding: .utf8),
+                  let info = read("/proc/\(pid)/fdinfo/\(entry)"),
                   let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags:") }),
                   let flags = Int32(line.dropFirst("flags:".count).trimmingCharacters(in: .whitespaces), radix: 8)
             else { return nil }
@@ -43,7 +43,7 @@ public enum ProcessInspection {
         var inodes: Set<String> = []
         let hexPort = String(format: ":%04X", port)
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            guard let text = read(table) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 if fields.count > 9, fields[2].hasSuffix(hexPort) { inodes.insert(String(fields[9])) }
@@ -55,12 +55,29 @@ public enum ProcessInspection {
     /// User plus system CPU seconds `pid` has used so far (/proc/PID/stat),
     /// or nil once it is gone.
     public static func cpuSeconds(of pid: pid_t) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        guard let stat = read("/proc/\(pid)/stat"),
               let close = stat.lastIndex(of: ")")
         else { return nil }
         // After the command name: state is field 3, utime and stime 14 and 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// A /proc file read to its end: they report a size of 0, and a reader
+    /// that trusts it (as Foundation's may) gets the first page only.
+    static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let got = Glibc.read(fd, &chunk, chunk.count)
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { break }
+            bytes += chunk[0..<got]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -19,15 +19,24 @@ public struct ForwardStatus: Sendable, Equatable {
     public enum AcceptPause: Sendable, Equatable, CustomStringConvertible {
         /// `limit` connections are open, the most one forward takes.
         case connectionLimit(Int)
+        /// The process has `open` of the `limit` descriptors it may have
+        /// open (the last few are kept for the SSH session and -R).
+        case outOfDescriptors(open: Int, limit: Int)
+        /// The whole system is short of descriptors or socket memory.
+        case systemShortage(String)
 
         public var description: String { "accepting paused: \(reason)" }
 
-        /// Why, without the "accepting paused" (a -R connection is turned
-        /// away for the same reasons).
+        /// Why, without the "accepting paused" (a -R connection fails for
+        /// the same reasons).
         public var reason: String {
             switch self {
             case .connectionLimit(let limit):
                 return "\(Self.grouped(limit)) connections open, the most one forward takes"
+            case let .outOfDescriptors(open, limit):
+                return "out of file descriptors (\(Self.grouped(open)) open, limit \(Self.grouped(limit)))"
+            case .systemShortage(let text):
+                return text
             }
         }
 

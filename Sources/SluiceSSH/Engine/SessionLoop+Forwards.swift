@@ -48,7 +48,10 @@ extension SessionLoop {
     }
 
     func closeListening(_ runtime: ForwardRuntime) {
-        runtime.listener = nil
+        if runtime.listener != nil {
+            runtime.listener = nil
+            descriptors.released()
+        }
         if let port = runtime.remotePort, let session {
             session.cancelForward(address: Self.remoteBindAddress(runtime.spec), port: runtime.spec.listen.port == 0 ? port : runtime.spec.listen.port)
         }
@@ -109,9 +112,17 @@ extension SessionLoop {
                 if index == 0 { pauseAccepting(runtime, reason) }
                 return
             }
-            guard let socket = listener.accept() else {
-                // None waiting: whatever held clients back is over.
+            let socket: Socket
+            switch listener.accept() {
+            case .accepted(let accepted):
+                socket = accepted
+                descriptors.accepted(socket)
+            case .noneWaiting:
+                // Whatever held clients back is over.
                 pauseAccepting(runtime, nil)
+                return
+            case .shortOfResources(let code):
+                pauseAccepting(runtime, descriptors.ranShort(code))
                 return
             }
             let connection = Connection(forward: runtime, socket: socket)
@@ -136,16 +147,16 @@ extension SessionLoop {
             }
             // The server queues nothing for us: at the limit, new
             // connections are turned away rather than left waiting.
-            if case .connectionLimit(let limit) = acceptPause(for: runtime) {
+            if runtime.status.openConnections >= tuning.maxConnections {
                 channel.close()
-                runtime.status.lastError = "a connection from the server was turned away: \(ForwardStatus.AcceptPause.connectionLimit(limit).reason)"
+                runtime.status.lastError = "a connection from the server was turned away: \(ForwardStatus.AcceptPause.connectionLimit(tuning.maxConnections).reason)"
                 runtime.status.totalConnections += 1
                 statusDirty = true
                 continue
             }
             let host = target.host ?? "127.0.0.1"
             let targetText = runtime.spec.targetAddress
-            do {
+            do throws(SocketError) {
                 var addresses = try SocketAddress.resolve(host: host, port: target.port, passive: false)
                 var socket: Socket?
                 var lastError: SocketError?
@@ -156,7 +167,10 @@ extension SessionLoop {
                 add(Connection(forward: runtime, socket: socket, fallbacks: addresses, acceptedChannel: channel, target: targetText))
             } catch {
                 channel.close()
-                runtime.status.lastError = "cannot reach \(targetText) on this machine: \(error)"
+                // -R may use the descriptors listeners leave free; when even
+                // those are gone, the reason is the shortage, not the target.
+                let shortage = descriptors.ranShort(error.code)
+                runtime.status.lastError = "cannot reach \(targetText) on this machine: \(shortage?.reason ?? error.description)"
                 runtime.status.totalConnections += 1
                 statusDirty = true
             }
@@ -181,6 +195,7 @@ extension SessionLoop {
             connection.forward.status.openConnections -= 1
             return true
         }
+        descriptors.released()
         statusDirty = true
     }
 }

@@ -3,8 +3,8 @@ import SluiceCore
 
 /// What keeps one client, or many, from starving the others: SOCKS clients
 /// get a few seconds to say where to go, and a forward at its connection
-/// limit stops accepting (its clients wait in the listener's queue) until
-/// some of its connections close.
+/// limit, or a process short of descriptors (see DescriptorReserve), stops
+/// accepting (clients wait in the listener's queue) until connections close.
 extension SessionLoop {
     /// Closes -D connections whose clients did not name a target in time.
     /// Those due within the next tenth of a second go too: a crowd accepted
@@ -15,10 +15,12 @@ extension SessionLoop {
         }
     }
 
-    /// Why `runtime` may not take another connection now, if it may not.
+    /// Why `runtime`'s listener may not take another connection now, if
+    /// it may not.
     func acceptPause(for runtime: ForwardRuntime) -> ForwardStatus.AcceptPause? {
         if runtime.status.openConnections >= tuning.maxConnections { return .connectionLimit(tuning.maxConnections) }
-        return nil
+        guard let listener = runtime.listener else { return nil }
+        return descriptors.pauseBeforeAccepting(on: listener)
     }
 
     /// Shows `reason` (nil: accepting again) on the forward. A paused

@@ -19,6 +19,7 @@ final class SessionLoop: @unchecked Sendable {
     let prompter: any Prompter
     let board: StatusBoard
     let tuning: LinkTuning
+    let descriptors: DescriptorReserve
 
     private let wake = WakePipe()
     private let inboxLock = NSLock()
@@ -61,11 +62,12 @@ final class SessionLoop: @unchecked Sendable {
         windowScratch.deallocate()
     }
 
-    init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning) {
+    init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning, descriptors: DescriptorReserve) {
         self.settings = settings
         self.prompter = prompter
         self.board = board
         self.tuning = tuning
+        self.descriptors = descriptors
         backoff = Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)
     }
 
@@ -101,6 +103,8 @@ final class SessionLoop: @unchecked Sendable {
     }
 
     private func run() {
+        descriptors.addWaker(for: self) { [weak self] in self?.wake.wake() }
+        defer { descriptors.removeWaker(for: self) }
         publish(force: true)
         while true {
             takeCommands()

@@ -19,6 +19,16 @@ final class Socket {
         case failed(Int32)
     }
 
+    enum AcceptResult {
+        case accepted(Socket)
+        /// No client is waiting (or accept() failed in a way retrying
+        /// cannot mend).
+        case noneWaiting
+        /// No descriptor or memory for the new socket (errno): the client
+        /// still waits in the queue.
+        case shortOfResources(Int32)
+    }
+
     private init(fd: Int32) {
         self.fd = fd
     }
@@ -61,18 +71,26 @@ final class Socket {
         return socket
     }
 
-    /// The next waiting connection, or nil when none is waiting.
-    func accept() -> Socket? {
+    /// The next waiting connection.
+    func accept() -> AcceptResult {
         while true {
             let fd = sluice_accept_cloexec(self.fd)
             if fd >= 0 {
                 let socket = Socket(fd: fd)
                 socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-                return socket
+                return .accepted(socket)
             }
-            // A connection that died before accept is not a reason to stop.
-            if errno == EINTR || errno == ECONNABORTED { continue }
-            return nil
+            switch errno {
+            // A connection that died before accept, or that a firewall
+            // refused (Linux reports its network errors here, see
+            // accept(2)), is not a reason to stop.
+            case EINTR, ECONNABORTED, EPERM, EPROTO, ENOPROTOOPT, ENETDOWN, ENONET, EHOSTDOWN, EHOSTUNREACH, ENETUNREACH, EOPNOTSUPP:
+                continue
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                return .shortOfResources(errno)
+            default:
+                return .noneWaiting
+            }
         }
     }
 
