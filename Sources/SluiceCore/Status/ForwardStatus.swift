@@ -60,8 +60,8 @@ public struct ForwardStatus: Sendable, Equatable {
     public var bytesOut: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var lastError: String?
-    /// Set while the forward turns clients away for now (they wait), from
-    /// the moment one waited until one is taken with none behind it.
+    /// Set while the forward leaves clients waiting: from the moment one
+    /// waited that could not be taken until its queue is found empty.
     public var acceptPause: AcceptPause?
     public var since: Date
 
