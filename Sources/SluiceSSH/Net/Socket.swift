@@ -81,10 +81,10 @@ final class Socket {
                 return .accepted(socket)
             }
             switch errno {
-            // A connection that died before accept, or that a firewall
-            // refused (Linux reports its network errors here, see
-            // accept(2)), is not a reason to stop.
-            case EINTR, ECONNABORTED, EPERM, EPROTO, ENOPROTOOPT, ENETDOWN, ENONET, EHOSTDOWN, EHOSTUNREACH, ENETUNREACH, EOPNOTSUPP:
+            // A connection that died before accept (Linux reports its
+            // network errors here and drops it, see accept(2)) is not a
+            // reason to stop.
+            case EINTR, ECONNABORTED, EPROTO, ENOPROTOOPT, ENETDOWN, ENONET, EHOSTDOWN, EHOSTUNREACH, ENETUNREACH, EOPNOTSUPP:
                 continue
             case EMFILE, ENFILE, ENOBUFS, ENOMEM:
                 return .shortOfResources(errno)
