@@ -24,7 +24,9 @@ let package = Package(
         // see each C file's header.
         .target(name: "CSessionSocket"),
         .target(name: "CFastCopy"),
-        .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH", "CSessionSocket", "CFastCopy"]),
+        // accept4() and pipe2(), which Swift's Glibc module does not import.
+        .target(name: "CDescriptors"),
+        .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH", "CSessionSocket", "CFastCopy", "CDescriptors"]),
         .target(name: "SluiceTUI", dependencies: ["SluiceCore"]),
         .target(name: "SluiceTerminal", dependencies: ["SluiceTUI", "CNcursesw"]),
         .executableTarget(
@@ -34,6 +36,7 @@ let package = Package(
                 "SluiceSSH",
                 "SluiceTUI",
                 "SluiceTerminal",
+                "CDescriptors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,3 +1,4 @@
+import CDescriptors
 import Foundation
 
 /// Signals turned into bytes on a pipe, so a poll() loop can wait for them
@@ -8,8 +9,7 @@ enum SignalPipe {
 
     static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return }
-        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        guard sluice_pipe_cloexec(&fds) == 0 else { return }
         readFD = fds[0]
         writeFD = fds[1]
         for number in signals {

@@ -12,9 +12,11 @@ final class TerminalPrompter: Prompter, @unchecked Sendable {
     func answer(_ prompt: Prompt, server: String) -> PromptAnswer {
         lock.lock()
         defer { lock.unlock() }
-        guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else { return .unavailable }
-        defer { try? tty.close() }
-        let fd = tty.fileDescriptor
+        // Opened by hand for O_CLOEXEC: no child may inherit the terminal
+        // a password is typed on.
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { return .unavailable }
+        defer { close(fd) }
         // Every string below may come from the server (its prompts, names
         // and instructions) or from a config file: none reaches the
         // terminal with its control characters.

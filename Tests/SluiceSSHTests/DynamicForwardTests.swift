@@ -81,6 +81,48 @@ import Testing
         #expect(fixture.status("test", "socks")?.state == .up)
     }
 
+    /// A client that connects and sends nothing, and one that stops half-way
+    /// through its request, are closed after the handshake timeout (5 s),
+    /// each with its reason on the forward; a client that named its target
+    /// stays open however long it is quiet.
+    @Test func silentAndUnfinishedSOCKSClientsAreClosedAfterTheTimeout() throws {
+        let fixture = try EngineFixture()
+        let echo = try TCPTestServer(mode: .echo)
+        let port = try LoopbackPort.free()
+        #expect(try fixture.bringUp("socks", "-D \(port)"), "\(fixture.dump)")
+        let steady = TCPTestClient.connect(port: port, timeout: 30)
+        defer { close(steady) }
+        #expect(Self.exchange(steady, [5, 1, 0], expecting: 2) == [5, 0])
+        let request: [UInt8] = [5, 1, 0, 1, 127, 0, 0, 1, UInt8(echo.port >> 8), UInt8(echo.port & 0xFF)]
+        #expect(Self.exchange(steady, request, expecting: 10) == [5, 0, 0, 1, 0, 0, 0, 0, 0, 0])
+
+        let silent = TCPTestClient.connect(port: port, timeout: 30)
+        #expect(!Self.isReadable(silent, withinSeconds: 1), "closed before its time")
+        #expect(Self.readsEndOfFile(silent))
+        #expect(fixture.waitUntil { _ in
+            fixture.status("test", "socks")?.lastError == "a client of the SOCKS port sent nothing for 5 s after connecting, and was closed (a SOCKS client speaks first)"
+        }, "\(fixture.dump)")
+
+        let unfinished = TCPTestClient.connect(port: port, timeout: 30)
+        #expect(Self.exchange(unfinished, [5, 1, 0], expecting: 2) == [5, 0])
+        let half: [UInt8] = [5, 1, 0, 3, 9] + Array("local".utf8)
+        _ = half.withUnsafeBytes { TCPTestClient.sendAll(unfinished, $0) }
+        #expect(!Self.isReadable(unfinished, withinSeconds: 1), "closed before its time")
+        #expect(Self.readsEndOfFile(unfinished))
+        #expect(fixture.waitUntil { _ in
+            fixture.status("test", "socks")?.lastError == "a SOCKS client did not finish its request within 5 s, and was closed"
+        }, "\(fixture.dump)")
+
+        // Quiet for over 10 s by now, and still carried.
+        #expect(Self.exchange(steady, [1, 2, 3], expecting: 3) == [1, 2, 3])
+        #expect(fixture.status("test", "socks")?.openConnections == 1, "\(fixture.dump)")
+    }
+
+    static func isReadable(_ fd: Int32, withinSeconds seconds: Int32) -> Bool {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, seconds * 1000) != 0
+    }
+
     static func exchange(_ fd: Int32, _ bytes: [UInt8], expecting count: Int) -> [UInt8] {
         _ = bytes.withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
         var reply: [UInt8] = []

@@ -36,6 +36,17 @@ struct ScreenSnapshotTests {
         assertSnapshot(F.render(state), named: "filter-on-80x24")
     }
 
+    /// A forward at its connection limit: its state word and the line
+    /// under the table say so, as warnings.
+    @Test func aPausedForwardSaysWhy() {
+        var state = F.busy
+        var statuses = F.statuses
+        statuses[0].forwards[0].openConnections = 2048
+        statuses[0].forwards[0].acceptPause = .connectionLimit(2048)
+        _ = state.reduce(.status(statuses, at: F.now))
+        assertSnapshot(F.render(state), named: "forward-paused-80x24")
+    }
+
     @Test func help() {
         var state = F.busy
         _ = state.reduce(.key(.character("?"), at: F.keyTime))

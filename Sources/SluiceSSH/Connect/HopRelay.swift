@@ -63,8 +63,9 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
             throw .forwardRefused(failure.jumpExplanation(target: target))
         }
         let (relayFD, sessionEnd) = try Socket.pair()
+        // The relay's end is polled; the session's stays blocking.
+        _ = fcntl(relayFD, F_SETFL, fcntl(relayFD, F_GETFL) | O_NONBLOCK)
         let relayEnd = Socket(fd: relayFD)
-        relayEnd.makeNonBlocking()
         let runtime = ForwardRuntime(forward: Forward(
             name: "jump to \(next.label)",
             spec: ForwardSpec(kind: .local, listen: Endpoint(host: nil, port: 0), target: Endpoint(host: next.hostName, port: next.port))))

@@ -8,6 +8,8 @@ public final class Engine: @unchecked Sendable {
     private let prompter: any Prompter
     private let tuning: LinkTuning
     private let home: String
+    /// One for all sessions: descriptors are the process's.
+    private let descriptors = DescriptorReserve()
     private let lock = NSLock()
     private var loops: [String: SessionLoop] = [:]
 
@@ -36,7 +38,7 @@ public final class Engine: @unchecked Sendable {
                 old.send(.stop(drainUntil: nil))
                 _ = old.waitUntilStopped(timeout: 3)
             }
-            let loop = SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning)
+            let loop = SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors)
             loops[server.name] = loop
             loop.send(.setForwards(server.forwards))
             loop.start()

@@ -23,6 +23,8 @@ final class ForwardRuntime {
     func set(_ state: ForwardStatus.State, error: String? = nil) {
         if status.state != state { status.since = Date() }
         status.state = state
+        // Only a forward that is up takes connections, or pauses taking them.
+        if state != .up { status.acceptPause = nil }
         if let error { status.lastError = error }
     }
 

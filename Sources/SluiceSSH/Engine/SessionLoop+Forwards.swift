@@ -48,7 +48,10 @@ extension SessionLoop {
     }
 
     func closeListening(_ runtime: ForwardRuntime) {
-        runtime.listener = nil
+        if runtime.listener != nil {
+            runtime.listener = nil
+            descriptors.released()
+        }
         if let port = runtime.remotePort, let session {
             session.cancelForward(address: Self.remoteBindAddress(runtime.spec), port: runtime.spec.listen.port == 0 ? port : runtime.spec.listen.port)
         }
@@ -97,15 +100,37 @@ extension SessionLoop {
         statusDirty = true
     }
 
-    /// Takes the connections waiting on a -L or -D listener.
+    /// Takes the connections waiting on a -L or -D listener, as many as the
+    /// limits allow (see SessionLoop+Limits.swift).
     func acceptConnections(on runtime: ForwardRuntime) {
         guard let listener = runtime.listener, let session else { return }
-        for _ in 0..<64 {
-            guard let socket = listener.accept() else { return }
+        for index in 0..<64 {
+            if let reason = acceptPause(for: runtime) {
+                // Only a look that began with a client waiting (poll() said
+                // so) pauses; a limit reached by this batch may have no one
+                // behind it, and the listener stays polled to find out.
+                if index == 0 { pauseAccepting(runtime, reason) }
+                return
+            }
+            let socket: Socket
+            switch listener.accept() {
+            case .accepted(let accepted):
+                socket = accepted
+                descriptors.accepted(socket)
+            case .noneWaiting:
+                // Whatever held clients back is over.
+                pauseAccepting(runtime, nil)
+                return
+            case .shortOfResources(let code):
+                pauseAccepting(runtime, descriptors.ranShort(code))
+                return
+            }
             let connection = Connection(forward: runtime, socket: socket)
             add(connection)
             if runtime.spec.kind == .local, let target = runtime.spec.target {
                 connection.startOpening(session: session, host: target.host ?? "127.0.0.1", port: target.port)
+            } else if runtime.spec.kind == .dynamic {
+                connection.socksTicket = socksDeadlines.append(connection, deadline: Date().addingTimeInterval(tuning.socksHandshakeTimeout))
             }
         }
     }
@@ -120,9 +145,18 @@ extension SessionLoop {
                 channel.close()
                 continue
             }
+            // The server queues nothing for us: at the limit, new
+            // connections are turned away rather than left waiting.
+            if runtime.status.openConnections >= tuning.maxConnections {
+                channel.close()
+                runtime.status.lastError = "a connection from the server was turned away: \(ForwardStatus.AcceptPause.connectionLimit(tuning.maxConnections).reason)"
+                runtime.status.totalConnections += 1
+                statusDirty = true
+                continue
+            }
             let host = target.host ?? "127.0.0.1"
             let targetText = runtime.spec.targetAddress
-            do {
+            do throws(SocketError) {
                 var addresses = try SocketAddress.resolve(host: host, port: target.port, passive: false)
                 var socket: Socket?
                 var lastError: SocketError?
@@ -133,7 +167,10 @@ extension SessionLoop {
                 add(Connection(forward: runtime, socket: socket, fallbacks: addresses, acceptedChannel: channel, target: targetText))
             } catch {
                 channel.close()
-                runtime.status.lastError = "cannot reach \(targetText) on this machine: \(error)"
+                // -R may use the descriptors listeners leave free; when even
+                // those are gone, the reason is the shortage, not the target.
+                let shortage = descriptors.ranShort(error.code)
+                runtime.status.lastError = "cannot reach \(targetText) on this machine: \(shortage?.reason ?? error.description)"
                 runtime.status.totalConnections += 1
                 statusDirty = true
             }
@@ -154,9 +191,11 @@ extension SessionLoop {
             guard connection.isFinished else { return false }
             if let failure = connection.failure { connection.forward.status.lastError = failure }
             if let unanswered = connection.close() { unansweredChannels.append(unanswered) }
+            if let ticket = connection.socksTicket { socksDeadlines.remove(ticket) }
             connection.forward.status.openConnections -= 1
             return true
         }
+        descriptors.released()
         statusDirty = true
     }
 }

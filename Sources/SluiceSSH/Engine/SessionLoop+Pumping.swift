@@ -11,6 +11,7 @@ extension SessionLoop {
     }
 
     func pumpOnce() {
+        resumeAccepting()
         var fds: [pollfd] = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
         var owners: [Owner] = [.wake]
         if let session {
@@ -18,8 +19,9 @@ extension SessionLoop {
             owners.append(.session)
             // Listeners are polled only while the link is up: meanwhile new
             // connections wait in the kernel's backlog instead of failing.
+            // So do they while a forward's accepting is paused.
             if !stopping {
-                for runtime in forwards where runtime.listener != nil {
+                for runtime in forwards where runtime.listener != nil && runtime.status.acceptPause == nil {
                     fds.append(pollfd(fd: runtime.listener!.fd, events: Int16(POLLIN), revents: 0))
                     owners.append(.listener(runtime))
                 }
@@ -71,6 +73,7 @@ extension SessionLoop {
                 linkLost(session.failureReason)
             }
         }
+        closeSilentSOCKSClients()
         removeFinishedConnections()
         checkLiveness()
         publish()

@@ -19,6 +19,7 @@ final class SessionLoop: @unchecked Sendable {
     let prompter: any Prompter
     let board: StatusBoard
     let tuning: LinkTuning
+    let descriptors: DescriptorReserve
 
     private let wake = WakePipe()
     private let inboxLock = NSLock()
@@ -30,6 +31,9 @@ final class SessionLoop: @unchecked Sendable {
     // Loop-thread state from here on.
     var forwards: [ForwardRuntime] = []
     var connections: [Connection] = []
+    /// -D connections whose clients have not yet named a target, oldest
+    /// (next to time out) first.
+    var socksDeadlines = ExpiryQueue<Connection>()
     /// Channels of ended connections still waiting for the server's answer
     /// to their open; closed once it comes.
     var unansweredChannels: [SSHChannel] = []
@@ -62,11 +66,12 @@ final class SessionLoop: @unchecked Sendable {
         windowScratch.deallocate()
     }
 
-    init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning) {
+    init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning, descriptors: DescriptorReserve) {
         self.settings = settings
         self.prompter = prompter
         self.board = board
         self.tuning = tuning
+        self.descriptors = descriptors
         backoff = Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)
     }
 
@@ -102,6 +107,8 @@ final class SessionLoop: @unchecked Sendable {
     }
 
     private func run() {
+        descriptors.addWaker(for: self) { [weak self] in self?.wake.wake() }
+        defer { descriptors.removeWaker(for: self) }
         publish(force: true)
         while true {
             takeCommands()
@@ -164,11 +171,12 @@ final class SessionLoop: @unchecked Sendable {
     }
 
     /// How long poll() may sleep: until the next keepalive check, reconnect
-    /// attempt, status publication or stop deadline that is due; forever
-    /// (until woken) when none is.
+    /// attempt, status publication, SOCKS handshake timeout or stop
+    /// deadline that is due; forever (until woken) when none is.
     func pollTimeout() -> Int32 {
         var deadlines: [Date] = []
         if let check = keepalive?.nextCheck { deadlines.append(check) }
+        if let handshake = socksDeadlines.nextDeadline(waiting: \.isAwaitingSOCKSRequest) { deadlines.append(handshake) }
         if session == nil && wantsLink && !stopping && link != .failed { deadlines.append(nextAttempt) }
         if statusDirty { deadlines.append(lastPublished.addingTimeInterval(0.1)) }
         if stopping, let stopDeadline { deadlines.append(stopDeadline) }

@@ -1,7 +1,8 @@
+import CDescriptors
 import Foundation
 
 /// A non-blocking TCP socket; the one owner of its file descriptor, closed
-/// when released.
+/// when released. Every socket is close-on-exec from its creation on.
 final class Socket {
     let fd: Int32
 
@@ -16,6 +17,16 @@ final class Socket {
         case sent(Int)
         case wouldBlock
         case failed(Int32)
+    }
+
+    enum AcceptResult {
+        case accepted(Socket)
+        /// No client is waiting (or accept() failed in a way retrying
+        /// cannot mend).
+        case noneWaiting
+        /// No descriptor or memory for the new socket (errno): the client
+        /// still waits in the queue.
+        case shortOfResources(Int32)
     }
 
     /// Takes ownership of `fd`.
@@ -72,19 +83,26 @@ final class Socket {
         return (fds[0], fds[1])
     }
 
-    /// The next waiting connection, or nil when none is waiting.
-    func accept() -> Socket? {
+    /// The next waiting connection.
+    func accept() -> AcceptResult {
         while true {
-            let fd = Glibc.accept(self.fd, nil, nil)
+            let fd = sluice_accept_cloexec(self.fd)
             if fd >= 0 {
                 let socket = Socket(fd: fd)
-                socket.makeNonBlocking()
                 socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-                return socket
+                return .accepted(socket)
             }
-            // A connection that died before accept is not a reason to stop.
-            if errno == EINTR || errno == ECONNABORTED { continue }
-            return nil
+            switch errno {
+            // A connection that died before accept (Linux reports its
+            // network errors here and drops it, see accept(2)) is not a
+            // reason to stop.
+            case EINTR, ECONNABORTED, EPROTO, ENOPROTOOPT, ENETDOWN, ENONET, EHOSTDOWN, EHOSTUNREACH, ENETUNREACH, EOPNOTSUPP:
+                continue
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                return .shortOfResources(errno)
+            default:
+                return .noneWaiting
+            }
         }
     }
 
@@ -133,11 +151,6 @@ final class Socket {
             _ = getsockname(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &address.length)
         }
         return address.port
-    }
-
-    func makeNonBlocking() {
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }
 
     func setOption(_ level: Int32, _ name: Int32, _ value: Int32) {

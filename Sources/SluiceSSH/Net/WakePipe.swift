@@ -1,3 +1,4 @@
+import CDescriptors
 import Foundation
 
 /// A pipe that other threads write to, so a thread asleep in poll() wakes
@@ -9,11 +10,7 @@ public final class WakePipe: @unchecked Sendable {
 
     public init() {
         var fds: [Int32] = [0, 0]
-        precondition(pipe(&fds) == 0, "pipe: \(String(cString: strerror(errno)))")
-        for end in fds {
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-        }
+        precondition(sluice_pipe_cloexec(&fds) == 0, "pipe: \(String(cString: strerror(errno)))")
         fd = fds[0]
         writeFD = fds[1]
     }

@@ -42,6 +42,18 @@ extension Connection {
         }
     }
 
+    /// True until the client has named its target.
+    var isAwaitingSOCKSRequest: Bool { phase == .socksHandshake }
+
+    /// Why a client that took too long to name its target is closed.
+    func socksTimeoutReason(after seconds: TimeInterval) -> String {
+        let limit = "\(Int(seconds.rounded(.up))) s"
+        if socksBytes.isEmpty && socks?.hasBegun == false {
+            return "a client of the SOCKS port sent nothing for \(limit) after connecting, and was closed (a SOCKS client speaks first)"
+        }
+        return "a SOCKS client did not finish its request within \(limit), and was closed"
+    }
+
     /// Handshake replies are a few bytes on a fresh socket; they fit.
     func sendSmall(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }

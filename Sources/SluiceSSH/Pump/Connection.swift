@@ -76,6 +76,8 @@ final class Connection: ChannelEventHandler {
     var socks: SOCKSHandshake?
     /// What a SOCKS client sent that the handshake has not used yet.
     var socksBytes: [UInt8] = []
+    /// Its place among the loop's handshake deadlines (`socksDeadlines`).
+    var socksTicket: ExpiryQueue<Connection>.Ticket?
 
     /// A -L or -D connection just accepted.
     init(forward: ForwardRuntime, socket: Socket) {

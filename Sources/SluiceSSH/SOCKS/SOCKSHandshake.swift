@@ -40,6 +40,9 @@ struct SOCKSHandshake: Equatable {
 
     private var state = State.start
 
+    /// False until the client's first bytes were understood.
+    var hasBegun: Bool { state != .start }
+
     /// Reads what the client has sent so far.
     mutating func advance(_ bytes: [UInt8]) -> Step {
         switch state {

@@ -26,13 +26,17 @@ struct ForwardPresentation {
         switch state {
         case .off: return .muted
         case .starting: return .warning
-        case .up: return .ok
+        case .up: return status?.acceptPause == nil ? .ok : .warning
         case .failed: return .error
         }
     }
 
     /// One line under the table: the problem if there is one, else how to use it.
     var guidance: (text: String, role: StyleRole) {
+        if let pause = status?.acceptPause {
+            let text = "\(pause)"
+            return (text.prefix(1).uppercased() + text.dropFirst() + "; new clients wait until some close.", .warning)
+        }
         if let error = status?.lastError, state != .up || status?.openConnections == 0 {
             return ("Last error: \(error)", .error)
         }

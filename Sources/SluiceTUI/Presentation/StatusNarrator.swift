@@ -69,6 +69,13 @@ public struct StatusNarrator: Sendable {
         } else if forward.lastError != before?.lastError, let error = forward.lastError {
             lines.append(Line("\(name): \(error)", isProblem: true))
         }
+        if forward.acceptPause != before?.acceptPause {
+            if let pause = forward.acceptPause {
+                lines.append(Line("\(name): \(pause)", isProblem: true))
+            } else if forward.state == .up {
+                lines.append(Line("\(name): accepting again"))
+            }
+        }
         return lines
     }
 

@@ -1,0 +1,16 @@
+#ifndef SLUICE_DESCRIPTORS_H
+#define SLUICE_DESCRIPTORS_H
+
+/// Descriptors that are close-on-exec and non-blocking from the moment they
+/// exist: setting the flags afterwards with fcntl() leaves a window in which
+/// a child started by another thread inherits them. accept4() and pipe2()
+/// are GNU extensions Swift's Glibc module does not import.
+
+/// accept4(listener, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK): the new
+/// socket, or -1 with errno set.
+int sluice_accept_cloexec(int listener);
+
+/// pipe2(fds, O_CLOEXEC | O_NONBLOCK): 0, or -1 with errno set.
+int sluice_pipe_cloexec(int fds[2]);
+
+#endif

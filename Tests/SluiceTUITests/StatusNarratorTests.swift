@@ -1,0 +1,48 @@
+import Foundation
+import SluiceCore
+import SluiceTUI
+import Testing
+
+/// What `sluice up` prints, and the screen logs, as a forward's accepting
+/// pauses and resumes.
+@Suite struct StatusNarratorTests {
+    let server = Server(name: "db", destination: Destination(user: "deploy", host: "db.example.com", port: nil), forwards: [
+        Forward(name: "L5432", spec: try! ForwardSpec(parsing: "5432:localhost:5432", kind: .local)),
+    ])
+
+    func snapshot(link: ServerStatus.Link = .connected, _ state: ForwardStatus.State, open: Int, pause: ForwardStatus.AcceptPause?) -> [ServerStatus] {
+        var forward = ForwardStatus(name: "L5432", state: state)
+        forward.listening = "127.0.0.1:5432"
+        forward.openConnections = open
+        forward.acceptPause = pause
+        return [ServerStatus(name: "db", link: link, forwards: [forward])]
+    }
+
+    @Test func aPauseIsToldOnceWithItsReasonAndTheResumeOnce() {
+        var narrator = StatusNarrator(servers: [server])
+        #expect(narrator.events(for: snapshot(.up, open: 0, pause: nil)).map(\.text) == ["Forwarding 127.0.0.1:5432 -> localhost:5432 via db"])
+        let paused = narrator.events(for: snapshot(.up, open: 2048, pause: .connectionLimit(2048)))
+        #expect(paused.map(\.text) == ["db/L5432: accepting paused: 2,048 connections open, the most one forward takes"])
+        #expect(paused.allSatisfy { $0.isProblem })
+        #expect(narrator.events(for: snapshot(.up, open: 2047, pause: .connectionLimit(2048))).isEmpty)
+        let resumed = narrator.events(for: snapshot(.up, open: 1500, pause: nil))
+        #expect(resumed.map(\.text) == ["db/L5432: accepting again"])
+        #expect(!resumed.contains { $0.isProblem })
+    }
+
+    /// A forward that stops being up is not "accepting again".
+    @Test func aPauseEndedByTheLinkGoingDownIsNotAResume() {
+        var narrator = StatusNarrator(servers: [server])
+        _ = narrator.events(for: snapshot(.up, open: 2048, pause: .connectionLimit(2048)))
+        let lost = narrator.events(for: snapshot(link: .reconnecting(attempt: 1, next: Date()), .starting, open: 0, pause: nil))
+        #expect(!lost.contains { $0.text.contains("accepting") }, "\(lost)")
+    }
+
+    @Test func numbersAreGroupedTheSameWayEverywhere() {
+        #expect(ForwardStatus.AcceptPause.connectionLimit(7).reason == "7 connections open, the most one forward takes")
+        #expect(ForwardStatus.AcceptPause.connectionLimit(65536).reason == "65,536 connections open, the most one forward takes")
+        #expect(ForwardStatus.AcceptPause.connectionLimit(1_048_576).reason == "1,048,576 connections open, the most one forward takes")
+        #expect(ForwardStatus.AcceptPause.outOfDescriptors(open: 4065, limit: 4096).description
+                == "accepting paused: out of file descriptors (4,065 open, limit 4,096)")
+    }
+}
