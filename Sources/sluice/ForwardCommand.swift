@@ -27,8 +27,7 @@ struct ForwardCommand: ParsableCommand {
     var identity: String?
     @Option(name: .long, help: ArgumentHelp("A server to jump through, as ssh -J takes it.", valueName: "host"))
     var jump: String?
-    @Option(name: .long, help: ArgumentHelp("Seconds open connections may take to finish after Ctrl+C.", valueName: "seconds"))
-    var drain: Double = 10
+    @OptionGroup var drain: DrainOptions
 
     func validate() throws {
         guard !(shorthand + local + reverse + dynamic).isEmpty else {
@@ -44,7 +43,7 @@ struct ForwardCommand: ParsableCommand {
         for spec in specs {
             try server.addForward(Forward(name: server.unusedName(for: spec), spec: spec))
         }
-        let status = HeadlessSession(servers: [server], tuning: link.tuning, drainSeconds: drain).run()
+        let status = HeadlessSession(servers: [server], tuning: link.tuning, drainSeconds: drain.drain).run()
         if status != 0 { throw ExitCode(status) }
     }
 }
