@@ -134,6 +134,39 @@ import Testing
         }
     }
 
+    @Test func anIncludeOfMoreThanTheMostFilesIsCutShortWithAWarning() throws {
+        let folder = try TemporaryDirectory()
+        for index in 0..<1030 {
+            try folder.write(".ssh/d/\(String(index + 10_000))", "Host h\(index)\n")
+        }
+        try folder.write(".ssh/config", "Include d/*\n")
+        let config = try SSHConfig(file: folder.file(".ssh/config"), home: folder.path)
+        #expect(config.aliases.count == 1024)
+        #expect(config.aliases.last == "h1023")
+        #expect(config.warnings == ["\(folder.file(".ssh/config")):1: skipped the rest of this Include: the ssh config already includes 1024 files, the most Sluice reads"])
+    }
+
+    /// Files that include each other a few times over add up: the total
+    /// read is capped, not only each file.
+    @Test func includesPastSixteenMebibytesInAllAreSkippedWithAWarning() throws {
+        let folder = try TemporaryDirectory()
+        let comment = "#" + String(repeating: "x", count: 1022) + "\n"
+        try folder.write(".ssh/big", "Host big\n" + String(repeating: comment, count: 6 * 1024))
+        try folder.write(".ssh/config", "Include big big big\nHost after\n")
+        let config = try SSHConfig(file: folder.file(".ssh/config"), home: folder.path)
+        #expect(config.aliases == ["big", "after"])
+        #expect(config.warnings == ["\(folder.file(".ssh/config")):1: skipped included file \(folder.file(".ssh/big")): with it the ssh config and its Includes would hold more than 16 MiB, the most Sluice reads"])
+    }
+
+    @Test func anIncludedFileThatIsNotUTF8IsSkippedWithAWarning() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write(".ssh/config", "Include latin1\nHost a\n")
+        try Data([0x48, 0x6F, 0x73, 0x74, 0x20, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: folder.file(".ssh/latin1")))
+        let config = try SSHConfig(file: folder.file(".ssh/config"), home: folder.path)
+        #expect(config.aliases == ["a"])
+        #expect(config.warnings == ["\(folder.file(".ssh/config")):1: cannot read included file \(folder.file(".ssh/latin1")): it is not UTF-8 text"])
+    }
+
     @Test func selfIncludeStopsWithAMessage() throws {
         let folder = try TemporaryDirectory()
         try folder.write(".ssh/config", "Include config\n")

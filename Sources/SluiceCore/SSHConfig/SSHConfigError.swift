@@ -1,6 +1,8 @@
 /// A problem reading an ssh config file.
 public enum SSHConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
+    /// Not a file Sluice reads: not UTF-8 text, a FIFO, a device, too large.
+    case unusable(path: String, reason: String)
     case syntax(SSHConfigLocation, String)
     case unknownHosts([String], known: [String])
 
@@ -8,6 +10,8 @@ public enum SSHConfigError: Error, Equatable, Sendable, CustomStringConvertible 
         switch self {
         case let .unreadable(path, reason):
             return "cannot read the ssh config \(path): \(reason)"
+        case let .unusable(path, reason):
+            return "cannot use the ssh config \(path): \(reason); name a plain text ssh config with --file"
         case let .syntax(location, problem):
             return "\(location): \(problem)"
         case let .unknownHosts(names, known):

@@ -6,11 +6,18 @@ import Foundation
 /// from `~/.ssh`.
 struct SSHConfigReader {
     static let maximumIncludeDepth = 16
+    /// A config and everything it includes together: a glob over a huge
+    /// folder, or files that include each other many times over, must not
+    /// make Sluice read without end.
+    static let maximumIncludedFiles = 1024
+    static let maximumTotalBytes = TextFile.sizeLimit
 
     let home: String
     /// Files that could not be read, said to the user but not fatal: OpenSSH
     /// itself ignores an Include that matches nothing.
     private(set) var warnings: [String] = []
+    private var includedFiles = 0
+    private var totalBytes = 0
 
     init(home: String) {
         self.home = home
@@ -20,14 +27,17 @@ struct SSHConfigReader {
         let text: String?
         do {
             text = try TextFile.readText(path)
-        } catch {
+        } catch .system(let error) {
             throw .unreadable(path: path, reason: error.reason)
+        } catch {
+            throw .unusable(path: path, reason: error.reason)
         }
-        guard let text else { throw .unreadable(path: path, reason: "it is not UTF-8 text") }
+        guard let text else { throw .unusable(path: path, reason: "it is not UTF-8 text") }
         return try parse(text, file: path, depth: 0)
     }
 
     mutating func parse(_ text: String, file: String, depth: Int) throws(SSHConfigError) -> [SSHConfigLine] {
+        totalBytes += text.utf8.count
         var lines: [SSHConfigLine] = []
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let location = SSHConfigLocation(file: file, line: offset + 1)
@@ -44,14 +54,14 @@ struct SSHConfigReader {
                     throw .syntax(location, "Include is nested more than \(Self.maximumIncludeDepth) deep (does a file include itself?)")
                 }
                 var included: [SSHConfigLine] = []
-                for argument in arguments {
-                    for path in expandInclude(argument) {
-                        guard let contents = try? TextFile.readText(path) else {
-                            warnings.append("\(location): cannot read included file \(path)")
-                            continue
-                        }
-                        included += try parse(contents, file: path, depth: depth + 1)
+                for path in arguments.flatMap(expandInclude) {
+                    guard includedFiles < Self.maximumIncludedFiles else {
+                        warnings.append("\(location): skipped the rest of this Include: the ssh config already includes \(Self.maximumIncludedFiles) files, the most Sluice reads")
+                        break
                     }
+                    includedFiles += 1
+                    guard let contents = readIncluded(path, at: location) else { continue }
+                    included += try parse(contents, file: path, depth: depth + 1)
                 }
                 lines.append(.include(included))
             default:
@@ -59,6 +69,23 @@ struct SSHConfigReader {
             }
         }
         return lines
+    }
+
+    /// An included file's text, or nil after a warning that says why not.
+    private mutating func readIncluded(_ path: String, at location: SSHConfigLocation) -> String? {
+        let budget = Self.maximumTotalBytes - totalBytes
+        do {
+            guard let text = try TextFile.readText(path, limit: max(0, budget)) else {
+                warnings.append("\(location): cannot read included file \(path): it is not UTF-8 text")
+                return nil
+            }
+            return text
+        } catch .tooLarge {
+            warnings.append("\(location): skipped included file \(path): with it the ssh config and its Includes would hold more than \(Self.maximumTotalBytes >> 20) MiB, the most Sluice reads")
+        } catch {
+            warnings.append("\(location): cannot read included file \(path): \(error.reason)")
+        }
+        return nil
     }
 
     private func expandInclude(_ argument: String) -> [String] {

@@ -34,8 +34,10 @@ public struct Store: Sendable {
             text = try TextFile.readText(path)
         } catch where error.code == ENOENT {
             return StoreDocument()
-        } catch {
+        } catch .system(let error) {
             throw .unreadable(path: path, reason: error.reason)
+        } catch {
+            throw .unusable(path: path, reason: error.reason)
         }
         guard let text else {
             throw .malformed(path: path, at: TextPosition(line: 1, column: 1), problem: "the file is not UTF-8 text")
@@ -47,6 +49,9 @@ public struct Store: Sendable {
     /// differs. Errors from `change` leave the file untouched.
     @discardableResult
     public func update<Result>(_ change: (inout StoreDocument) throws -> Result) throws -> Result {
+        // Something that is not a file (a FIFO, a device, a folder) gets no
+        // folder or lock file made beside it: loading it says what it is.
+        if !TextFile.isFileOrAbsent(path) { _ = try load() }
         let folder = (path as NSString).deletingLastPathComponent
         do {
             if !folder.isEmpty {

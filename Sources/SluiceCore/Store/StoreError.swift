@@ -7,6 +7,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(path: String, at: TextPosition, problem: String)
     /// A newer Sluice wrote it; this one must not rewrite it in an older format.
     case newerVersion(path: String, version: Int)
+    /// Not a file Sluice reads: a FIFO, a device, a folder, or too large.
+    case unusable(path: String, reason: String)
     case unreadable(path: String, reason: String)
     case unwritable(path: String, reason: String)
 
@@ -19,6 +21,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the store \(path) has a problem at \(position): \(problem). \(untouched)."
         case let .newerVersion(path, version):
             return "the store \(path) has format version \(version), written by a newer Sluice (this one reads version \(StoreDocument.currentVersion)). Upgrade Sluice, or use another file with --store."
+        case let .unusable(path, reason):
+            return "the store \(path) cannot be used: \(reason). Sluice has not changed it; point --store (or $SLUICE_STORE) at Sluice's JSON file, by default ~/.config/sluice/forwards.json."
         case let .unreadable(path, reason):
             return "cannot read the store \(path): \(reason)"
         case let .unwritable(path, reason):
