@@ -39,7 +39,9 @@ struct ForwardCommand: ParsableCommand {
         let specs = try (shorthand + local).map { try ForwardSpec(parsing: $0, kind: .local) }
             + reverse.map { try ForwardSpec(parsing: $0, kind: .reverse) }
             + dynamic.map { try ForwardSpec(parsing: $0, kind: .dynamic) }
-        var server = Server(name: destination, destination: try Destination(parsing: destination), identityFile: identity, jumpHost: jump)
+        var server = Server(name: destination, destination: try Destination(parsing: destination), identityFile: identity,
+                            jumpHost: try jump.flatMap { try JumpChain(parsing: $0)?.description })
+        try server.validateConnection()
         for spec in specs {
             try server.addForward(Forward(name: server.unusedName(for: spec), spec: spec))
         }

@@ -75,6 +75,10 @@ import Testing
         #expect(first.contains(.added(server: "db", forwards: 3)))
         #expect(first.contains(.added(server: "web", forwards: 2)))
         #expect(first.contains(.added(server: "bastion", forwards: 0)))
+        // The fixture's quoted HostName holds a space: ssh would look that
+        // name up and fail, Sluice says so and does not save it.
+        let skipped = SSHImportOutcome.skipped(alias: "build", reason: "its HostName 'build server.example.com' contains a space; a host is a name of letters, digits, '-', '_' and '.', or an IP address")
+        #expect(first.contains(skipped))
         let db = try document.server(named: "db")
         #expect(db.destination.description == "early-user@db.internal.example.com:2222")
         #expect(db.identityFile == "~/.ssh/id_db")
@@ -85,7 +89,7 @@ import Testing
         let again = document
         let second = try document.importSSHConfig(config)
         #expect(document == again)
-        #expect(second.allSatisfy { if case .unchanged = $0 { return true } else { return false } })
+        #expect(second.filter { if case .unchanged = $0 { return false } else { return true } } == [skipped])
     }
 
     @Test func importKeepsUserChangesAndAddsOnlyMissingForwards() throws {
@@ -99,6 +103,42 @@ import Testing
         let db = try document.server(named: "db")
         #expect(db.forwards.map(\.name) == ["L5432", "L16379", "D1080"])
         #expect(db.forwards[0].enabled == false)
+    }
+
+    /// ssh itself might take these values (or hand them to a shell);
+    /// Sluice skips the host and says which line to look at.
+    @Test func hostsWithUnusableValuesAreSkippedWithTheReason() throws {
+        let config = try SSHConfig(text: """
+            Host inject-hostname
+              HostName $(touch X)
+            Host inject-jump
+              ProxyJump b$(touch_X)
+            Host option-jump
+              ProxyJump -oProxyCommand=touch_X
+            Host empty-hop
+              ProxyJump a,,b
+            Host escape-user
+              User "ev\u{1B}[2Jil"
+            Host bad-key
+              IdentityFile "~/.ssh/id\u{202E}"
+            Host rlo\u{202E}name
+            Host good
+              ProxyJump ssh://ops@bastion:2222/,inner
+            """, home: "/nonexistent")
+        var document = StoreDocument()
+        let outcomes = try document.importSSHConfig(config)
+        #expect(outcomes == [
+            .skipped(alias: "inject-hostname", reason: "its HostName '$(touch' contains '$'; a host is a name of letters, digits, '-', '_' and '.', or an IP address"),
+            .skipped(alias: "inject-jump", reason: "its ProxyJump 'b$(touch_X)': the host contains '$'; a host is a name of letters, digits, '-', '_' and '.', or an IP address"),
+            .skipped(alias: "option-jump", reason: "its ProxyJump '-oProxyCommand=touch_X': a jump host cannot start with '-'"),
+            .skipped(alias: "empty-hop", reason: "its ProxyJump 'a,,b': jump host 2 of 3 is empty"),
+            .skipped(alias: "escape-user", reason: "its User 'ev^[[2Jil' contains '^['"),
+            .skipped(alias: "bad-key", reason: "its IdentityFile '~/.ssh/id<U+202E>' contains '<U+202E>', an invisible or control character"),
+            .skipped(alias: "rlo\u{202E}name", reason: "not usable as a server name: it contains '<U+202E>', an invisible or direction-changing character"),
+            .added(server: "good", forwards: 0),
+        ])
+        #expect(document.servers.map(\.name) == ["good"])
+        #expect(document.servers[0].jumpHost == "ops@bastion:2222,inner")
     }
 
     @Test func namingAHostThatIsNotThereListsTheOnesThatAre() throws {

@@ -13,9 +13,9 @@ extension ForwardSpec {
         func port(_ index: Int, _ side: String) throws(ForwardSpecError) -> Int {
             let text = fields[index]
             guard !text.isEmpty else { throw fail("the \(side) is empty") }
-            if text.hasPrefix("/") { throw fail("Unix socket paths ('\(text)') are not supported") }
+            if text.hasPrefix("/") { throw fail("Unix socket paths ('\(TerminalText.echo(text))') are not supported") }
             guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), text.count <= 5 else {
-                throw fail("'\(text)' is not a valid \(side)")
+                throw fail("'\(TerminalText.echo(text))' is not a valid \(side)")
             }
             return value
         }
@@ -33,7 +33,7 @@ extension ForwardSpec {
         case (.local, 2):
             let listenPort = try port(0, "local port")
             if !fields[1].isEmpty, !fields[1].allSatisfy({ $0.isASCII && $0.isNumber }), !fields[1].hasPrefix("/") {
-                throw fail("the target port after '\(fields[1])' is missing")
+                throw fail("the target port after '\(TerminalText.echo(fields[1]))' is missing")
             }
             self.init(kind: kind, listen: Endpoint(host: nil, port: listenPort), target: Endpoint(host: "127.0.0.1", port: try port(1, "target port")))
         case (.reverse, 1), (.reverse, 2):

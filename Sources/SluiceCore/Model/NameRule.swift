@@ -1,5 +1,6 @@
 /// The rule for server and forward names: users type them on the command
-/// line as `SERVER/FORWARD`, so they must survive that unquoted.
+/// line as `SERVER/FORWARD`, so they must survive that unquoted, and they
+/// are shown on the screen, so nothing in them may hide or reorder text.
 public enum NameRule {
     public static let maximumLength = 64
 
@@ -10,6 +11,9 @@ public enum NameRule {
         if name.contains("/") { return "it contains '/', which separates server and forward names" }
         if name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
             return "it contains a space or a control character"
+        }
+        if let bad = name.unicodeScalars.first(where: { TerminalText.hasUnsafeCharacters(String($0)) }) {
+            return "it contains \(HostRule.describe(bad)), an invisible or direction-changing character"
         }
         return nil
     }

@@ -75,8 +75,8 @@ extension StoreDocument {
         var server = Server(
             name: name,
             destination: destination,
-            identityFile: try reader.optionalString("identityFile"),
-            jumpHost: try reader.optionalString("jumpHost")
+            identityFile: try readIdentityFile(&reader, context: context),
+            jumpHost: try readJumpHost(&reader, context: context)
         )
         for forwardValue in try reader.array("forwards") {
             let forward = try readForward(forwardValue, server: name)
@@ -88,6 +88,29 @@ extension StoreDocument {
         }
         try reader.finish()
         return server
+    }
+
+    private static func readIdentityFile(_ reader: inout JSONObjectReader, context: String) throws -> String? {
+        guard let value = reader.optional("identityFile") else { return nil }
+        if case .null = value.kind { return nil }
+        let path = try JSONObjectReader.string(value, "\"identityFile\" of \(context)")
+        if let problem = Server.identityFileProblem(path) {
+            throw JSONObjectReader.Problem(position: value.position, message: SluiceError.invalidIdentityFile(path, problem).description)
+        }
+        return path
+    }
+
+    /// The chain as it parses back (`none` is no jump host), so what is
+    /// saved is what the engine will use.
+    private static func readJumpHost(_ reader: inout JSONObjectReader, context: String) throws -> String? {
+        guard let value = reader.optional("jumpHost") else { return nil }
+        if case .null = value.kind { return nil }
+        let text = try JSONObjectReader.string(value, "\"jumpHost\" of \(context)")
+        do {
+            return try JumpChain(parsing: text)?.description
+        } catch {
+            throw JSONObjectReader.Problem(position: value.position, message: error.description)
+        }
     }
 
     private static func readForward(_ value: JSONValue, server: String) throws -> Forward {
