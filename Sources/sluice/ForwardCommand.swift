@@ -31,7 +31,7 @@ struct ForwardCommand: ParsableCommand {
 
     func validate() throws {
         guard !(shorthand + local + reverse + dynamic).isEmpty else {
-            throw ValidationError("say what to forward, e.g. sluice forward \(destination) -L 5432:localhost:5432 (or just 5432)")
+            throw ValidationError("say what to forward, e.g. sluice forward \(TerminalText.echo(destination)) -L 5432:localhost:5432 (or just 5432)")
         }
     }
 

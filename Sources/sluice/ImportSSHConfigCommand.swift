@@ -25,11 +25,11 @@ struct ImportSSHConfigCommand: ParsableCommand {
         let config = try SSHConfig(file: path, home: home)
         config.warnings.forEach(Console.warn)
         for alias in hosts.isEmpty ? config.aliases : hosts {
-            config.settings(for: alias).problems.forEach { Console.warn("\(alias): \($0)") }
+            config.settings(for: alias).problems.forEach { Console.warn("\(TerminalText.echo(alias)): \($0)") }
         }
         let outcomes = try store.resolved.update { document in try document.importSSHConfig(config, hosts: hosts) }
         if outcomes.isEmpty {
-            Console.say("\(path) names no hosts to import (only wildcard patterns, or nothing).")
+            Console.say("\(TerminalText.path(path)) names no hosts to import (only wildcard patterns, or nothing).")
         }
         for outcome in outcomes {
             Console.say(Self.describe(outcome))
@@ -42,7 +42,7 @@ struct ImportSSHConfigCommand: ParsableCommand {
         case let .added(server, count): return "Added \(server) with \(forwards(count))."
         case let .updated(server, count): return "\(server) was saved already; added \(forwards(count))."
         case let .unchanged(server): return "\(server) is saved already with all its forwards."
-        case let .skipped(alias, reason): return "Skipped \(alias): \(reason)."
+        case let .skipped(alias, reason): return "Skipped \(TerminalText.echo(alias)): \(reason)."
         }
     }
 }

@@ -46,8 +46,10 @@ final class TerminalPrompter: Prompter, @unchecked Sendable {
         }
     }
 
+    /// Host names, prompts and instructions come from the server or the
+    /// config: sanitised like everything else the CLI writes (Console).
     private func write(_ fd: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
+        let bytes = Array(TerminalText.sanitized(text, limit: .max, keepNewlines: true).utf8)
         _ = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
     }
 

@@ -100,7 +100,7 @@ public struct JSONParser {
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw error("expected ':' after the key \"\(key)\" but found \(describeCurrent())")
+                throw error("expected ':' after the key \"\(TerminalText.echo(key))\" but found \(describeCurrent())")
             }
             index += 1
             skipWhitespace()

@@ -9,14 +9,22 @@ public enum SSHConfigError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .unreadable(path, reason):
-            return "cannot read the ssh config \(path): \(reason)"
+            return "cannot read the ssh config \(TerminalText.path(path)): \(reason)"
         case let .unusable(path, reason):
-            return "cannot use the ssh config \(path): \(reason); name a plain text ssh config with --file"
+            return "cannot use the ssh config \(TerminalText.path(path)): \(reason); name a plain text ssh config with --file"
         case let .syntax(location, problem):
             return "\(location): \(problem)"
         case let .unknownHosts(names, known):
-            let list = known.isEmpty ? "it names no hosts" : "its hosts are: \(known.joined(separator: ", "))"
-            return "no Host \(names.joined(separator: ", ")) in the ssh config; \(list)"
+            let list = known.isEmpty ? "it names no hosts" : "its hosts are: \(Self.first(known))"
+            return "no Host \(Self.first(names)) in the ssh config; \(list)"
         }
+    }
+
+    /// Names from a config (maybe thousands, maybe hostile): the first few,
+    /// each sanitised and cut.
+    private static func first(_ names: [String]) -> String {
+        let limit = 10
+        let shown = names.prefix(limit).map(TerminalText.echo).joined(separator: ", ")
+        return names.count > limit ? "\(shown) and \(names.count - limit) more" : shown
     }
 }

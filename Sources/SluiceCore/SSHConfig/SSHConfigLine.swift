@@ -20,5 +20,5 @@ public struct SSHConfigLocation: Sendable, Equatable, CustomStringConvertible {
         self.line = line
     }
 
-    public var description: String { "\(file):\(line)" }
+    public var description: String { "\(TerminalText.path(file)):\(line)" }
 }

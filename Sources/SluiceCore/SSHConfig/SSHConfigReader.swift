@@ -76,14 +76,14 @@ struct SSHConfigReader {
         let budget = Self.maximumTotalBytes - totalBytes
         do {
             guard let text = try TextFile.readText(path, limit: max(0, budget)) else {
-                warnings.append("\(location): cannot read included file \(path): it is not UTF-8 text")
+                warnings.append("\(location): cannot read included file \(TerminalText.path(path)): it is not UTF-8 text")
                 return nil
             }
             return text
         } catch .tooLarge {
-            warnings.append("\(location): skipped included file \(path): with it the ssh config and its Includes would hold more than \(Self.maximumTotalBytes >> 20) MiB, the most Sluice reads")
+            warnings.append("\(location): skipped included file \(TerminalText.path(path)): with it the ssh config and its Includes would hold more than \(Self.maximumTotalBytes >> 20) MiB, the most Sluice reads")
         } catch {
-            warnings.append("\(location): cannot read included file \(path): \(error.reason)")
+            warnings.append("\(location): cannot read included file \(TerminalText.path(path)): \(error.reason)")
         }
         return nil
     }

@@ -32,7 +32,7 @@ public struct SSHHostSettings: Sendable, Equatable {
         case "port":
             guard let text = firstValue(keyword, arguments) else { return }
             guard let value = Int(text), (1...65535).contains(value) else {
-                problems.append("\(location): Port '\(text)' is not a port number")
+                problems.append("\(location): Port '\(TerminalText.echo(text))' is not a port number")
                 return
             }
             port = value
@@ -58,7 +58,7 @@ public struct SSHHostSettings: Sendable, Equatable {
     /// side and the target as two arguments; the flag joins them with ':'.
     private mutating func addForward(keyword: String, arguments: [String], at location: SSHConfigLocation) {
         let kind: ForwardKind = keyword == "localforward" ? .local : keyword == "remoteforward" ? .reverse : .dynamic
-        let written = "\(keyword == "localforward" ? "LocalForward" : keyword == "remoteforward" ? "RemoteForward" : "DynamicForward") \(arguments.joined(separator: " "))"
+        let written = TerminalText.echo("\(keyword == "localforward" ? "LocalForward" : keyword == "remoteforward" ? "RemoteForward" : "DynamicForward") \(arguments.joined(separator: " "))")
         if kind != .dynamic && arguments.count != 2 {
             let reason = kind == .reverse && arguments.count == 1
                 ? "a RemoteForward without a target is a SOCKS proxy on the server, which Sluice does not run"

@@ -62,7 +62,7 @@ extension StoreDocument {
     private static func readServer(_ value: JSONValue) throws -> Server {
         var reader = try JSONObjectReader(value, context: "a server")
         let name = try reader.string("name")
-        let context = "server '\(name)'"
+        let context = "server '\(TerminalText.echo(name))'"
         reader.context = context
         let destinationValue = try reader.required("destination")
         let destinationText = try JSONObjectReader.string(destinationValue, "\"destination\" of \(context)")
@@ -114,14 +114,14 @@ extension StoreDocument {
     }
 
     private static func readForward(_ value: JSONValue, server: String) throws -> Forward {
-        var reader = try JSONObjectReader(value, context: "a forward of server '\(server)'")
+        var reader = try JSONObjectReader(value, context: "a forward of server '\(TerminalText.echo(server))'")
         let name = try reader.string("name")
-        let context = "forward '\(server)/\(name)'"
+        let context = "forward '\(TerminalText.echo(server))/\(TerminalText.echo(name))'"
         reader.context = context
         let kindValue = try reader.required("kind")
         let kindText = try JSONObjectReader.string(kindValue, "\"kind\" of \(context)")
         guard let kind = ForwardKind(rawValue: kindText) else {
-            throw JSONObjectReader.Problem(position: kindValue.position, message: "\"kind\" of \(context) is \"\(kindText)\"; expected \"local\", \"reverse\" or \"dynamic\"")
+            throw JSONObjectReader.Problem(position: kindValue.position, message: "\"kind\" of \(context) is \"\(TerminalText.echo(kindText))\"; expected \"local\", \"reverse\" or \"dynamic\"")
         }
         let enabled = try reader.bool("enabled")
         let listen = try readEndpoint(try reader.required("listen"), context: "\"listen\" of \(context)", hostRequired: false)

@@ -14,19 +14,20 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let untouched = "Sluice has not changed it and will not write to it until it is fixed"
+        let shown = TerminalText.path
         switch self {
         case let .malformed(path, position, problem):
-            return "the store \(path) is not valid JSON at \(position): \(problem). \(untouched) (or moved away to start afresh)."
+            return "the store \(shown(path)) is not valid JSON at \(position): \(problem). \(untouched) (or moved away to start afresh)."
         case let .invalid(path, position, problem):
-            return "the store \(path) has a problem at \(position): \(problem). \(untouched)."
+            return "the store \(shown(path)) has a problem at \(position): \(problem). \(untouched)."
         case let .newerVersion(path, version):
-            return "the store \(path) has format version \(version), written by a newer Sluice (this one reads version \(StoreDocument.currentVersion)). Upgrade Sluice, or use another file with --store."
+            return "the store \(shown(path)) has format version \(version), written by a newer Sluice (this one reads version \(StoreDocument.currentVersion)). Upgrade Sluice, or use another file with --store."
         case let .unusable(path, reason):
-            return "the store \(path) cannot be used: \(reason). Sluice has not changed it; point --store (or $SLUICE_STORE) at Sluice's JSON file, by default ~/.config/sluice/forwards.json."
+            return "the store \(shown(path)) cannot be used: \(reason). Sluice has not changed it; point --store (or $SLUICE_STORE) at Sluice's JSON file, by default ~/.config/sluice/forwards.json."
         case let .unreadable(path, reason):
-            return "cannot read the store \(path): \(reason)"
+            return "cannot read the store \(shown(path)): \(reason)"
         case let .unwritable(path, reason):
-            return "cannot save the store \(path): \(reason). The previous contents are intact."
+            return "cannot save the store \(shown(path)): \(reason). The previous contents are intact."
         }
     }
 }

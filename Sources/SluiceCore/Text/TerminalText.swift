@@ -73,3 +73,14 @@ public enum TerminalText {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
+
+extension TerminalText {
+    /// PATH_MAX: no real path is longer.
+    public static let pathLimit = 4096
+
+    /// A file path in a message: sanitised like any outside text, cut only
+    /// past the longest real path (a 50 MB `--store` argument is not one).
+    public static func path(_ path: String) -> String {
+        sanitized(path, limit: pathLimit)
+    }
+}
