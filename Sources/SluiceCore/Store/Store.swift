@@ -67,6 +67,7 @@ public struct Store: Sendable {
             throw StoreError.unwritable(path: path, reason: error.description)
         }
         defer { withExtendedLifetime(lock) {} }
+        AtomicFile.removeLeftovers(of: path)
         let before = try load()
         var document = before
         let result = try change(&document)
