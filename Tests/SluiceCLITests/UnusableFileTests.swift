@@ -40,13 +40,13 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: home.path) == ["forwards.json"])
     }
 
-    @Test func aStoreOverSixteenMebibytesIsRefusedAndKept() throws {
+    @Test func aStoreOverSixtyFourMebibytesIsRefusedAndKept() throws {
         let path = try home.write("forwards.json", "")
-        #expect(truncate(path, off_t(TextFile.sizeLimit + 1)) == 0)
+        #expect(truncate(path, off_t(Store.defaultSizeLimit + 1)) == 0)
         let result = try sluice(["server", "add", "db", "db", "--store", path], expect: 65)
-        #expect(result.stderr.contains("the store \(path) cannot be used: it is larger than 16 MiB, more than Sluice reads"), "\(result.stderr)")
+        #expect(result.stderr.contains("the store \(path) cannot be used: it is larger than 64 MiB, more than Sluice reads"), "\(result.stderr)")
         var info = stat()
-        #expect(stat(path, &info) == 0 && info.st_size == off_t(TextFile.sizeLimit + 1))
+        #expect(stat(path, &info) == 0 && info.st_size == off_t(Store.defaultSizeLimit + 1))
     }
 
     @Test func devZeroAsTheSSHConfigIsRefused() throws {

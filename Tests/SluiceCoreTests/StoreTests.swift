@@ -154,6 +154,20 @@ import Testing
         }
     }
 
+    /// A change that would make the file larger than Sluice reads back is
+    /// refused, and the file stays as it was.
+    @Test func aStoreIsNeverWrittenLargerThanItCanBeRead() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("forwards.json"), sizeLimit: 1 << 20)
+        try store.update { try $0.addServer(Server(name: "db", destination: Destination(user: nil, host: "db", port: nil))) }
+        let before = try folder.read("forwards.json")
+        let forwards = (1...6_000).map { Forward(name: "L\($0)", spec: ForwardSpec(kind: .local, listen: Endpoint(host: nil, port: $0), target: Endpoint(host: "localhost", port: $0))) }
+        #expect(throws: StoreError.unwritable(path: store.path, reason: "it would hold 1.5 MiB, more than the 1 MiB Sluice reads back")) {
+            try store.update { $0.servers[0].forwards = forwards }
+        }
+        #expect(try folder.read("forwards.json") == before)
+    }
+
     @Test func newerFormatIsRefusedNotDowngraded() throws {
         let folder = try TemporaryDirectory()
         let text = "{\"version\": 2, \"servers\": [], \"profiles\": {}}\n"

@@ -7,10 +7,17 @@ import Foundation
 /// the store at once therefore both keep their change, and a file that does
 /// not parse is never overwritten.
 public struct Store: Sendable {
-    public let path: String
+    /// The largest store read or written. Four times what 100,000 forwards
+    /// take (about 23 MB), and far below what would strain memory; beyond
+    /// it a file is not a store, whatever it holds (/dev/zero, a disk image).
+    public static let defaultSizeLimit = 64 << 20
 
-    public init(path: String) {
+    public let path: String
+    public let sizeLimit: Int
+
+    public init(path: String, sizeLimit: Int = Store.defaultSizeLimit) {
         self.path = path
+        self.sizeLimit = sizeLimit
     }
 
     /// Where the store lives: `--store`, else `$SLUICE_STORE`, else
@@ -31,7 +38,7 @@ public struct Store: Sendable {
     public func load() throws(StoreError) -> StoreDocument {
         let text: String?
         do {
-            text = try TextFile.readText(path)
+            text = try TextFile.readText(path, limit: sizeLimit)
         } catch where error.code == ENOENT {
             return StoreDocument()
         } catch .system(let error) {
@@ -58,7 +65,7 @@ public struct Store: Sendable {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
         } catch {
-            throw StoreError.unwritable(path: path, reason: "cannot create the folder \(folder): \(Self.reason(error))")
+            throw StoreError.unwritable(path: path, reason: "cannot create the folder \(TerminalText.path(folder)): \(Self.reason(error))")
         }
         let lock: FileLock
         do {
@@ -72,8 +79,14 @@ public struct Store: Sendable {
         var document = before
         let result = try change(&document)
         if document != before {
+            // Never write what the next load would refuse.
+            let text = document.jsonText
+            guard text.utf8.count <= sizeLimit else {
+                let size = String(format: "%.1f", Double(text.utf8.count) / Double(1 << 20))
+                throw StoreError.unwritable(path: path, reason: "it would hold \(size) MiB, more than the \(sizeLimit >> 20) MiB Sluice reads back")
+            }
             do {
-                try AtomicFile.write(document.jsonText, to: path)
+                try AtomicFile.write(text, to: path)
             } catch {
                 throw StoreError.unwritable(path: path, reason: error.description)
             }
