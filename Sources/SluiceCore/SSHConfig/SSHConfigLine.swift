@@ -1,7 +1,7 @@
 /// One meaningful line of an ssh config file, with Includes already read.
 indirect enum SSHConfigLine: Sendable, Equatable {
     /// `Host pattern...`
-    case host([String], SSHConfigLocation)
+    case host(HostPatterns, SSHConfigLocation)
     /// `Match ...`; only `Match all` can be decided without running anything.
     case match(matchesAll: Bool, SSHConfigLocation)
     /// Any other keyword (lower-cased) and its arguments.

@@ -46,7 +46,7 @@ struct SSHConfigReader {
             let arguments = Array(words.dropFirst())
             switch keyword {
             case "host":
-                lines.append(.host(arguments, location))
+                lines.append(.host(HostPatterns(arguments), location))
             case "match":
                 lines.append(.match(matchesAll: arguments.map { $0.lowercased() } == ["all"], location))
             case "include":

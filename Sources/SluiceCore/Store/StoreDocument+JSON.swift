@@ -46,14 +46,19 @@ extension StoreDocument {
         guard version == currentVersion else {
             throw JSONObjectReader.Problem(position: root.position, message: "\"version\" is \(version); this Sluice reads version \(currentVersion)")
         }
+        // The checks of addServer, with names in a set: a store of 100,000
+        // servers must not take a scan of the list for each one.
         var document = StoreDocument()
+        var names: Set<String> = []
         for value in try reader.array("servers") {
             let server = try readServer(value)
-            do {
-                try document.addServer(server)
+            do throws(SluiceError) {
+                try server.validate()
+                guard names.insert(server.name).inserted else { throw SluiceError.duplicateServer(server.name) }
             } catch {
                 throw JSONObjectReader.Problem(position: value.position, message: error.description)
             }
+            document.servers.append(server)
         }
         try reader.finish()
         return document
@@ -78,13 +83,17 @@ extension StoreDocument {
             identityFile: try readIdentityFile(&reader, context: context),
             jumpHost: try readJumpHost(&reader, context: context)
         )
+        // The checks of addForward, with names in a set, as for servers.
+        var forwardNames: Set<String> = []
         for forwardValue in try reader.array("forwards") {
             let forward = try readForward(forwardValue, server: name)
-            do {
-                try server.addForward(forward)
+            do throws(SluiceError) {
+                try Server.validate(forward)
+                guard forwardNames.insert(forward.name).inserted else { throw SluiceError.duplicateForward(server: name, forward: forward.name) }
             } catch {
                 throw JSONObjectReader.Problem(position: forwardValue.position, message: error.description)
             }
+            server.forwards.append(forward)
         }
         try reader.finish()
         return server
