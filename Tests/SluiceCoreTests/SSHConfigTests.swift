@@ -168,6 +168,14 @@ import Testing
         #expect(config.settings(for: "b").forwards.map(\.description) == ["-L 8080:localhost:80"])
     }
 
+    /// A config saved on Windows: '\r' is white space, as for ssh.
+    @Test func crlfLineEndingsAreRead() throws {
+        let config = try SSHConfig(text: "Host a b\r\n  HostName one.example.com\r\n  Port 2200\r\nHost c\r\n  User=ann\r\n", home: "/nonexistent")
+        #expect(config.aliases == ["a", "b", "c"])
+        #expect(config.settings(for: "b").destination.description == "one.example.com:2200")
+        #expect(config.settings(for: "c").user == "ann")
+    }
+
     @Test func unclosedQuoteIsASyntaxErrorWithItsLine() {
         #expect(throws: SSHConfigError.syntax(SSHConfigLocation(file: "config", line: 2), "a '\"' is not closed")) {
             try SSHConfig(text: "Host a\n  HostName \"oops\n", home: "/nonexistent")
