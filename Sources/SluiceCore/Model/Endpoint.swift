@@ -56,6 +56,6 @@ public struct Endpoint: Sendable, Hashable {
 
     /// `host`, in brackets if it is an IPv6 address.
     public static func bracketed(_ host: String) -> String {
-        host.contains(":") ? "[\(host)]" : host
+        host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
     }
 }

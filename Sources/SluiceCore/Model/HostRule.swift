@@ -15,11 +15,12 @@ public enum HostRule {
     /// The problem with `host`, worded to follow "the host" (e.g.
     /// "contains '$' ..."), or nil if it is a usable host.
     public static func problem(with host: String) -> String? {
-        if host.isEmpty { return "is empty" }
-        if host.utf8.count > maximumLength { return "is longer than \(maximumLength) characters" }
-        if host.hasPrefix("-") { return "starts with '-'" }
-        if host.contains(":") { return ipv6Problem(host) }
-        if let bad = host.unicodeScalars.first(where: { !isNameCharacter($0) }) {
+        let bytes = host.utf8
+        if bytes.isEmpty { return "is empty" }
+        if bytes.count > maximumLength { return "is longer than \(maximumLength) characters" }
+        if bytes.first == UInt8(ascii: "-") { return "starts with '-'" }
+        if bytes.contains(UInt8(ascii: ":")) { return ipv6Problem(host) }
+        if !bytes.allSatisfy(isNameByte), let bad = host.unicodeScalars.first(where: { !$0.isASCII || !isNameByte(UInt8($0.value)) }) {
             return "contains \(describe(bad)); a host is a name of letters, digits, '-', '_' and '.', or an IP address"
         }
         return nil
@@ -40,17 +41,20 @@ public enum HostRule {
         if parts.count == 2 {
             let zone = parts[1]
             if zone.isEmpty { return "has an empty zone after '%'" }
-            if let bad = zone.unicodeScalars.first(where: { !isNameCharacter($0) }) {
+            if let bad = zone.unicodeScalars.first(where: { !$0.isASCII || !isNameByte(UInt8($0.value)) }) {
                 return "has \(describe(bad)) in its zone; a zone is an interface name of letters, digits, '-', '_' and '.'"
             }
         }
         return nil
     }
 
-    private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": return true
-        default: return false
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
         }
     }
 

@@ -8,11 +8,11 @@ public enum NameRule {
         if name.isEmpty { return "it is empty" }
         if name.count > maximumLength { return "it is longer than \(maximumLength) characters" }
         if name.hasPrefix("-") { return "it starts with '-'" }
-        if name.contains("/") { return "it contains '/', which separates server and forward names" }
-        if name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+        if name.utf8.contains(UInt8(ascii: "/")) { return "it contains '/', which separates server and forward names" }
+        if name.unicodeScalars.contains(where: { $0.isASCII ? $0.value <= 0x20 || $0.value == 0x7F : $0.properties.isWhitespace }) {
             return "it contains a space or a control character"
         }
-        if let bad = name.unicodeScalars.first(where: { TerminalText.hasUnsafeCharacters(String($0)) }) {
+        if TerminalText.hasUnsafeCharacters(name), let bad = name.unicodeScalars.first(where: { TerminalText.hasUnsafeCharacters(String($0)) }) {
             return "it contains \(HostRule.describe(bad)), an invisible or direction-changing character"
         }
         return nil

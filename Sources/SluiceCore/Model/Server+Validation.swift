@@ -49,7 +49,7 @@ extension Server {
     public static func identityFileProblem(_ path: String) -> String? {
         if path.isEmpty { return "is empty" }
         if path.utf8.count > maximumIdentityFileLength { return "is longer than \(maximumIdentityFileLength) bytes" }
-        if let bad = path.unicodeScalars.first(where: { TerminalText.hasUnsafeCharacters(String($0)) }) {
+        if TerminalText.hasUnsafeCharacters(path), let bad = path.unicodeScalars.first(where: { TerminalText.hasUnsafeCharacters(String($0)) }) {
             return "contains \(HostRule.describe(bad)), an invisible or control character"
         }
         return nil

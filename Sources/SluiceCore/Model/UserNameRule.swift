@@ -11,7 +11,9 @@ public enum UserNameRule {
         if user.isEmpty { return "is empty" }
         if user.count > maximumLength { return "is longer than \(maximumLength) characters" }
         if user.hasPrefix("-") { return "starts with '-'" }
-        if let bad = user.unicodeScalars.first(where: { $0.properties.isWhitespace || TerminalText.hasUnsafeCharacters(String($0)) }) {
+        let hasSpace = user.unicodeScalars.contains { $0.isASCII ? $0 == " " : $0.properties.isWhitespace }
+        if hasSpace || TerminalText.hasUnsafeCharacters(user),
+           let bad = user.unicodeScalars.first(where: { $0.properties.isWhitespace || TerminalText.hasUnsafeCharacters(String($0)) }) {
             return "contains \(HostRule.describe(bad))"
         }
         return nil
