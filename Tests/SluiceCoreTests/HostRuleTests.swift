@@ -75,6 +75,7 @@ import Testing
         ("-oProxyCommand=touchX", "the host starts with '-'"),
         ("root@-oProxyCommand=x", "the host starts with '-'"),
         ("-l@host", "the user name starts with '-'"),
+        ("ssh://ssh://u@h", "the user name contains '/'"),
         ("ev\u{1B}il@host", "the user name contains '^['"),
         ("host\u{202E}", "the host contains '<U+202E>'"),
         ("local\u{0}host", "the host contains '^@'"),

@@ -45,7 +45,7 @@ public struct Destination: Sendable, Hashable, CustomStringConvertible {
         var port: Int?
         if let portText {
             guard let value = Int(portText), portText.allSatisfy({ $0.isASCII && $0.isNumber }), (1...65535).contains(value) else {
-                throw fail("'\(portText)' is not a port number (1-65535)")
+                throw fail("'\(TerminalText.echo(String(portText)))' is not a port number (1-65535)")
             }
             port = value
         }
