@@ -32,7 +32,7 @@ struct AddCommand: ParsableCommand {
         let given = [local, reverse, dynamic].compactMap { $0 }
         guard given.count == 1 else {
             throw ValidationError(given.isEmpty
-                ? "say what to forward with one of -L, -R or -D, e.g. sluice add \(server) -L 5432:localhost:5432"
+                ? "say what to forward with one of -L, -R or -D, e.g. sluice add \(TerminalText.echo(server)) -L 5432:localhost:5432"
                 : "give one forward at a time (one of -L, -R or -D)")
         }
     }

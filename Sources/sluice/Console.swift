@@ -1,14 +1,21 @@
 import Foundation
+import SluiceCore
 
 /// Where the CLI speaks to the user: results the user asked for go to stdout,
 /// everything said about them to stderr, so that stdout stays parseable.
+///
+/// The one place the CLI writes, so the one place that makes sure nothing
+/// from a store, an ssh config, a server or a SOCKS client (the engine
+/// reports the host names clients ask for) puts an escape sequence on the
+/// user's terminal: every line is sanitised. Cutting long values is left
+/// to where they are quoted (`TerminalText.echo`); here nothing is cut.
 enum Console {
     static func output(_ text: String, terminator: String = "\n") {
-        print(text, terminator: terminator)
+        print(safe(text), terminator: terminator)
     }
 
     static func say(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((safe(text) + "\n").utf8))
     }
 
     static func warn(_ text: String) {
@@ -17,5 +24,9 @@ enum Console {
 
     static func error(_ text: String) {
         say("sluice: \(text)")
+    }
+
+    private static func safe(_ text: String) -> String {
+        TerminalText.sanitized(text, limit: .max, keepNewlines: true)
     }
 }

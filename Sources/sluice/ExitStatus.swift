@@ -3,7 +3,8 @@ import SluiceCore
 import SluiceTerminal
 
 /// The exit statuses Sluice promises scripts (sysexits.h): 0 ok, 64 the
-/// command line was wrong, 65 the store file is broken, 1 anything else.
+/// command line was wrong, 65 the store or an ssh config is not a file
+/// Sluice can read (broken, not UTF-8, a FIFO, too large), 1 anything else.
 enum ExitStatus {
     static let usage: Int32 = 64
     static let badData: Int32 = 65
@@ -26,7 +27,7 @@ enum ExitStatus {
             return Failure(message: error.description, code: usage)
         case let error as StoreError:
             switch error {
-            case .malformed, .invalid, .newerVersion:
+            case .malformed, .invalid, .newerVersion, .unusable:
                 return Failure(message: error.description, code: badData)
             case .unreadable, .unwritable:
                 return Failure(message: error.description, code: failure)
@@ -37,7 +38,7 @@ enum ExitStatus {
             switch error {
             case .unknownHosts:
                 return Failure(message: error.description, code: usage)
-            case .syntax:
+            case .syntax, .unusable:
                 return Failure(message: error.description, code: badData)
             case .unreadable:
                 return Failure(message: error.description, code: failure)

@@ -27,12 +27,11 @@ struct ForwardCommand: ParsableCommand {
     var identity: String?
     @Option(name: .long, help: ArgumentHelp("A server to jump through, as ssh -J takes it.", valueName: "host"))
     var jump: String?
-    @Option(name: .long, help: ArgumentHelp("Seconds open connections may take to finish after Ctrl+C.", valueName: "seconds"))
-    var drain: Double = 10
+    @OptionGroup var drain: DrainOptions
 
     func validate() throws {
         guard !(shorthand + local + reverse + dynamic).isEmpty else {
-            throw ValidationError("say what to forward, e.g. sluice forward \(destination) -L 5432:localhost:5432 (or just 5432)")
+            throw ValidationError("say what to forward, e.g. sluice forward \(TerminalText.echo(destination)) -L 5432:localhost:5432 (or just 5432)")
         }
     }
 
@@ -40,11 +39,13 @@ struct ForwardCommand: ParsableCommand {
         let specs = try (shorthand + local).map { try ForwardSpec(parsing: $0, kind: .local) }
             + reverse.map { try ForwardSpec(parsing: $0, kind: .reverse) }
             + dynamic.map { try ForwardSpec(parsing: $0, kind: .dynamic) }
-        var server = Server(name: destination, destination: try Destination(parsing: destination), identityFile: identity, jumpHost: jump)
+        var server = Server(name: destination, destination: try Destination(parsing: destination), identityFile: identity,
+                            jumpHost: try jump.flatMap { try JumpChain(parsing: $0)?.description })
+        try server.validateConnection()
         for spec in specs {
             try server.addForward(Forward(name: server.unusedName(for: spec), spec: spec))
         }
-        let status = HeadlessSession(servers: [server], tuning: link.tuning, drainSeconds: drain).run()
+        let status = HeadlessSession(servers: [server], tuning: link.tuning, drainSeconds: drain.drain).run()
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -17,7 +17,8 @@ struct ServerAddCommand: ParsableCommand {
     var jump: String?
 
     func run() throws {
-        let server = Server(name: name, destination: try Destination(parsing: destination), identityFile: identity, jumpHost: jump)
+        let server = Server(name: name, destination: try Destination(parsing: destination), identityFile: identity,
+                            jumpHost: try jump.flatMap { try JumpChain(parsing: $0)?.description })
         try store.resolved.update { document in try document.addServer(server) }
         Console.say("Saved server \(name) (\(server.destination)). Add a forward with: sluice add \(name) -L PORT")
     }

@@ -45,9 +45,24 @@ struct Sluice: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            guard let failure = ExitStatus.failure(for: error) else { exit(withError: error) }
-            Console.error(failure.message)
-            Foundation.exit(failure.code)
+            if let failure = ExitStatus.failure(for: error) {
+                Console.error(failure.message)
+                Foundation.exit(failure.code)
+            }
+            // ArgumentParser's own messages, through Console as everything
+            // is. Its errors quote arguments as typed, so each of their
+            // lines is also cut; help, --version and completion scripts are
+            // its own text and go to stdout whole.
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { Console.output(message) }
+            } else if !message.isEmpty {
+                Console.say(message.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { TerminalText.sanitized(String($0)) }
+                    .joined(separator: "\n"))
+            }
+            Foundation.exit(code.rawValue)
         }
     }
 }

@@ -55,6 +55,8 @@ final class TerminalPrompter: Prompter, @unchecked Sendable {
         }
     }
 
+    /// Host names, prompts and instructions come from the server or the
+    /// config: every one is shown sanitised (instructions keep their lines).
     private func shown(_ text: String, keepNewlines: Bool = false) -> String {
         TerminalText.sanitized(text, keepNewlines: keepNewlines)
     }

@@ -14,8 +14,7 @@ struct UpCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var link: LinkOptions
-    @Option(name: .long, help: ArgumentHelp("Seconds open connections may take to finish after Ctrl+C.", valueName: "seconds"))
-    var drain: Double = 10
+    @OptionGroup var drain: DrainOptions
     @Argument(help: ArgumentHelp("Only these servers (default: all).", valueName: "server"))
     var servers: [String] = []
 
@@ -29,7 +28,7 @@ struct UpCommand: ParsableCommand {
                     + (chosen.isEmpty ? " (no servers saved; see sluice server add)" : " (switch one on with: sluice enable SERVER/FORWARD)"),
                 code: ExitStatus.failure)
         }
-        let status = HeadlessSession(servers: running, tuning: link.tuning, drainSeconds: drain).run()
+        let status = HeadlessSession(servers: running, tuning: link.tuning, drainSeconds: drain.drain).run()
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -36,6 +36,25 @@ import Testing
         #expect(fields[0].value.position == TextPosition(line: 3, column: 14))
     }
 
+    /// A store written on one line (`jq -c`): every value's column is
+    /// right, and an error at the end names its column, after the parser
+    /// stepped back over a half-read word.
+    @Test func aLongSingleLineKeepsItsColumns() throws {
+        // Nine characters an item with its comma, ten bytes ('é' is two).
+        let items = (0..<20_000).map { _ in "{\"é\": 1}" }
+        let text = "[" + items.joined(separator: ",") + "]"
+        let value = try JSONParser.parse(text)
+        guard case .array(let elements) = value.kind else { Issue.record("not a list"); return }
+        #expect(elements.count == 20_000)
+        #expect(elements[0].position == TextPosition(line: 1, column: 2))
+        #expect(elements[19_999].position == TextPosition(line: 1, column: 2 + 19_999 * 9))
+        #expect {
+            try JSONParser.parse("[" + items.joined(separator: ",") + ", tru]")
+        } throws: { error in
+            (error as? JSONParser.SyntaxError)?.position == TextPosition(line: 1, column: 1 + 20_000 * 9 + 2)
+        }
+    }
+
     @Test func writerOutputParsesBackToTheSameValue() throws {
         let text = #"{"b": [true, false, null, -1.5e3, {}], "a": "quote\" and \u0001 and ☃", "c": []}"#
         let value = try JSONParser.parse(text)

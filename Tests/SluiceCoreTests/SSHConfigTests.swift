@@ -75,6 +75,10 @@ import Testing
         #expect(first.contains(.added(server: "db", forwards: 3)))
         #expect(first.contains(.added(server: "web", forwards: 2)))
         #expect(first.contains(.added(server: "bastion", forwards: 0)))
+        // The fixture's quoted HostName holds a space: ssh would look that
+        // name up and fail, Sluice says so and does not save it.
+        let skipped = SSHImportOutcome.skipped(alias: "build", reason: "its HostName 'build server.example.com' contains a space; a host is a name of letters, digits, '-', '_' and '.', or an IP address")
+        #expect(first.contains(skipped))
         let db = try document.server(named: "db")
         #expect(db.destination.description == "early-user@db.internal.example.com:2222")
         #expect(db.identityFile == "~/.ssh/id_db")
@@ -85,7 +89,7 @@ import Testing
         let again = document
         let second = try document.importSSHConfig(config)
         #expect(document == again)
-        #expect(second.allSatisfy { if case .unchanged = $0 { return true } else { return false } })
+        #expect(second.filter { if case .unchanged = $0 { return false } else { return true } } == [skipped])
     }
 
     @Test func importKeepsUserChangesAndAddsOnlyMissingForwards() throws {
@@ -99,6 +103,42 @@ import Testing
         let db = try document.server(named: "db")
         #expect(db.forwards.map(\.name) == ["L5432", "L16379", "D1080"])
         #expect(db.forwards[0].enabled == false)
+    }
+
+    /// ssh itself might take these values (or hand them to a shell);
+    /// Sluice skips the host and says which line to look at.
+    @Test func hostsWithUnusableValuesAreSkippedWithTheReason() throws {
+        let config = try SSHConfig(text: """
+            Host inject-hostname
+              HostName $(touch X)
+            Host inject-jump
+              ProxyJump b$(touch_X)
+            Host option-jump
+              ProxyJump -oProxyCommand=touch_X
+            Host empty-hop
+              ProxyJump a,,b
+            Host escape-user
+              User "ev\u{1B}[2Jil"
+            Host bad-key
+              IdentityFile "~/.ssh/id\u{202E}"
+            Host rlo\u{202E}name
+            Host good
+              ProxyJump ssh://ops@bastion:2222/,inner
+            """, home: "/nonexistent")
+        var document = StoreDocument()
+        let outcomes = try document.importSSHConfig(config)
+        #expect(outcomes == [
+            .skipped(alias: "inject-hostname", reason: "its HostName '$(touch' contains '$'; a host is a name of letters, digits, '-', '_' and '.', or an IP address"),
+            .skipped(alias: "inject-jump", reason: "its ProxyJump 'b$(touch_X)': the host contains '$'; a host is a name of letters, digits, '-', '_' and '.', or an IP address"),
+            .skipped(alias: "option-jump", reason: "its ProxyJump '-oProxyCommand=touch_X': a jump host cannot start with '-'"),
+            .skipped(alias: "empty-hop", reason: "its ProxyJump 'a,,b': jump host 2 of 3 is empty"),
+            .skipped(alias: "escape-user", reason: "its User 'ev^[[2Jil' contains '^['"),
+            .skipped(alias: "bad-key", reason: "its IdentityFile '~/.ssh/id<U+202E>' contains '<U+202E>', an invisible or control character"),
+            .skipped(alias: "rlo\u{202E}name", reason: "not usable as a server name: it contains '<U+202E>', an invisible or direction-changing character"),
+            .added(server: "good", forwards: 0),
+        ])
+        #expect(document.servers.map(\.name) == ["good"])
+        #expect(document.servers[0].jumpHost == "ops@bastion:2222,inner")
     }
 
     @Test func namingAHostThatIsNotThereListsTheOnesThatAre() throws {
@@ -128,10 +168,51 @@ import Testing
         #expect(config.settings(for: "b").forwards.map(\.description) == ["-L 8080:localhost:80"])
     }
 
+    /// A config saved on Windows: '\r' is white space, as for ssh.
+    @Test func crlfLineEndingsAreRead() throws {
+        let config = try SSHConfig(text: "Host a b\r\n  HostName one.example.com\r\n  Port 2200\r\nHost c\r\n  User=ann\r\n", home: "/nonexistent")
+        #expect(config.aliases == ["a", "b", "c"])
+        #expect(config.settings(for: "b").destination.description == "one.example.com:2200")
+        #expect(config.settings(for: "c").user == "ann")
+    }
+
     @Test func unclosedQuoteIsASyntaxErrorWithItsLine() {
         #expect(throws: SSHConfigError.syntax(SSHConfigLocation(file: "config", line: 2), "a '\"' is not closed")) {
             try SSHConfig(text: "Host a\n  HostName \"oops\n", home: "/nonexistent")
         }
+    }
+
+    @Test func anIncludeOfMoreThanTheMostFilesIsCutShortWithAWarning() throws {
+        let folder = try TemporaryDirectory()
+        for index in 0..<1030 {
+            try folder.write(".ssh/d/\(String(index + 10_000))", "Host h\(index)\n")
+        }
+        try folder.write(".ssh/config", "Include d/*\n")
+        let config = try SSHConfig(file: folder.file(".ssh/config"), home: folder.path)
+        #expect(config.aliases.count == 1024)
+        #expect(config.aliases.last == "h1023")
+        #expect(config.warnings == ["\(folder.file(".ssh/config")):1: skipped the rest of this Include: the ssh config already includes 1024 files, the most Sluice reads"])
+    }
+
+    /// Files that include each other a few times over add up: the total
+    /// read is capped, not only each file.
+    @Test func includesPastSixteenMebibytesInAllAreSkippedWithAWarning() throws {
+        let folder = try TemporaryDirectory()
+        let comment = "#" + String(repeating: "x", count: 1022) + "\n"
+        try folder.write(".ssh/big", "Host big\n" + String(repeating: comment, count: 6 * 1024))
+        try folder.write(".ssh/config", "Include big big big\nHost after\n")
+        let config = try SSHConfig(file: folder.file(".ssh/config"), home: folder.path)
+        #expect(config.aliases == ["big", "after"])
+        #expect(config.warnings == ["\(folder.file(".ssh/config")):1: skipped included file \(folder.file(".ssh/big")): with it the ssh config and its Includes would hold more than 16 MiB, the most Sluice reads"])
+    }
+
+    @Test func anIncludedFileThatIsNotUTF8IsSkippedWithAWarning() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write(".ssh/config", "Include latin1\nHost a\n")
+        try Data([0x48, 0x6F, 0x73, 0x74, 0x20, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: folder.file(".ssh/latin1")))
+        let config = try SSHConfig(file: folder.file(".ssh/config"), home: folder.path)
+        #expect(config.aliases == ["a"])
+        #expect(config.warnings == ["\(folder.file(".ssh/config")):1: cannot read included file \(folder.file(".ssh/latin1")): it is not UTF-8 text"])
     }
 
     @Test func selfIncludeStopsWithAMessage() throws {

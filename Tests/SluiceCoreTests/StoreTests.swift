@@ -59,6 +59,34 @@ import Testing
         #expect(names == ["forwards.json", "forwards.json.lock"])
     }
 
+    /// A writer killed mid-write leaves its temporary file; the next
+    /// writer, holding the lock, removes it and nothing else.
+    @Test func temporaryFilesOfAKilledWriterAreRemovedByTheNextWriter() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("forwards.json"))
+        try store.update { try $0.addServer(Server(name: "a", destination: Destination(user: nil, host: "a", port: nil))) }
+        let stale = [".forwards.json.Ab3xYz", ".forwards.json.000000"]
+        let unrelated = [".forwards.json.Ab3xY", ".forwards.json.Ab3xYz1", ".forwards.json.Ab-xYz", ".other.json.Ab3xYz",
+                         "forwards.json.Ab3xYz", ".forwards.json.bak", "notes.txt"]
+        for name in stale + unrelated { try folder.write(name, "{\"version\": 1, \"servers\": [") }
+        try FileManager.default.createDirectory(atPath: folder.file(".forwards.json.Dir123"), withIntermediateDirectories: false)
+        symlink(folder.file("notes.txt"), folder.file(".forwards.json.Lnk123"))
+        try store.update { try $0.addServer(Server(name: "b", destination: Destination(user: nil, host: "b", port: nil))) }
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(names == Set(unrelated + ["forwards.json", "forwards.json.lock", ".forwards.json.Dir123", ".forwards.json.Lnk123"]))
+        #expect(try store.load().servers.map(\.name) == ["a", "b"])
+    }
+
+    @Test func leftoversBesideASymlinkedStoresTargetAreRemoved() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("dotfiles/forwards.json", "{\"version\": 1, \"servers\": []}\n")
+        try folder.write("dotfiles/.forwards.json.Zz9Yy8", "half")
+        try folder.write("dotfiles/.link.json.Zz9Yy8", "not ours")
+        symlink(folder.file("dotfiles/forwards.json"), folder.file("link.json"))
+        try Store(path: folder.file("link.json")).update { try $0.addServer(Server(name: "a", destination: Destination(user: nil, host: "a", port: nil))) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("dotfiles")).sorted() == [".link.json.Zz9Yy8", "forwards.json"])
+    }
+
     @Test func writeReplacesTheFileInOneStepNeverInPlace() throws {
         let folder = try TemporaryDirectory()
         let store = Store(path: folder.file("forwards.json"))
@@ -124,6 +152,20 @@ import Testing
             guard case let StoreError.invalid(_, position, message) = error else { return false }
             return position == TextPosition(line: line, column: column) && message.hasPrefix(problem)
         }
+    }
+
+    /// A change that would make the file larger than Sluice reads back is
+    /// refused, and the file stays as it was.
+    @Test func aStoreIsNeverWrittenLargerThanItCanBeRead() throws {
+        let folder = try TemporaryDirectory()
+        let store = Store(path: folder.file("forwards.json"), sizeLimit: 1 << 20)
+        try store.update { try $0.addServer(Server(name: "db", destination: Destination(user: nil, host: "db", port: nil))) }
+        let before = try folder.read("forwards.json")
+        let forwards = (1...6_000).map { Forward(name: "L\($0)", spec: ForwardSpec(kind: .local, listen: Endpoint(host: nil, port: $0), target: Endpoint(host: "localhost", port: $0))) }
+        #expect(throws: StoreError.unwritable(path: store.path, reason: "it would hold 1.5 MiB, more than the 1 MiB Sluice reads back")) {
+            try store.update { $0.servers[0].forwards = forwards }
+        }
+        #expect(try folder.read("forwards.json") == before)
     }
 
     @Test func newerFormatIsRefusedNotDowngraded() throws {

@@ -19,7 +19,7 @@ struct JSONObjectReader {
         }
         var seen: Set<String> = []
         for member in members where !seen.insert(member.key).inserted {
-            throw Problem(position: member.value.position, message: "\(context) has the key \"\(member.key)\" twice")
+            throw Problem(position: member.value.position, message: "\(context) has the key \"\(TerminalText.echo(member.key))\" twice")
         }
         self.members = members
         self.position = value.position
@@ -77,7 +77,7 @@ struct JSONObjectReader {
     func finish() throws(Problem) {
         for member in members where !used.contains(member.key) {
             let known = used.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
-            throw Problem(position: member.value.position, message: "\(context) has an unknown key \"\(member.key)\" (known keys: \(known))")
+            throw Problem(position: member.value.position, message: "\(context) has an unknown key \"\(TerminalText.echo(member.key))\" (known keys: \(known))")
         }
     }
 

@@ -12,6 +12,11 @@ public struct JSONParser {
     private var lineStart = 0
     private var depth = 0
     private static let maximumDepth = 256
+    /// The column at `columnIndex` on the current line: positions are asked
+    /// for at every value, and counting from the start of the line each
+    /// time made a long line (a store written by `jq -c`) quadratic.
+    private var columnIndex = 0
+    private var column = 1
 
     public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: Array(text.utf8))
@@ -28,14 +33,19 @@ public struct JSONParser {
         self.bytes = bytes
     }
 
-    private var position: TextPosition {
+    private mutating func position() -> TextPosition {
+        if columnIndex < lineStart || columnIndex > index {
+            columnIndex = lineStart
+            column = 1
+        }
         // Columns count characters, not bytes, so skip UTF-8 continuation bytes.
-        let column = bytes[lineStart..<index].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        for byte in bytes[columnIndex..<index] where byte & 0xC0 != 0x80 { column += 1 }
+        columnIndex = index
         return TextPosition(line: line, column: column)
     }
 
-    private func error(_ problem: String) -> SyntaxError {
-        SyntaxError(position: position, problem: problem)
+    private mutating func error(_ problem: String) -> SyntaxError {
+        SyntaxError(position: position(), problem: problem)
     }
 
     private func describeCurrent() -> String {
@@ -61,7 +71,7 @@ public struct JSONParser {
     }
 
     private mutating func parseValue() throws(SyntaxError) -> JSONValue {
-        let start = position
+        let start = position()
         guard index < bytes.count else { throw error("the file ends where a value was expected") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return JSONValue(try parseObject(), at: start)
@@ -100,7 +110,7 @@ public struct JSONParser {
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw error("expected ':' after the key \"\(key)\" but found \(describeCurrent())")
+                throw error("expected ':' after the key \"\(TerminalText.echo(key))\" but found \(describeCurrent())")
             }
             index += 1
             skipWhitespace()

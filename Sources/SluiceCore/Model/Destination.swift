@@ -41,15 +41,26 @@ public struct Destination: Sendable, Hashable, CustomStringConvertible {
             portText = rest[rest.index(after: colon)...]
         }
         guard !host.isEmpty else { throw fail("the host is empty") }
-        if host.contains("/") { throw fail("the host '\(host)' contains '/'") }
+        if host.contains("/") { throw fail("the host '\(TerminalText.echo(String(host)))' contains '/'") }
         var port: Int?
         if let portText {
             guard let value = Int(portText), portText.allSatisfy({ $0.isASCII && $0.isNumber }), (1...65535).contains(value) else {
-                throw fail("'\(portText)' is not a port number (1-65535)")
+                throw fail("'\(TerminalText.echo(String(portText)))' is not a port number (1-65535)")
             }
             port = value
         }
         self.init(user: user, host: String(host), port: port)
+        if let problem = problem() { throw fail(problem) }
+    }
+
+    /// Checks the rules that hold however the destination was made (typed,
+    /// read from the store, imported from an ssh config), and returns the
+    /// first broken one.
+    public func problem() -> String? {
+        if let user, let problem = UserNameRule.problem(with: user) { return "the user name \(problem)" }
+        if let problem = HostRule.problem(with: host) { return "the host \(problem)" }
+        if let port, !(1...65535).contains(port) { return "port \(port) is out of range (1-65535)" }
+        return nil
     }
 
     public var description: String {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One side of a forward: an address and a port.
 ///
 /// `host` is `nil` when the user named no address; the listening side then
@@ -21,10 +23,23 @@ public struct Endpoint: Sendable, Hashable {
         }
     }
 
-    /// True when a listener on this endpoint is reachable only from this machine.
+    /// True when a listener on this endpoint is reachable only from this
+    /// machine: an address in 127.0.0.0/8, `::1`, or `::ffff:127.x.x.x`.
+    /// Only a parsed address counts: `127.evil.example.com` is a name that
+    /// may resolve anywhere, and `127..0.1` is no address at all.
     public var isLoopback: Bool {
         let address = bindAddress
-        return address == "::1" || address.hasPrefix("127.")
+        var ipv4 = in_addr()
+        if inet_pton(AF_INET, address, &ipv4) == 1 {
+            return UInt32(bigEndian: ipv4.s_addr) >> 24 == 127
+        }
+        var ipv6 = in6_addr()
+        guard inet_pton(AF_INET6, address, &ipv6) == 1 else { return false }
+        return withUnsafeBytes(of: &ipv6) { bytes in
+            let loopback = bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1
+            let mappedLoopback = bytes.prefix(10).allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 127
+            return loopback || mappedLoopback
+        }
     }
 
     /// The host as a user would type it into a client, IPv6 in brackets;
@@ -41,6 +56,6 @@ public struct Endpoint: Sendable, Hashable {
 
     /// `host`, in brackets if it is an IPv6 address.
     public static func bracketed(_ host: String) -> String {
-        host.contains(":") ? "[\(host)]" : host
+        host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
     }
 }

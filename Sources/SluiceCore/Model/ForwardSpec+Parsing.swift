@@ -13,9 +13,9 @@ extension ForwardSpec {
         func port(_ index: Int, _ side: String) throws(ForwardSpecError) -> Int {
             let text = fields[index]
             guard !text.isEmpty else { throw fail("the \(side) is empty") }
-            if text.hasPrefix("/") { throw fail("Unix socket paths ('\(text)') are not supported") }
-            guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), text.count <= 5 else {
-                throw fail("'\(text)' is not a valid \(side)")
+            if text.utf8.first == UInt8(ascii: "/") { throw fail("Unix socket paths ('\(TerminalText.echo(text))') are not supported") }
+            guard text.utf8.count <= 5, text.utf8.allSatisfy(Self.isDigit), let value = Int(text) else {
+                throw fail("'\(TerminalText.echo(text))' is not a valid \(side)")
             }
             return value
         }
@@ -32,8 +32,8 @@ extension ForwardSpec {
             self.init(kind: kind, listen: Endpoint(host: nil, port: shared), target: Endpoint(host: "127.0.0.1", port: shared))
         case (.local, 2):
             let listenPort = try port(0, "local port")
-            if !fields[1].isEmpty, !fields[1].allSatisfy({ $0.isASCII && $0.isNumber }), !fields[1].hasPrefix("/") {
-                throw fail("the target port after '\(fields[1])' is missing")
+            if !fields[1].isEmpty, !fields[1].utf8.allSatisfy(Self.isDigit), !fields[1].hasPrefix("/") {
+                throw fail("the target port after '\(TerminalText.echo(fields[1]))' is missing")
             }
             self.init(kind: kind, listen: Endpoint(host: nil, port: listenPort), target: Endpoint(host: "127.0.0.1", port: try port(1, "target port")))
         case (.reverse, 1), (.reverse, 2):
@@ -61,35 +61,42 @@ extension ForwardSpec {
         try self.init(parsing: String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces), kind: kind)
     }
 
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
     /// Splits on ':' outside brackets; a bracketed field is an IPv6 address and
-    /// loses its brackets.
+    /// loses its brackets. Works on the bytes, as every separator is ASCII.
     private static func splitFields(_ argument: String, kind: ForwardKind) throws(ForwardSpecError) -> [String] {
         func fail(_ problem: String) -> ForwardSpecError {
             ForwardSpecError(spec: argument, kind: kind, problem: problem)
         }
         guard !argument.isEmpty else { throw fail("the spec is empty") }
-        if argument.contains(where: { $0.isWhitespace }) { throw fail("it contains a space") }
+        if argument.unicodeScalars.contains(where: { $0.isASCII ? $0 == " " || (0x09...0x0D).contains($0.value) : $0.properties.isWhitespace }) {
+            throw fail("it contains a space")
+        }
+        let bytes = Array(argument.utf8)
+        let colon = UInt8(ascii: ":")
         var fields: [String] = []
-        var rest = Substring(argument)
+        var start = 0
         while true {
-            if rest.first == "[" {
-                guard let close = rest.firstIndex(of: "]") else { throw fail("a '[' is not closed by ']'") }
-                let inside = rest[rest.index(after: rest.startIndex)..<close]
-                guard !inside.isEmpty else { throw fail("'[]' holds no address") }
-                fields.append(String(inside))
-                rest = rest[rest.index(after: close)...]
-                if rest.isEmpty { return fields }
-                guard rest.first == ":" else { throw fail("expected ':' after ']'") }
-                rest = rest.dropFirst()
-                if rest.isEmpty { throw fail("it ends with ':'") }
+            if start < bytes.count && bytes[start] == UInt8(ascii: "[") {
+                guard let close = bytes[start...].firstIndex(of: UInt8(ascii: "]")) else { throw fail("a '[' is not closed by ']'") }
+                guard close > start + 1 else { throw fail("'[]' holds no address") }
+                fields.append(String(decoding: bytes[(start + 1)..<close], as: UTF8.self))
+                start = close + 1
+                if start == bytes.count { return fields }
+                guard bytes[start] == colon else { throw fail("expected ':' after ']'") }
+                start += 1
+                if start == bytes.count { throw fail("it ends with ':'") }
                 continue
             }
-            if let colon = rest.firstIndex(of: ":") {
-                fields.append(String(rest[..<colon]))
-                rest = rest[rest.index(after: colon)...]
-                if rest.isEmpty { throw fail("it ends with ':'") }
+            if let end = bytes[start...].firstIndex(of: colon) {
+                fields.append(String(decoding: bytes[start..<end], as: UTF8.self))
+                start = end + 1
+                if start == bytes.count { throw fail("it ends with ':'") }
             } else {
-                fields.append(String(rest))
+                fields.append(String(decoding: bytes[start...], as: UTF8.self))
                 return fields
             }
         }

@@ -37,8 +37,8 @@ public struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
         if let problem = Self.portProblem(listen.port, side: kind == .reverse ? "server port" : "local port", zeroAllowed: kind == .reverse) {
             return problem
         }
-        if let host = listen.host, host.contains(where: { $0.isWhitespace }) {
-            return "the bind address '\(host)' contains a space"
+        if let host = listen.host, let problem = HostRule.bindAddressProblem(with: host) {
+            return "the bind address \(problem)"
         }
         switch (kind, target) {
         case (.dynamic, nil):
@@ -49,7 +49,7 @@ public struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
             return "the target host and port are missing"
         case (_, let target?):
             guard let host = target.host, !host.isEmpty else { return "the target host is empty" }
-            if host.contains(where: { $0.isWhitespace }) { return "the target host '\(host)' contains a space" }
+            if let problem = HostRule.problem(with: host) { return "the target host \(problem)" }
             return Self.portProblem(target.port, side: "target port", zeroAllowed: false)
         }
     }

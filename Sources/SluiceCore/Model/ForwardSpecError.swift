@@ -12,6 +12,7 @@ public struct ForwardSpecError: Error, Equatable, Sendable, CustomStringConverti
     }
 
     public var description: String {
+        let spec = TerminalText.echo(spec)
         let shown = kind.map { "\($0.flag) \(spec)" } ?? spec
         let expected = kind.map { "; expected \($0.grammar)" } ?? ""
         return "bad forward '\(shown)': \(problem)\(expected)"

@@ -33,15 +33,10 @@ public struct Server: Sendable, Hashable {
 }
 
 extension Server {
-    /// Adds a forward after checking its name and spec; the one gate every new
-    /// forward passes, typed or read from the store.
+    /// Adds a forward after checking its name and spec (`validate(_:)`)
+    /// and that no forward here has its name.
     public mutating func addForward(_ forward: Forward) throws(SluiceError) {
-        if let problem = NameRule.problem(with: forward.name) {
-            throw .invalidName(kind: "forward", name: forward.name, problem: problem)
-        }
-        if let problem = forward.spec.problem() {
-            throw .invalidSpec(ForwardSpecError(spec: forward.spec.argument, kind: forward.kind, problem: problem))
-        }
+        try Self.validate(forward)
         guard self.forward(named: forward.name) == nil else {
             throw .duplicateForward(server: name, forward: forward.name)
         }

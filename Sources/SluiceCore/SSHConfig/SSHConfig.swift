@@ -50,7 +50,7 @@ public struct SSHConfig: Sendable {
             for line in lines {
                 switch line {
                 case .host(let patterns, _):
-                    for pattern in patterns where HostPattern.isConcrete(pattern) && seen.insert(pattern).inserted {
+                    for pattern in patterns.written where HostPatterns.isConcrete(pattern) && seen.insert(pattern).inserted {
                         result.append(pattern)
                     }
                 case .include(let nested):
@@ -64,31 +64,139 @@ public struct SSHConfig: Sendable {
         return result
     }
 
+    /// `hosts`, after checking that each is an alias here; every alias when
+    /// `hosts` is empty.
+    public func aliases(selecting hosts: [String]) throws(SSHConfigError) -> [String] {
+        let aliases = self.aliases
+        guard !hosts.isEmpty else { return aliases }
+        let known = Set(aliases)
+        let unknown = hosts.filter { !known.contains($0) }
+        if !unknown.isEmpty { throw .unknownHosts(unknown, known: aliases) }
+        return hosts
+    }
+
     /// The settings ssh would use for `alias`: for a single value the first
     /// one met wins; forwards from every matching block add up.
     public func settings(for alias: String) -> SSHHostSettings {
-        var settings = SSHHostSettings(alias: alias)
-        apply(lines, to: &settings, active: true)
-        return settings
+        settings(for: [alias])[0]
     }
 
-    /// `active` is whether the block being read applies to the host. Lines
-    /// of an Include read inside a block that does not apply can never
-    /// apply, as in OpenSSH; and a Host line inside an included file does not
-    /// change which block the including file is in.
-    private func apply(_ lines: [SSHConfigLine], to settings: inout SSHHostSettings, active startActive: Bool, neverMatch: Bool = false) {
-        var active = startActive
-        for line in lines {
-            switch line {
-            case .host(let patterns, _):
-                active = !neverMatch && HostPattern.matches(settings.alias, patterns: patterns)
-            case .match(let matchesAll, _):
-                active = !neverMatch && matchesAll
-            case .include(let nested):
-                apply(nested, to: &settings, active: active, neverMatch: neverMatch || !active)
-            case let .option(keyword, arguments, raw, location):
-                if active { settings.apply(keyword: keyword, arguments: arguments, raw: raw, at: location) }
+    /// The settings of many hosts at once, in one pass over the config:
+    /// looking each host up on its own would read every line once per
+    /// host, and a generated config of 100,000 hosts would take minutes.
+    public func settings(for aliases: [String]) -> [SSHHostSettings] {
+        var lookup = Lookup(aliases)
+        lookup.apply(lines, active: .all, allowed: .all)
+        return lookup.settings
+    }
+
+    /// Which of the hosts being looked up a block applies to.
+    private enum Hosts {
+        case all
+        /// Positions in `Lookup.settings`, ascending.
+        case some([Int])
+    }
+
+    /// The hosts any block may apply to inside an Include: those the
+    /// including block applies to, as a set to test names against.
+    private enum Allowed {
+        case all
+        case some([Int], Set<Int>)
+
+        init(_ hosts: Hosts) {
+            switch hosts {
+            case .all: self = .all
+            case .some(let positions): self = .some(positions, Set(positions))
             }
+        }
+
+        var hosts: Hosts {
+            switch self {
+            case .all: return .all
+            case .some(let positions, _): return .some(positions)
+            }
+        }
+    }
+
+    private struct Lookup {
+        var settings: [SSHHostSettings]
+        /// Each host lower-cased, as patterns match.
+        let lowered: [String]
+        /// Lower-cased host to its position, and to its later positions
+        /// when it was asked for more than once.
+        let firstPosition: [String: Int]
+        let laterPositions: [String: [Int]]
+
+        init(_ aliases: [String]) {
+            settings = aliases.map(SSHHostSettings.init(alias:))
+            lowered = aliases.map(HostPatterns.lowercased)
+            var firstPosition: [String: Int] = [:]
+            var laterPositions: [String: [Int]] = [:]
+            firstPosition.reserveCapacity(lowered.count)
+            for (position, host) in lowered.enumerated() {
+                if firstPosition[host] == nil {
+                    firstPosition[host] = position
+                } else {
+                    laterPositions[host, default: []].append(position)
+                }
+            }
+            self.firstPosition = firstPosition
+            self.laterPositions = laterPositions
+        }
+
+        /// `active` is the hosts the block being read applies to; `allowed`
+        /// the hosts any block may apply to here. Lines of an Include read
+        /// inside a block can apply only to the hosts that block applies to,
+        /// as in OpenSSH; and a Host line inside an included file does not
+        /// change which block the including file is in.
+        mutating func apply(_ lines: [SSHConfigLine], active startActive: Hosts, allowed: Allowed) {
+            var active = startActive
+            for line in lines {
+                switch line {
+                case .host(let patterns, _):
+                    active = matching(patterns, among: allowed)
+                case .match(let matchesAll, _):
+                    active = matchesAll ? allowed.hosts : .some([])
+                case .include(let nested):
+                    apply(nested, active: active, allowed: Allowed(active))
+                case let .option(keyword, arguments, raw, location):
+                    switch active {
+                    case .all:
+                        for position in settings.indices { settings[position].apply(keyword: keyword, arguments: arguments, raw: raw, at: location) }
+                    case .some(let positions):
+                        for position in positions { settings[position].apply(keyword: keyword, arguments: arguments, raw: raw, at: location) }
+                    }
+                }
+            }
+        }
+
+        /// The hosts among `allowed` that a Host line matches. A line of
+        /// plain names costs a lookup per name; only wildcards are tried
+        /// against every host.
+        private func matching(_ patterns: HostPatterns, among allowed: Allowed) -> Hosts {
+            let candidates: [Int]
+            switch (patterns.hasWildcards, allowed) {
+            case (false, .all):
+                candidates = named(patterns).sorted()
+            case (false, .some(_, let members)):
+                candidates = named(patterns).filter(members.contains).sorted()
+            case (true, .all):
+                candidates = Array(settings.indices)
+            case (true, .some(let positions, _)):
+                candidates = positions
+            }
+            return .some(patterns.isPlainNames ? candidates : candidates.filter { patterns.matches(lowercased: lowered[$0]) })
+        }
+
+        /// The positions of the hosts a line names without wildcards.
+        private func named(_ patterns: HostPatterns) -> [Int] {
+            var result: [Int] = []
+            for name in patterns.plainNames {
+                guard let first = firstPosition[name] else { continue }
+                result.append(first)
+                result += laterPositions[name] ?? []
+            }
+            return result
         }
     }
 }

@@ -1,11 +1,12 @@
 /// One meaningful line of an ssh config file, with Includes already read.
 indirect enum SSHConfigLine: Sendable, Equatable {
     /// `Host pattern...`
-    case host([String], SSHConfigLocation)
+    case host(HostPatterns, SSHConfigLocation)
     /// `Match ...`; only `Match all` can be decided without running anything.
     case match(matchesAll: Bool, SSHConfigLocation)
-    /// Any other keyword (lower-cased) and its arguments; `raw` is the rest
-    /// of the line as written, quotes and all (what ProxyCommand takes).
+    /// Any other keyword (lower-cased) and its arguments; for a keyword
+    /// whose value is the rest of the line (ProxyCommand), `raw` is that
+    /// text as written, quotes and all, else empty.
     case option(keyword: String, arguments: [String], raw: String, SSHConfigLocation)
     /// The lines of the files an `Include` named, in glob order.
     case include([SSHConfigLine])
@@ -21,5 +22,5 @@ public struct SSHConfigLocation: Sendable, Equatable, CustomStringConvertible {
         self.line = line
     }
 
-    public var description: String { "\(file):\(line)" }
+    public var description: String { "\(TerminalText.path(file)):\(line)" }
 }

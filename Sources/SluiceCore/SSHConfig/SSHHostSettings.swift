@@ -136,24 +136,29 @@ public struct SSHHostSettings: Sendable, Equatable {
     /// side and the target as two arguments; the flag joins them with ':'.
     private mutating func addForward(keyword: String, arguments: [String], at location: SSHConfigLocation) {
         let kind: ForwardKind = keyword == "localforward" ? .local : keyword == "remoteforward" ? .reverse : .dynamic
-        let written = TerminalText.echo("\(keyword == "localforward" ? "LocalForward" : keyword == "remoteforward" ? "RemoteForward" : "DynamicForward") \(arguments.joined(separator: " "))")
+        // Only a problem quotes the line, and most lines have none: a
+        // config of 100,000 forwards need not sanitise them all.
+        func written() -> String {
+            TerminalText.echo("\(keyword == "localforward" ? "LocalForward" : keyword == "remoteforward" ? "RemoteForward" : "DynamicForward") \(arguments.joined(separator: " "))")
+        }
         if kind != .dynamic && arguments.count != 2 {
             let reason = kind == .reverse && arguments.count == 1
                 ? "a RemoteForward without a target is a SOCKS proxy on the server, which Sluice does not run"
                 : "expected a listen side and a target, e.g. 5432 localhost:5432"
-            problems.append("\(location): \(written): \(reason)")
+            problems.append("\(location): \(written()): \(reason)")
             return
         }
         do {
             forwards.append(try ForwardSpec(parsing: arguments.joined(separator: ":"), kind: kind))
         } catch {
-            problems.append("\(location): \(written): \(error.problem)")
+            problems.append("\(location): \(written()): \(error.problem)")
         }
     }
 
     /// In HostName, `%h` is the host as typed and `%%` a percent sign;
     /// Sluice keeps other tokens as written.
     private func expandHostToken(_ value: String) -> String {
+        guard value.utf8.contains(UInt8(ascii: "%")) else { return value }
         var result = ""
         var iterator = value.makeIterator()
         while let character = iterator.next() {

@@ -7,10 +7,17 @@ import Foundation
 /// the store at once therefore both keep their change, and a file that does
 /// not parse is never overwritten.
 public struct Store: Sendable {
-    public let path: String
+    /// The largest store read or written. Four times what 100,000 forwards
+    /// take (about 23 MB), and far below what would strain memory; beyond
+    /// it a file is not a store, whatever it holds (/dev/zero, a disk image).
+    public static let defaultSizeLimit = 64 << 20
 
-    public init(path: String) {
+    public let path: String
+    public let sizeLimit: Int
+
+    public init(path: String, sizeLimit: Int = Store.defaultSizeLimit) {
         self.path = path
+        self.sizeLimit = sizeLimit
     }
 
     /// Where the store lives: `--store`, else `$SLUICE_STORE`, else
@@ -31,11 +38,13 @@ public struct Store: Sendable {
     public func load() throws(StoreError) -> StoreDocument {
         let text: String?
         do {
-            text = try TextFile.readText(path)
+            text = try TextFile.readText(path, limit: sizeLimit)
         } catch where error.code == ENOENT {
             return StoreDocument()
-        } catch {
+        } catch .system(let error) {
             throw .unreadable(path: path, reason: error.reason)
+        } catch {
+            throw .unusable(path: path, reason: error.reason)
         }
         guard let text else {
             throw .malformed(path: path, at: TextPosition(line: 1, column: 1), problem: "the file is not UTF-8 text")
@@ -47,13 +56,16 @@ public struct Store: Sendable {
     /// differs. Errors from `change` leave the file untouched.
     @discardableResult
     public func update<Result>(_ change: (inout StoreDocument) throws -> Result) throws -> Result {
+        // Something that is not a file (a FIFO, a device, a folder) gets no
+        // folder or lock file made beside it: loading it says what it is.
+        if !TextFile.isFileOrAbsent(path) { _ = try load() }
         let folder = (path as NSString).deletingLastPathComponent
         do {
             if !folder.isEmpty {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
         } catch {
-            throw StoreError.unwritable(path: path, reason: "cannot create the folder \(folder): \(Self.reason(error))")
+            throw StoreError.unwritable(path: path, reason: "cannot create the folder \(TerminalText.path(folder)): \(Self.reason(error))")
         }
         let lock: FileLock
         do {
@@ -62,12 +74,19 @@ public struct Store: Sendable {
             throw StoreError.unwritable(path: path, reason: error.description)
         }
         defer { withExtendedLifetime(lock) {} }
+        AtomicFile.removeLeftovers(of: path)
         let before = try load()
         var document = before
         let result = try change(&document)
         if document != before {
+            // Never write what the next load would refuse.
+            let text = document.jsonText
+            guard text.utf8.count <= sizeLimit else {
+                let size = String(format: "%.1f", Double(text.utf8.count) / Double(1 << 20))
+                throw StoreError.unwritable(path: path, reason: "it would hold \(size) MiB, more than the \(sizeLimit >> 20) MiB Sluice reads back")
+            }
             do {
-                try AtomicFile.write(document.jsonText, to: path)
+                try AtomicFile.write(text, to: path)
             } catch {
                 throw StoreError.unwritable(path: path, reason: error.description)
             }

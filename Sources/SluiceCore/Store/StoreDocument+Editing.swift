@@ -3,9 +3,7 @@
 /// as it was.
 extension StoreDocument {
     public mutating func addServer(_ server: Server) throws(SluiceError) {
-        if let problem = NameRule.problem(with: server.name) {
-            throw .invalidName(kind: "server", name: server.name, problem: problem)
-        }
+        try server.validate()
         guard !servers.contains(where: { $0.name == server.name }) else { throw .duplicateServer(server.name) }
         servers.append(server)
     }
@@ -33,9 +31,7 @@ extension StoreDocument {
     /// Gives a server a new name or connection settings; its forwards stay.
     public mutating func editServer(named name: String, to edited: Server) throws(SluiceError) {
         let index = try serverIndex(name)
-        if let problem = NameRule.problem(with: edited.name) {
-            throw .invalidName(kind: "server", name: edited.name, problem: problem)
-        }
+        try edited.validate()
         if edited.name != name, servers.contains(where: { $0.name == edited.name }) { throw .duplicateServer(edited.name) }
         let forwards = servers[index].forwards
         servers[index] = edited

@@ -46,14 +46,19 @@ extension StoreDocument {
         guard version == currentVersion else {
             throw JSONObjectReader.Problem(position: root.position, message: "\"version\" is \(version); this Sluice reads version \(currentVersion)")
         }
+        // The checks of addServer, with names in a set: a store of 100,000
+        // servers must not take a scan of the list for each one.
         var document = StoreDocument()
+        var names: Set<String> = []
         for value in try reader.array("servers") {
             let server = try readServer(value)
-            do {
-                try document.addServer(server)
+            do throws(SluiceError) {
+                try server.validate()
+                guard names.insert(server.name).inserted else { throw SluiceError.duplicateServer(server.name) }
             } catch {
                 throw JSONObjectReader.Problem(position: value.position, message: error.description)
             }
+            document.servers.append(server)
         }
         try reader.finish()
         return document
@@ -62,7 +67,7 @@ extension StoreDocument {
     private static func readServer(_ value: JSONValue) throws -> Server {
         var reader = try JSONObjectReader(value, context: "a server")
         let name = try reader.string("name")
-        let context = "server '\(name)'"
+        let context = "server '\(TerminalText.echo(name))'"
         reader.context = context
         let destinationValue = try reader.required("destination")
         let destinationText = try JSONObjectReader.string(destinationValue, "\"destination\" of \(context)")
@@ -75,30 +80,57 @@ extension StoreDocument {
         var server = Server(
             name: name,
             destination: destination,
-            identityFile: try reader.optionalString("identityFile"),
-            jumpHost: try reader.optionalString("jumpHost")
+            identityFile: try readIdentityFile(&reader, context: context),
+            jumpHost: try readJumpHost(&reader, context: context)
         )
+        // The checks of addForward, with names in a set, as for servers.
+        var forwardNames: Set<String> = []
         for forwardValue in try reader.array("forwards") {
             let forward = try readForward(forwardValue, server: name)
-            do {
-                try server.addForward(forward)
+            do throws(SluiceError) {
+                try Server.validate(forward)
+                guard forwardNames.insert(forward.name).inserted else { throw SluiceError.duplicateForward(server: name, forward: forward.name) }
             } catch {
                 throw JSONObjectReader.Problem(position: forwardValue.position, message: error.description)
             }
+            server.forwards.append(forward)
         }
         try reader.finish()
         return server
     }
 
+    private static func readIdentityFile(_ reader: inout JSONObjectReader, context: String) throws -> String? {
+        guard let value = reader.optional("identityFile") else { return nil }
+        if case .null = value.kind { return nil }
+        let path = try JSONObjectReader.string(value, "\"identityFile\" of \(context)")
+        if let problem = Server.identityFileProblem(path) {
+            throw JSONObjectReader.Problem(position: value.position, message: SluiceError.invalidIdentityFile(path, problem).description)
+        }
+        return path
+    }
+
+    /// The chain as it parses back (`none` is no jump host), so what is
+    /// saved is what the engine will use.
+    private static func readJumpHost(_ reader: inout JSONObjectReader, context: String) throws -> String? {
+        guard let value = reader.optional("jumpHost") else { return nil }
+        if case .null = value.kind { return nil }
+        let text = try JSONObjectReader.string(value, "\"jumpHost\" of \(context)")
+        do {
+            return try JumpChain(parsing: text)?.description
+        } catch {
+            throw JSONObjectReader.Problem(position: value.position, message: error.description)
+        }
+    }
+
     private static func readForward(_ value: JSONValue, server: String) throws -> Forward {
-        var reader = try JSONObjectReader(value, context: "a forward of server '\(server)'")
+        var reader = try JSONObjectReader(value, context: "a forward of server '\(TerminalText.echo(server))'")
         let name = try reader.string("name")
-        let context = "forward '\(server)/\(name)'"
+        let context = "forward '\(TerminalText.echo(server))/\(TerminalText.echo(name))'"
         reader.context = context
         let kindValue = try reader.required("kind")
         let kindText = try JSONObjectReader.string(kindValue, "\"kind\" of \(context)")
         guard let kind = ForwardKind(rawValue: kindText) else {
-            throw JSONObjectReader.Problem(position: kindValue.position, message: "\"kind\" of \(context) is \"\(kindText)\"; expected \"local\", \"reverse\" or \"dynamic\"")
+            throw JSONObjectReader.Problem(position: kindValue.position, message: "\"kind\" of \(context) is \"\(TerminalText.echo(kindText))\"; expected \"local\", \"reverse\" or \"dynamic\"")
         }
         let enabled = try reader.bool("enabled")
         let listen = try readEndpoint(try reader.required("listen"), context: "\"listen\" of \(context)", hostRequired: false)

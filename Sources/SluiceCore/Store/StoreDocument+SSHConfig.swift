@@ -11,26 +11,31 @@ extension StoreDocument {
     /// alias, with its forwards. A server saved before keeps its settings and
     /// gains only forwards it does not have, so importing twice changes nothing.
     public mutating func importSSHConfig(_ config: SSHConfig, hosts: [String] = []) throws(SSHConfigError) -> [SSHImportOutcome] {
-        let aliases = config.aliases
-        let unknown = hosts.filter { !aliases.contains($0) }
-        if !unknown.isEmpty { throw .unknownHosts(unknown, known: aliases) }
-        return (hosts.isEmpty ? aliases : hosts).map { alias in
-            importHost(config.settings(for: alias))
-        }
+        importHosts(config.settings(for: try config.aliases(selecting: hosts)))
     }
 
-    private mutating func importHost(_ settings: SSHHostSettings) -> SSHImportOutcome {
+    /// Adds each host as `importSSHConfig` does, from settings looked up
+    /// before (so the caller can report their problems first). Servers are
+    /// found by name through an index, not a scan per host.
+    public mutating func importHosts(_ hosts: [SSHHostSettings]) -> [SSHImportOutcome] {
+        var indexByName: [String: Int] = [:]
+        for (index, server) in servers.enumerated() where indexByName[server.name] == nil { indexByName[server.name] = index }
+        return hosts.map { importHost($0, indexByName: &indexByName) }
+    }
+
+    private mutating func importHost(_ settings: SSHHostSettings, indexByName: inout [String: Int]) -> SSHImportOutcome {
         if let problem = NameRule.problem(with: settings.alias) {
             return .skipped(alias: settings.alias, reason: "not usable as a server name: \(problem)")
         }
-        guard let index = servers.firstIndex(where: { $0.name == settings.alias }) else {
-            var server = Server(
-                name: settings.alias,
-                destination: settings.destination,
-                identityFile: settings.identityFile,
-                jumpHost: settings.proxyJump
-            )
+        guard let index = indexByName[settings.alias] else {
+            var server: Server
+            do {
+                server = try Self.server(from: settings)
+            } catch {
+                return .skipped(alias: settings.alias, reason: error.reason)
+            }
             let added = server.addMissingForwards(settings.forwards)
+            indexByName[server.name] = servers.count
             servers.append(server)
             return .added(server: server.name, forwards: added)
         }
@@ -39,12 +44,70 @@ extension StoreDocument {
     }
 }
 
+extension StoreDocument {
+    /// Why a host cannot be imported, in the config's own words.
+    struct UnusableHost: Error {
+        var reason: String
+    }
+
+    /// The server ssh would connect to for `settings`, after the checks
+    /// every saved server passes. A value ssh itself might take but Sluice
+    /// refuses (a HostName with a '$', a ProxyJump starting with '-') is
+    /// named with its keyword, so the user can find the line.
+    static func server(from settings: SSHHostSettings) throws(UnusableHost) -> Server {
+        if let problem = HostRule.problem(with: settings.hostName ?? settings.alias) {
+            let what = settings.hostName.map { "its HostName '\(TerminalText.echo($0))'" } ?? "its alias, used as the host name,"
+            throw UnusableHost(reason: "\(what) \(problem)")
+        }
+        if let user = settings.user, let problem = UserNameRule.problem(with: user) {
+            throw UnusableHost(reason: "its User '\(TerminalText.echo(user))' \(problem)")
+        }
+        if let path = settings.identityFile, let problem = Server.identityFileProblem(path) {
+            throw UnusableHost(reason: "its IdentityFile '\(TerminalText.echo(path))' \(problem)")
+        }
+        var jumpHost: String?
+        if let proxyJump = settings.proxyJump {
+            do {
+                jumpHost = try JumpChain(parsing: proxyJump)?.description
+            } catch {
+                guard case let .invalidJump(_, problem) = error else { throw UnusableHost(reason: error.description) }
+                throw UnusableHost(reason: "its ProxyJump '\(TerminalText.echo(proxyJump))': \(problem)")
+            }
+        }
+        let server = Server(name: settings.alias, destination: settings.destination, identityFile: settings.identityFile, jumpHost: jumpHost)
+        do {
+            try server.validate()
+        } catch {
+            throw UnusableHost(reason: error.description)
+        }
+        return server
+    }
+}
+
 extension Server {
     /// Adds the specs no forward here has yet, enabled, with default names.
+    /// Specs and names are kept in sets, and each default name's next free
+    /// suffix remembered, so that 100,000 forwards take no longer than
+    /// 100,000 steps.
     mutating func addMissingForwards(_ specs: [ForwardSpec]) -> Int {
+        guard !specs.isEmpty else { return 0 }
+        var known = Set(forwards.map(\.spec))
+        var taken = Set(forwards.map(\.name))
+        known.reserveCapacity(forwards.count + specs.count)
+        taken.reserveCapacity(forwards.count + specs.count)
+        var nextSuffix: [String: Int] = [:]
         var added = 0
-        for spec in specs where !forwards.contains(where: { $0.spec == spec }) {
-            forwards.append(Forward(name: unusedName(for: spec), spec: spec, enabled: true))
+        for spec in specs where known.insert(spec).inserted {
+            let base = spec.defaultName
+            var name = base
+            if taken.contains(base) {
+                var suffix = nextSuffix[base] ?? 2
+                while taken.contains("\(base)-\(suffix)") { suffix += 1 }
+                name = "\(base)-\(suffix)"
+                nextSuffix[base] = suffix + 1
+            }
+            taken.insert(name)
+            forwards.append(Forward(name: name, spec: spec, enabled: true))
             added += 1
         }
         return added

@@ -16,7 +16,7 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     public var reason: String { String(cString: strerror(code)) }
 
     public var description: String {
-        "\(operation)\(path.map { " \($0)" } ?? ""): \(reason)"
+        "\(operation)\(path.map { " \(TerminalText.path($0))" } ?? ""): \(reason)"
     }
 }
 

@@ -20,6 +20,12 @@ public enum TerminalText {
     /// Newlines survive only with `keepNewlines` (multi-line instructions).
     /// Reads at most `limit` characters of `text`, however long it is.
     public static func sanitized(_ text: String, limit: Int = serverTextLimit, keepNewlines: Bool = false) -> String {
+        // Most text is printable ASCII and short enough: returned as it is,
+        // not rebuilt (Console passes every line it writes through here).
+        let utf8 = text.utf8
+        if utf8.count <= limit, utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || (keepNewlines && $0 == 0x0A) }) {
+            return text
+        }
         var result = ""
         var shown = 0
         for scalar in text.unicodeScalars {
@@ -27,7 +33,10 @@ public enum TerminalText {
                 result += "…"
                 return result
             }
-            if keepNewlines && scalar == "\n" {
+            if scalar.value >= 0x20 && scalar.value < 0x7F {
+                // Printable ASCII, by far the most common: no lookup needed.
+                result.unicodeScalars.append(scalar)
+            } else if keepNewlines && scalar == "\n" {
                 result.unicodeScalars.append(scalar)
             } else if scalar.value < 0x20 {
                 result += "^" + String(UnicodeScalar(UInt8(scalar.value) + 0x40))
@@ -52,7 +61,7 @@ public enum TerminalText {
     /// True when `text` holds a character that `sanitized` would rewrite:
     /// what names, hosts and addresses must never contain.
     public static func hasUnsafeCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || isUnsafe($0) }
+        text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && isUnsafe($0)) }
     }
 
     /// Not plainly visible, or changes how the text around it reads:
@@ -71,5 +80,16 @@ public enum TerminalText {
     private static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
+
+extension TerminalText {
+    /// PATH_MAX: no real path is longer.
+    public static let pathLimit = 4096
+
+    /// A file path in a message: sanitised like any outside text, cut only
+    /// past the longest real path (a 50 MB `--store` argument is not one).
+    public static func path(_ path: String) -> String {
+        sanitized(path, limit: pathLimit)
     }
 }

@@ -162,18 +162,11 @@ struct ConnectionPlanner {
 
     /// A HostName from a config becomes a socket address, a known_hosts
     /// name and maybe part of a ProxyCommand: it must be a host name or an
-    /// address, nothing else.
+    /// address (HostRule: nothing a shell treats specially), nothing else.
     private func checkHostName(_ hostName: String, for label: String) throws(SessionError) {
-        guard Self.isPlainHost(hostName) else {
+        guard HostRule.problem(with: hostName) == nil else {
             throw .badConfig("the ssh config gives \(label) the HostName '\(TerminalText.echo(hostName))', which is not a host name or address")
         }
-    }
-
-    /// Letters, digits and `.-_:%` (IPv6 literals and zones): safe inside
-    /// a command line, which is where ProxyCommand tokens put it.
-    static func isPlainHost(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 253 && !text.hasPrefix("-")
-            && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ".-_:%".unicodeScalars.contains($0)) }
     }
 
     /// The user's ProxyCommand with its tokens filled in. The values put
@@ -183,7 +176,7 @@ struct ConnectionPlanner {
         let safeUser = !host.user.hasPrefix("-") && host.user.unicodeScalars.allSatisfy {
             $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-@".unicodeScalars.contains($0))
         }
-        guard safeUser, Self.isPlainHost(host.alias) else {
+        guard safeUser, HostRule.problem(with: host.alias) == nil else {
             throw .badConfig("\(location): the ProxyCommand for \(host.label) would get a user or host name with characters a shell treats specially; Sluice will not run it")
         }
         let tokens = SSHTokens(home: settings.home, host: host.hostName, originalHost: host.alias, port: host.port,

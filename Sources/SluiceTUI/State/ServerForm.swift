@@ -33,9 +33,11 @@ public struct ServerForm: Sendable, Equatable {
     public var server: Server? {
         guard Field.allCases.allSatisfy({ problem(in: $0, strict: true) == nil }),
               let parsed = try? Destination(parsing: destination.trimmed) else { return nil }
+        // Saved as it parses back; `none` is no jump host.
+        let chain: JumpChain? = jumpHost.trimmed.isEmpty ? nil : try? JumpChain(parsing: jumpHost.trimmed)
         return Server(name: name.trimmed, destination: parsed,
                       identityFile: identityFile.trimmed.isEmpty ? nil : identityFile.trimmed,
-                      jumpHost: jumpHost.trimmed.isEmpty ? nil : jumpHost.trimmed)
+                      jumpHost: chain?.description)
     }
 
     public func problem(in field: Field, strict: Bool) -> String? {
@@ -52,9 +54,16 @@ public struct ServerForm: Sendable, Equatable {
                 return error.description
             }
         case .identityFile:
-            return identityFile.trimmed.contains("\n") ? "A path cannot contain a line break" : nil
+            if identityFile.trimmed.isEmpty { return nil }
+            return Server.identityFileProblem(identityFile.trimmed).map { "This path cannot be used: it \($0)" }
         case .jumpHost:
-            return jumpHost.trimmed.contains(" ") ? "Write one jump host, as ssh -J takes it" : nil
+            if jumpHost.trimmed.isEmpty { return nil }
+            do {
+                _ = try JumpChain(parsing: jumpHost.trimmed)
+                return nil
+            } catch {
+                return error.description
+            }
         }
     }
 
