@@ -13,11 +13,15 @@ public final class SSHServer: @unchecked Sendable {
     public let directory: TemporaryDirectory
     /// The loopback address it listens on (127.0.0.1 unless told).
     public let address: String
-    public let port: Int
+    /// The port it listens on; chosen free, and chosen again at the first
+    /// start if another process takes it meanwhile.
+    public private(set) var port: Int
     /// The private key whose public half the server accepts.
     public let userKeyPath: String
     /// `[127.0.0.1]:PORT ssh-ed25519 AAAA...`, the line a known_hosts file needs.
-    public let knownHostsLine: String
+    public var knownHostsLine: String { "[\(address)]:\(port) \(hostPublicKey)" }
+    private let hostPublicKey: String
+    private let extraConfig: [String]
     /// The SHA256 fingerprint of the host key, as OpenSSH prints it.
     public let hostKeyFingerprint: String
     public let logPath: String
@@ -39,14 +43,20 @@ public final class SSHServer: @unchecked Sendable {
         try Self.keygen(hostKey)
         try Self.keygen(userKeyPath)
         try FileManager.default.copyItem(atPath: userKeyPath + ".pub", toPath: directory.file("authorized_keys"))
-        let hostPublic = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-        knownHostsLine = "[\(address)]:\(port) \(hostPublic)"
+        hostPublicKey = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        self.extraConfig = extraConfig
         let fingerprint = try Command("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", hostKey + ".pub"]).run().stdout
         hostKeyFingerprint = fingerprint.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+        // sshd run as root insists on its privilege-separation folder.
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        try start(mayMove: true)
+    }
+
+    private func writeConfig() throws {
         try directory.write("sshd_config", ([
             "Port \(port)",
             "ListenAddress \(address)",
-            "HostKey \(hostKey)",
+            "HostKey \(directory.file("hostkey"))",
             "AuthorizedKeysFile \(directory.file("authorized_keys"))",
             "PermitRootLogin yes",
             "PasswordAuthentication no",
@@ -57,9 +67,6 @@ public final class SSHServer: @unchecked Sendable {
             "UsePAM no",
             "PidFile \(directory.file("sshd.pid"))",
         ] + extraConfig).joined(separator: "\n") + "\n")
-        // sshd run as root insists on its privilege-separation folder.
-        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-        try start()
     }
 
     deinit {
@@ -74,11 +81,19 @@ public final class SSHServer: @unchecked Sendable {
     /// Starts the server on its port (again, after `stop`) and waits until it
     /// greets clients.
     public func start() throws {
+        try start(mayMove: false)
+    }
+
+    /// `mayMove`: at the first start, a port another process took since it
+    /// was found free is given up for another (a restart keeps its port).
+    private func start(mayMove: Bool) throws {
         guard process == nil else { return }
         var lastError = ""
         for _ in 0..<50 {
+            try writeConfig()
+            let logged = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
             let process = try ChildProcess(Self.sshdPath, ["-D", "-f", directory.file("sshd_config"), "-E", logPath])
-            if try waitForGreeting(of: process) {
+            if try waitForGreeting(of: process, logStart: logged) {
                 self.process = process
                 ServerRecord.note(pid: process.pid, marker: directory.path)
                 return
@@ -86,8 +101,12 @@ public final class SSHServer: @unchecked Sendable {
             process.signal(SIGTERM)
             process.wait()
             lastError = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            // The old server's socket can linger a moment after a restart.
-            usleep(100_000)
+            if mayMove && lastError.contains("Address already in use") {
+                port = try LoopbackPort.free()
+            } else {
+                // The old server's socket can linger a moment after a restart.
+                usleep(100_000)
+            }
         }
         throw TestSupportError("sshd did not start on port \(port); its log says:\n\(lastError)")
     }
@@ -153,11 +172,16 @@ public final class SSHServer: @unchecked Sendable {
         }
     }
 
-    private func waitForGreeting(of process: ChildProcess) throws -> Bool {
+    /// True once this process greets clients: its own log says it
+    /// listens (another test's sshd may answer on a port taken meanwhile).
+    private func waitForGreeting(of process: ChildProcess, logStart: Int) throws -> Bool {
         let deadline = Date().addingTimeInterval(10)
+        let listening = "Server listening on \(address) port \(port)"
         while Date() < deadline {
             guard process.isRunning else { return false }
-            if let greeting = LoopbackPort.greeting(host: address, port: port, timeout: 0.5), greeting.hasPrefix("SSH-2.0") {
+            let logText = (try? Data(contentsOf: URL(fileURLWithPath: logPath))).map { String(decoding: $0.dropFirst(logStart), as: UTF8.self) } ?? ""
+            if logText.contains(listening), let greeting = LoopbackPort.greeting(host: address, port: port, timeout: 0.5),
+               greeting.hasPrefix("SSH-2.0"), process.isRunning {
                 return true
             }
             usleep(20_000)
