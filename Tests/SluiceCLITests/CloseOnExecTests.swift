@@ -45,9 +45,9 @@ import Testing
         defer { close(throughSOCKS) }
         let request: [UInt8] = [5, 1, 0, 1, 127, 0, 0, 1, UInt8(echo.port >> 8), UInt8(echo.port & 0xFF)]
         _ = [UInt8]([5, 1, 0]).withUnsafeBytes { TCPTestClient.sendAll(throughSOCKS, $0) }
-        #expect(Self.read(throughSOCKS, 2) == [5, 0])
+        #expect(TCPTestClient.receive(throughSOCKS, count: 2) == [5, 0])
         _ = request.withUnsafeBytes { TCPTestClient.sendAll(throughSOCKS, $0) }
-        #expect(Self.read(throughSOCKS, 10) == [5, 0, 0, 1, 0, 0, 0, 0, 0, 0])
+        #expect(TCPTestClient.receive(throughSOCKS, count: 10) == [5, 0, 0, 1, 0, 0, 0, 0, 0, 0])
         #expect(Self.echoesOneByte(throughSOCKS))
         let throughRemote = TCPTestClient.connect(port: remote)
         defer { close(throughRemote) }
@@ -78,16 +78,5 @@ import Testing
         guard send(fd, &byte, 1, 0) == 1 else { return false }
         byte = 0
         return recv(fd, &byte, 1, 0) == 1 && byte == 42
-    }
-
-    static func read(_ fd: Int32, _ count: Int) -> [UInt8] {
-        var reply: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: count)
-        while reply.count < count {
-            let got = recv(fd, &chunk, count - reply.count, 0)
-            guard got > 0 else { break }
-            reply += chunk[0..<got]
-        }
-        return reply
     }
 }

@@ -25,12 +25,7 @@ import Testing
     var stderr: String { (try? logs.read("stderr")) ?? "" }
 
     func waitForOutput(_ text: String, timeout: TimeInterval = 20) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if stderr.contains(text) { return true }
-            usleep(20_000)
-        }
-        return false
+        logs.waitUntil("stderr", contains: text, timeout: timeout)
     }
 
     @Test func upPrintsEachForwardAndCtrlCLetsAnOpenTransferFinish() throws {

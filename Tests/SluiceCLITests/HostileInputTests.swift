@@ -77,37 +77,4 @@ import Testing
         let unknown = try sluice(["import-ssh-config", "web\u{1B}"], expect: 64)
         #expect(unknown.stderr.contains("no Host web^[ in the ssh config; its hosts are: \(String(repeating: "a", count: TerminalText.echoLimit))…, evil^[]2;x^G"), "\(unknown.stderr.prefix(500))")
     }
-
-    /// The engine reports the host a SOCKS client asked for when the server
-    /// cannot reach it; `sluice forward` prints that line. A client asking
-    /// for a host holding an escape sequence must not retitle the terminal.
-    @Test func aSOCKSClientsHostNameReachesTheTerminalSanitised() throws {
-        let sshd = try SSHServer()
-        let client = try ClientHome(trusting: sshd)
-        let port = try LoopbackPort.free()
-        let logs = try TemporaryDirectory()
-        let sluice = try ChildProcess(SluiceBinary.path, ["forward", "\(CurrentUser.name)@127.0.0.1:\(sshd.port)", "-D", String(port)],
-                                      environment: client.environment, stdout: logs.file("stdout"), stderr: logs.file("stderr"))
-        defer { sluice.signal(SIGKILL) }
-        func stderr() -> String { (try? logs.read("stderr")) ?? "" }
-        func waitFor(_ text: String) -> Bool {
-            let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline {
-                if stderr().contains(text) { return true }
-                usleep(20_000)
-            }
-            return false
-        }
-        #expect(waitFor("SOCKS5 proxy on 127.0.0.1:\(port)"), "\(stderr())")
-        let fd = TCPTestClient.connect(port: port)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        let host = Array("evil\u{1B}]2;PWNED\u{07}.invalid".utf8)
-        let request: [UInt8] = [5, 1, 0] + [5, 1, 0, 3, UInt8(host.count)] + host + [0, 80]
-        #expect(request.withUnsafeBytes { TCPTestClient.sendAll(fd, $0) })
-        var reply = [UInt8](repeating: 0, count: 12)
-        _ = recv(fd, &reply, reply.count, Int32(MSG_WAITALL))
-        #expect(waitFor("evil^[]2;PWNED^G.invalid"), "\(stderr())")
-        #expect(!stderr().contains("\u{1B}"))
-    }
 }

@@ -26,12 +26,7 @@ import Testing
     var stderr: String { (try? logs.read("stderr")) ?? "" }
 
     func waitForOutput(_ text: String, timeout: TimeInterval = 60) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if stderr.contains(text) { return true }
-            usleep(50_000)
-        }
-        return false
+        logs.waitUntil("stderr", contains: text, timeout: timeout)
     }
 
     /// Sluice's CPU seconds over `seconds` of wall time.

@@ -125,14 +125,7 @@ import Testing
 
     static func exchange(_ fd: Int32, _ bytes: [UInt8], expecting count: Int) -> [UInt8] {
         _ = bytes.withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
-        var reply: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: count)
-        while reply.count < count {
-            let got = recv(fd, &chunk, count - reply.count, 0)
-            guard got > 0 else { break }
-            reply += chunk[0..<got]
-        }
-        return reply
+        return TCPTestClient.receive(fd, count: count)
     }
 
     static func readsEndOfFile(_ fd: Int32, allowingBytes: Bool = false) -> Bool {

@@ -92,14 +92,14 @@ extension SOCKSHandshakeTests {
             var bytes: [UInt8] = []
             // Mostly plausible starts, so the deeper states are reached too.
             let start: [[UInt8]] = [[5, 1, 0], [5, 2, 0, 2], [4, 1], [5], []]
-            bytes += start[random.next(below: start.count)]
-            let length = random.next(below: 300)
-            for _ in 0..<length { bytes.append(UInt8(truncatingIfNeeded: random.nextWord())) }
+            bytes += start[Int.random(in: 0..<start.count, using: &random)]
+            let length = Int.random(in: 0..<300, using: &random)
+            for _ in 0..<length { bytes.append(UInt8.random(in: 0...255, using: &random)) }
             if round % 3 == 0 && bytes.count > 3 { bytes[3] = 3 }
             var offered = 0
             var decided = false
             while offered < bytes.count && !decided {
-                offered = min(bytes.count, offered + 1 + random.next(below: 64))
+                offered = min(bytes.count, offered + 1 + Int.random(in: 0..<64, using: &random))
                 switch handshake.advance(Array(bytes[..<offered])) {
                 case .needMore:
                     continue

@@ -1,6 +1,8 @@
 /// A reproducible pseudo-random byte stream (xorshift64*), so a receiver can
-/// check every byte it gets without the sender keeping a copy.
-public struct ByteStream: Sendable {
+/// check every byte it gets without the sender keeping a copy. Also the
+/// seeded generator of the fuzz tests: a run that fails fails the same way
+/// every time.
+public struct ByteStream: Sendable, RandomNumberGenerator {
     private var state: UInt64
     /// Bytes of the current word not handed out yet, so the stream is the
     /// same however callers cut it into chunks.
@@ -14,7 +16,7 @@ public struct ByteStream: Sendable {
     public mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
         for index in 0..<buffer.count {
             if wordBytesLeft == 0 {
-                word = nextWord()
+                word = next()
                 wordBytesLeft = 8
             }
             buffer[index] = UInt8(truncatingIfNeeded: word)
@@ -23,18 +25,12 @@ public struct ByteStream: Sendable {
         }
     }
 
-    /// The next 64 bits, for seeded fuzz tests that need numbers rather
-    /// than bytes.
-    public mutating func nextWord() -> UInt64 {
+    /// The next 64 bits.
+    public mutating func next() -> UInt64 {
         state ^= state >> 12
         state ^= state << 25
         state ^= state >> 27
         return state &* 0x2545F4914F6CDD1D
-    }
-
-    /// A number below `bound` (which must be above 0).
-    public mutating func next(below bound: Int) -> Int {
-        Int(nextWord() % UInt64(bound))
     }
 
     /// FNV-1a over bytes, for compact reports of what was received.

@@ -22,6 +22,18 @@ public enum TCPTestClient {
         return fd
     }
 
+    /// Reads until `count` bytes came, or the peer closed or timed out.
+    public static func receive(_ fd: Int32, count: Int) -> [UInt8] {
+        var reply: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: count)
+        while reply.count < count {
+            let got = recv(fd, &chunk, count - reply.count, 0)
+            guard got > 0 else { break }
+            reply += chunk[0..<got]
+        }
+        return reply
+    }
+
     public static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < bytes.count {

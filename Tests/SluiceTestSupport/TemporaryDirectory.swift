@@ -27,6 +27,17 @@ public final class TemporaryDirectory: @unchecked Sendable {
         try String(contentsOfFile: file(name), encoding: .utf8)
     }
 
+    /// Waits until the file `name` here (a child's stderr, say) holds
+    /// `text`; false on timeout.
+    public func waitUntil(_ name: String, contains text: String, timeout: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if ((try? read(name)) ?? "").contains(text) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
     deinit {
         try? FileManager.default.removeItem(atPath: path)
     }

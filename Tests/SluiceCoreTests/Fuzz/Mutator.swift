@@ -1,8 +1,10 @@
+import SluiceTestSupport
+
 /// Makes inputs a parser did not expect from ones it does: bytes flipped,
 /// inserted, deleted, repeated and spliced, with a bias towards the
 /// characters that mean something to Sluice's parsers and to terminals.
 struct Mutator {
-    var random: SplitMix64
+    var random: ByteStream
 
     /// Characters worth inserting: separators of specs, destinations, JSON
     /// and ssh configs, quotes, escapes, controls, invisible and bidi
@@ -14,7 +16,7 @@ struct Mutator {
            "\\u0000", "\\ud800", "[::1]", "localhost"].map { Array($0.utf8) }
 
     init(seed: UInt64) {
-        random = SplitMix64(seed: seed)
+        random = ByteStream(seed: seed)
     }
 
     mutating func int(_ range: Range<Int>) -> Int {
