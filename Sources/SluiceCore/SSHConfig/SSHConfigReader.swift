@@ -44,7 +44,8 @@ struct SSHConfigReader {
         // single line (ssh takes CRLF, with '\r' as white space).
         for (offset, rawLine) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let location = SSHConfigLocation(file: file, line: offset + 1)
-            let words = try Self.words(in: String(decoding: rawLine, as: UTF8.self), at: location)
+            let line = String(decoding: rawLine, as: UTF8.self)
+            let words = try Self.words(in: line, at: location)
             guard let keyword = words.first?.lowercased() else { continue }
             let arguments = Array(words.dropFirst())
             switch keyword {
