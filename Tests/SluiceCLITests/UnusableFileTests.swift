@@ -29,6 +29,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/dev/zero.lock"))
     }
 
+    /// /dev/null reads as an empty file, which is no store: refused as
+    /// one, and nothing is made beside it in /dev.
+    @Test func devNullAsTheStoreIsAnEmptyFileNotAStore() throws {
+        for arguments in [["list"], ["server", "add", "db", "db"]] {
+            let result = try sluice(arguments + ["--store", "/dev/null"], expect: 65)
+            #expect(result.stderr.hasPrefix("sluice: the store /dev/null is not valid JSON at line 1, column 1"), "\(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null.lock"))
+    }
+
     @Test func aFIFOAsTheStoreIsRefusedWithoutWaiting() throws {
         let fifo = home.file("forwards.json")
         #expect(mkfifo(fifo, 0o600) == 0)

@@ -16,7 +16,7 @@ import Testing
         symlink("/dev/null", folder.file("config"))
         #expect(try TextFile.read("/dev/null") == [])
         #expect(try TextFile.read(folder.file("config")) == [])
-        #expect(TextFile.isFileOrAbsent("/dev/null"))
+        #expect(!TextFile.isRegularFileOrAbsent("/dev/null"))
     }
 
     @Test func devicesAndFoldersAreRefusedWithWhatTheyAre() throws {
@@ -24,9 +24,10 @@ import Testing
         #expect(throws: TextFileError.notAFile(path: "/dev/zero", kind: "a character device")) { try TextFile.read("/dev/zero") }
         #expect(throws: TextFileError.notAFile(path: folder.path, kind: "a folder")) { try TextFile.read(folder.path) }
         #expect(TextFileError.notAFile(path: "/dev/zero", kind: "a character device").reason == "it is a character device, not a file")
-        #expect(!TextFile.isFileOrAbsent("/dev/zero"))
-        #expect(!TextFile.isFileOrAbsent(folder.path))
-        #expect(TextFile.isFileOrAbsent(folder.file("absent")))
+        #expect(!TextFile.isRegularFileOrAbsent("/dev/zero"))
+        #expect(!TextFile.isRegularFileOrAbsent(folder.path))
+        #expect(TextFile.isRegularFileOrAbsent(folder.file("absent")))
+        #expect(TextFile.isRegularFileOrAbsent(try folder.write("plain", "")))
     }
 
     /// Reading a FIFO is tested by running the binary with a timeout
@@ -35,7 +36,7 @@ import Testing
     @Test func aFIFOIsNotAFileToWriteBeside() throws {
         let folder = try TemporaryDirectory()
         #expect(mkfifo(folder.file("fifo"), 0o600) == 0)
-        #expect(!TextFile.isFileOrAbsent(folder.file("fifo")))
+        #expect(!TextFile.isRegularFileOrAbsent(folder.file("fifo")))
     }
 
     @Test func aFileOverTheLimitIsRefusedAndOneAtTheLimitIsRead() throws {

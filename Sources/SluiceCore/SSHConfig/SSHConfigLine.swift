@@ -1,5 +1,5 @@
 /// One meaningful line of an ssh config file, with Includes already read.
-indirect enum SSHConfigLine: Sendable, Equatable {
+enum SSHConfigLine: Sendable, Equatable {
     /// `Host pattern...`
     case host(HostPatterns, SSHConfigLocation)
     /// `Match ...`; only `Match all` can be decided without running anything.

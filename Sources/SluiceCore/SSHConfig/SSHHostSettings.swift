@@ -42,7 +42,7 @@ public struct SSHHostSettings: Sendable, Equatable {
 
     /// Keywords already given a value, so the first one wins as in OpenSSH
     /// (a value of `none` counts too).
-    private var decided: Set<String> = []
+    private var decided: [String] = []
 
     init(alias: String) {
         self.alias = alias
@@ -123,7 +123,10 @@ public struct SSHHostSettings: Sendable, Equatable {
     /// The value of a single-valued keyword, or nil if an earlier line
     /// already decided it.
     private mutating func firstValue(_ keyword: String, _ arguments: [String]) -> String? {
-        guard let value = arguments.first, decided.insert(keyword).inserted else { return nil }
+        // A list, not a set: a host decides a handful of keywords, and
+        // hashing them cost more than looking through them (100,000 hosts).
+        guard let value = arguments.first, !decided.contains(keyword) else { return nil }
+        decided.append(keyword)
         return value
     }
 

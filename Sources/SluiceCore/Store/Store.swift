@@ -57,8 +57,9 @@ public struct Store: Sendable {
     @discardableResult
     public func update<Result>(_ change: (inout StoreDocument) throws -> Result) throws -> Result {
         // Something that is not a file (a FIFO, a device, a folder) gets no
-        // folder or lock file made beside it: loading it says what it is.
-        if !TextFile.isFileOrAbsent(path) { _ = try load() }
+        // folder or lock file made beside it: loading it says what it is
+        // (and /dev/null, which reads as empty, is no valid store).
+        if !TextFile.isRegularFileOrAbsent(path) { _ = try load() }
         let folder = (path as NSString).deletingLastPathComponent
         do {
             if !folder.isEmpty {

@@ -60,13 +60,13 @@ public enum TextFile {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    /// True when `path` names nothing, or a regular file, or /dev/null: what
-    /// `read` may accept. Lets a writer refuse anything else before it
+    /// True when `path` names nothing or a regular file: what a writer may
+    /// replace. Lets it refuse anything else (/dev/null included) before it
     /// creates files beside it.
-    public static func isFileOrAbsent(_ path: String) -> Bool {
+    public static func isRegularFileOrAbsent(_ path: String) -> Bool {
         var info = stat()
         guard stat(path, &info) == 0 else { return errno == ENOENT }
-        return isNullDevice(info) || kind(of: info.st_mode) == nil
+        return kind(of: info.st_mode) == nil
     }
 
     /// What a non-regular file is, in words; nil for a regular file.
