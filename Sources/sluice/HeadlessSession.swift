@@ -42,7 +42,7 @@ struct HeadlessSession {
             if !SignalPipe.take().isEmpty {
                 if !stopping {
                     stopping = true
-                    Console.say("Closing listeners; letting open connections finish (up to \(Int(drainSeconds)) s; Ctrl+C again to close them now).")
+                    Console.say("Closing listeners; letting open connections finish (up to \(drainSeconds == drainSeconds.rounded() ? String(Int(drainSeconds)) : String(drainSeconds)) s; Ctrl+C again to close them now).")
                     let deadline = Date().addingTimeInterval(drainSeconds)
                     Thread { engine.stop(drainDeadline: deadline); stopped.wake() }.start()
                 } else {
