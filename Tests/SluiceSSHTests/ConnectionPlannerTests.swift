@@ -91,3 +91,13 @@ import Testing
         #expect(ConnectionPlanner.policy(nil) == .ask)
     }
 }
+
+extension ConnectionPlannerTests {
+    @Test func algorithmListsAreWorkedOutAgainstTheDefault() {
+        let base = "a,b-1,b-2,c"
+        #expect(AlgorithmList.resolve("x,y", default: base) == "x,y")
+        #expect(AlgorithmList.resolve("+x,a", default: base) == "a,b-1,b-2,c,x")
+        #expect(AlgorithmList.resolve("-b-*,c", default: base) == "a")
+        #expect(AlgorithmList.resolve("^c,x", default: base) == "c,x,a,b-1,b-2")
+    }
+}

@@ -22,6 +22,8 @@ import Testing
                 pass
         with open(record, "w") as out:
             out.write("\\n".join(sorted(lines)) + "\\n")
+        with open(record + ".process", "w") as out:
+            out.write("%d %d" % (me, os.getpgid(0)))
         s = socket.create_connection((host, port))
         def up():
             while True:
@@ -63,6 +65,13 @@ import Testing
         // Anything else is the folder the relay listed itself.
         let others = descriptors.filter { !["0", "1", "2"].contains($0[0]) }
         #expect(others.allSatisfy { $0[1].hasPrefix("/proc/") && $0[1].hasSuffix("/fd") }, "inherited: \(others)")
+
+        // A process group of its own (a Ctrl+C for Sluice is not for it),
+        // and gone once the session is.
+        let process = try folder.read("fds.process").split(separator: " ").compactMap { Int32($0) }
+        #expect(process.count == 2 && process[0] == process[1], "pid and process group: \(process)")
+        fixture.engine.stopNow()
+        #expect(kill(process[0], 0) != 0, "the ProxyCommand outlived its session")
     }
 
     @Test func whatAFailingProxyCommandSaysReachesTheStatus() throws {

@@ -18,7 +18,6 @@ public struct SSHHostSettings: Sendable, Equatable {
     public var port: Int?
     /// Every `IdentityFile`, in order, as written (`~` and tokens unexpanded).
     public var identityFiles: [String] = []
-    public var certificateFiles: [String] = []
     public var proxy: Proxy?
     public var strictHostKeyChecking: String?
     /// The files of the first `UserKnownHostsFile` line, as written.
@@ -76,8 +75,6 @@ public struct SSHHostSettings: Sendable, Equatable {
             port = value
         case "identityfile":
             if let value = arguments.first { identityFiles.append(value) }
-        case "certificatefile":
-            if let value = arguments.first { certificateFiles.append(value) }
         case "proxyjump":
             // "proxy" is one decision for both keywords.
             if let value = firstValue("proxy", arguments) { proxy = value.lowercased() == "none" ? nil : .jump(value) }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// OpenSSH's `%` tokens and a leading `~`, expanded the way ssh expands
-/// them in IdentityFile, CertificateFile, IdentityAgent, UserKnownHostsFile
+/// them in IdentityFile, IdentityAgent, UserKnownHostsFile
 /// and ProxyCommand, except that `~` and `%d` are `$HOME` (ssh and libssh
 /// take them from the passwd entry): so setting HOME isolates everything
 /// Sluice reads.

@@ -107,8 +107,6 @@ struct ConnectionPlanner {
         for file in found.identityFiles { named.append(try path(file, "IdentityFile")) }
         // As ssh does: the default keys only when no key was named.
         let identities = named.isEmpty ? Self.defaultKeyNames.map { settings.sshDirectory + "/" + $0 } : named
-        var certificates: [String] = []
-        for file in found.certificateFiles { certificates.append(try path(file, "CertificateFile")) }
         var agentSocket: String?
         var usesAgent = found.identitiesOnly != true
         switch found.identityAgent {
@@ -125,16 +123,17 @@ struct ConnectionPlanner {
             user: user,
             identityFiles: identities,
             namedIdentityFiles: Set(named),
-            certificateFiles: certificates,
             usesAgent: usesAgent,
             agentSocket: agentSocket,
             knownHostsFile: knownHosts ?? settings.knownHostsPath,
             sshDirectory: settings.sshDirectory,
-            ciphers: found.ciphers ?? settings.ciphers,
-            macs: found.macs,
-            keyExchange: found.kexAlgorithms,
-            hostKeyAlgorithms: found.hostKeyAlgorithms,
-            publicKeyAlgorithms: found.pubkeyAcceptedAlgorithms,
+            ciphers: found.ciphers.map { AlgorithmList.resolve($0, default: settings.ciphers) } ?? settings.ciphers,
+            macs: found.macs.map { AlgorithmList.resolve($0, default: AlgorithmList.defaultMACs) },
+            keyExchange: found.kexAlgorithms.map { AlgorithmList.resolve($0, default: AlgorithmList.defaultKeyExchange) },
+            hostKeyAlgorithms: found.hostKeyAlgorithms.map { AlgorithmList.resolve($0, default: AlgorithmList.defaultPublicKeyAlgorithms) },
+            publicKeyAlgorithms: found.pubkeyAcceptedAlgorithms.map {
+                AlgorithmList.resolve($0, default: AlgorithmList.defaultPublicKeyAlgorithms)
+            },
             compression: found.compression ?? false,
             bindAddress: found.bindAddress,
             connectTimeout: found.connectTimeout ?? settings.connectTimeout,

@@ -8,15 +8,19 @@ import SluiceCore
 /// any other string (a jump host is a chain of its own sessions).
 ///
 /// Started with posix_spawn: the child gets its stdio and nothing else of
-/// Sluice's, default signal handling, and its stderr goes to a pipe whose
-/// last lines become the server's status when the command fails. It is
-/// stopped by its pid (SIGHUP, as ssh does) when the session ends.
+/// Sluice's, default signal handling, a process group of its own (so a
+/// Ctrl+C meant for `sluice up` does not cut connections that are to
+/// drain), and its stderr goes to a socket whose last lines become the
+/// server's status when the command fails. It is stopped by its process
+/// group (SIGHUP, as ssh does; what it started goes too) when the session
+/// ends, and reaped as soon as it exits.
 final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
     let pid: pid_t
     private let label: String
     private let lock = NSLock()
     private var stderrTail = ""
     private var exitStatus: Int32?
+    private var stderrClosed = false
     private let exited = NSCondition()
 
     private init(pid: pid_t, label: String) {
@@ -49,12 +53,20 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
         // The child has its copies; the engine keeps only its own ends.
         close(errorPipe.write)
         let process = ProxyCommandProcess(pid: pid, label: label)
+        // Two threads: something the command started may hold its stderr
+        // open after it exits, and it must be reaped all the same.
         let reader = Thread { [process] in
             ThreadSignals.blockAsynchronousSignals()
             process.collect(stderr: errorPipe.read)
         }
-        reader.name = "sluice-proxycommand"
+        reader.name = "sluice-proxycommand-stderr"
         reader.start()
+        let reaper = Thread { [process] in
+            ThreadSignals.blockAsynchronousSignals()
+            process.reap()
+        }
+        reaper.name = "sluice-proxycommand"
+        reaper.start()
         return (process, sessionEnd)
     }
 
@@ -79,7 +91,8 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
         var unblocked = sigset_t()
         sigemptyset(&unblocked)
         posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
         let argv = ([shell] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -95,7 +108,7 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }()
 
-    /// Keeps the last lines the command writes to stderr, then reaps it.
+    /// Keeps the last lines the command (or what it started) writes to stderr.
     private func collect(stderr fd: Int32) {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -107,9 +120,21 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
             lock.unlock()
         }
         close(fd)
+        exited.lock()
+        stderrClosed = true
+        exited.broadcast()
+        exited.unlock()
+    }
+
+    /// Reaps the command as soon as it exits; its exit counts once its last
+    /// words are read (or half a second later, if something it started
+    /// keeps its stderr open).
+    private func reap() {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let lastWordsBy = Date().addingTimeInterval(0.5)
         exited.lock()
+        while !stderrClosed && exited.wait(until: lastWordsBy) {}
         exitStatus = status
         exited.broadcast()
         exited.unlock()
@@ -145,14 +170,15 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
         exited.lock()
         let running = exitStatus == nil
         exited.unlock()
-        guard running else { return }
-        kill(pid, SIGHUP)
+        // Its process group is its pid, which no other process can take
+        // while the command is not reaped.
+        if running { kill(-pid, SIGHUP) }
         waitForExit(timeout: 2)
         exited.lock()
         let stillRunning = exitStatus == nil
         exited.unlock()
         if stillRunning {
-            kill(pid, SIGKILL)
+            kill(-pid, SIGKILL)
             waitForExit(timeout: 5)
         }
     }

@@ -27,8 +27,6 @@ struct ResolvedHost: Equatable {
     /// Identity files the user named (the store, `--identity`, the
     /// config): a missing one is reported, a missing default is not.
     var namedIdentityFiles: Set<String>
-    /// Certificates to try with the keys (CertificateFile), absolute.
-    var certificateFiles: [String]
     /// Whether keys from an agent are tried first.
     var usesAgent: Bool
     /// The agent's socket (IdentityAgent); nil: `$SSH_AUTH_SOCK`.

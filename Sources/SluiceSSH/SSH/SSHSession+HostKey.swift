@@ -18,6 +18,11 @@ extension SSHSession {
             throw .hostKeyChanged(host: name, keyType: keyType, fingerprint: fingerprint, knownHosts: knownHosts,
                                   line: Self.knownHostsLine(for: name, in: knownHosts))
         case SSH_KNOWN_HOSTS_UNKNOWN, SSH_KNOWN_HOSTS_NOT_FOUND:
+            // libssh reads a known_hosts it cannot open as empty: a changed
+            // key would then pass for an unknown one.
+            if let problem = Self.unreadable(knownHosts) {
+                throw .protocolError("cannot read \(knownHosts) to check the host key of \(name): \(problem); fix its permissions")
+            }
             if case .acceptNew(let reason) = host.hostKeyPolicy {
                 try saveHostKey()
                 notices.append("\(role == .jumpHost ? "jump host " : "")\(host.label): trusted on first use: \(keyType) \(fingerprint), saved to \(knownHosts) (\(reason))")
@@ -65,6 +70,16 @@ extension SSHSession {
         defer { ssh_string_free_char(text) }
         let type = ssh_key_type_to_char(ssh_key_type(key)).map { String(cString: $0) } ?? "unknown"
         return (type, String(cString: text))
+    }
+
+    /// Why `path` exists but cannot be read, or nil (readable, or absent).
+    static func unreadable(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            close(fd)
+            return nil
+        }
+        return errno == ENOENT ? nil : String(cString: strerror(errno))
     }
 
     /// The 1-based line of a plain (not hashed) known_hosts entry for `host`.

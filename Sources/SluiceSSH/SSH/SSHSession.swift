@@ -65,7 +65,10 @@ final class SSHSession {
     }
 
     deinit {
-        if registeredFD >= 0 { sluice_session_socket_unregister(registeredFD) }
+        // The registered socket is not unregistered here: libssh closes it
+        // (in ssh_free, or earlier on an error), and CSessionSocket's
+        // close() unregisters it then. By now its number may belong to
+        // another thread's session.
         if let event {
             ssh_event_remove_session(event, handle)
             ssh_event_free(event)
@@ -96,7 +99,8 @@ final class SSHSession {
         try set(SSH_OPTIONS_USER, host.user, "user name")
         // Paths libssh would otherwise build from the passwd entry's home.
         try set(SSH_OPTIONS_SSH_DIR, host.sshDirectory, "ssh folder")
-        try set(SSH_OPTIONS_KNOWNHOSTS, host.knownHostsFile, "known_hosts file")
+        // libssh expands % escapes in this path once more when it connects.
+        try set(SSH_OPTIONS_KNOWNHOSTS, host.knownHostsFile.replacingOccurrences(of: "%", with: "%%"), "known_hosts file")
         var processConfig = false
         try check(ssh_options_set(handle, SSH_OPTIONS_PROCESS_CONFIG, &processConfig), "config processing")
         var strict: Int32 = 1
