@@ -72,12 +72,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
         let connection = Connection(forward: runtime, socket: relayEnd, fallbacks: [], acceptedChannel: channel, target: target)
         let relay = HopRelay(session: session, connection: connection, runtime: runtime, tuning: tuning)
         session.startPumping()
-        let thread = Thread { [relay] in
-            ThreadSignals.blockAsynchronousSignals()
-            relay.run()
-        }
-        thread.name = "sluice-jump-\(session.host.hostName)"
-        thread.start()
+        ThreadSignals.startThread(named: "sluice-jump-\(session.host.hostName)") { relay.run() }
         return (relay, sessionEnd)
     }
 

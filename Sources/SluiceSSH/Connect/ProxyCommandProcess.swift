@@ -55,18 +55,9 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
         let process = ProxyCommandProcess(pid: pid, label: label)
         // Two threads: something the command started may hold its stderr
         // open after it exits, and it must be reaped all the same.
-        let reader = Thread { [process] in
-            ThreadSignals.blockAsynchronousSignals()
-            process.collect(stderr: errorPipe.read)
-        }
-        reader.name = "sluice-proxycommand-stderr"
-        reader.start()
-        let reaper = Thread { [process] in
-            ThreadSignals.blockAsynchronousSignals()
-            process.reap()
-        }
-        reaper.name = "sluice-proxycommand"
-        reaper.start()
+        let stderrEnd = errorPipe.read
+        ThreadSignals.startThread(named: "sluice-proxycommand-stderr") { process.collect(stderr: stderrEnd) }
+        ThreadSignals.startThread(named: "sluice-proxycommand") { process.reap() }
         return (process, sessionEnd)
     }
 

@@ -76,16 +76,13 @@ final class SessionLoop: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            ThreadSignals.blockAsynchronousSignals()
+        ThreadSignals.startThread(named: "sluice-\(settings.serverName)") { [self] in
             run()
             ended.lock()
             hasEnded = true
             ended.broadcast()
             ended.unlock()
         }
-        thread.name = "sluice-\(settings.serverName)"
-        thread.start()
     }
 
     func send(_ command: Command) {

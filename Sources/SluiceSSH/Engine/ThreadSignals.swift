@@ -15,4 +15,15 @@ enum ThreadSignals {
         }
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
+
+    /// Starts a thread named `name` that runs `body` with asynchronous
+    /// signals blocked, as every engine thread must.
+    static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            blockAsynchronousSignals()
+            body()
+        }
+        thread.name = name
+        thread.start()
+    }
 }
