@@ -148,9 +148,13 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
         return "the ProxyCommand for \(label) (from your ssh config) \(how)" + (lastWords.map { ": \($0)" } ?? "")
     }
 
-    /// Waits up to `timeout` for the command to end by itself, e.g. after
-    /// a failed connect, so its last words can be reported.
-    func waitForExit(timeout: TimeInterval) {
+    /// A command that failed says why on stderr as it exits: waits up to
+    /// `timeout` for that.
+    func settle(within timeout: TimeInterval) {
+        waitForExit(timeout: timeout)
+    }
+
+    private func waitForExit(timeout: TimeInterval) {
         let deadline = Date().addingTimeInterval(timeout)
         exited.lock()
         while exitStatus == nil && exited.wait(until: deadline) {}

@@ -63,17 +63,7 @@ struct SessionOpener {
                            direct: Bool) throws(SessionError) -> SSHSession {
         let session = try SSHSession(host: host, role: role, serverName: settings.serverName, prompter: prompter,
                                      socket: socket, carriers: carriers)
-        do {
-            try session.connect()
-        } catch {
-            // A ProxyCommand that failed says why on stderr as it exits:
-            // wait a moment for its last words.
-            for case let process as ProxyCommandProcess in carriers { process.waitForExit(timeout: 1) }
-            if let carried = carriers.lazy.compactMap(\.failure).first {
-                throw .cannotConnect(host: host.hostName, port: host.port, reason: carried)
-            }
-            throw error
-        }
+        try session.connect()
         try session.verifyHostKey(prompter: prompter)
         try session.authenticate(prompter: prompter)
         // TCP keepalives only where the socket is TCP; a relayed session

@@ -169,6 +169,7 @@ final class SSHSession {
     }
 
     private func classifyConnectError() -> SessionError {
+        for carrier in carriers { carrier.settle(within: 1) }
         if let carried = carriers.lazy.compactMap(\.failure).first { return .cannotConnect(host: host.hostName, port: host.port, reason: carried) }
         let message = lastError
         if message.hasPrefix("Failed to resolve hostname") {
