@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// Finds which process listens on a TCP port, from /proc, so "port in use"
 /// can say by whom. Finds only processes the user may look into.
@@ -27,7 +28,9 @@ enum PortOwner {
         var inodes: Set<String> = []
         let hexPort = String(format: "%04X", port)
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            // TextFile reads /proc files to their end; Foundation's
+            // String(contentsOfFile:) stopped short on a busy machine.
+            guard let text = (try? TextFile.readText(table)) ?? nil else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 guard fields.count > 9, fields[3] == "0A", fields[1].hasSuffix(":" + hexPort) else { continue }
