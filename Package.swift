@@ -28,6 +28,11 @@ let package = Package(
         .target(name: "CDescriptors"),
         .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH", "CSessionSocket", "CFastCopy", "CDescriptors"]),
         .target(name: "SluiceTUI", dependencies: ["SluiceCore"]),
+        // The control protocol's messages, shared by the engine and its clients.
+        .target(name: "SluiceControl", dependencies: ["SluiceCore"]),
+        // The engine as a service: its control socket, lock, store watch and
+        // where its questions go.
+        .target(name: "SluiceService", dependencies: ["SluiceControl", "SluiceCore", "SluiceSSH", "CDescriptors"]),
         .target(name: "SluiceTerminal", dependencies: ["SluiceTUI", "CNcursesw"]),
         .executableTarget(
             name: "sluice",
@@ -36,6 +41,8 @@ let package = Package(
                 "SluiceSSH",
                 "SluiceTUI",
                 "SluiceTerminal",
+                "SluiceControl",
+                "SluiceService",
                 "CDescriptors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -55,9 +62,10 @@ let package = Package(
         ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceService", "SluiceCore"]),
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket", "CFastCopy"]),
-        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

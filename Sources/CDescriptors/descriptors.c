@@ -4,6 +4,7 @@
 #include "descriptors.h"
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <spawn.h>
 #include <unistd.h>
 
 int sluice_accept_cloexec(int listener) {
@@ -12,4 +13,16 @@ int sluice_accept_cloexec(int listener) {
 
 int sluice_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC | O_NONBLOCK);
+}
+
+int sluice_peer_uid(int socket, unsigned int *uid) {
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(socket, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    *uid = credentials.uid;
+    return 0;
+}
+
+short sluice_posix_spawn_setsid_flag(void) {
+    return POSIX_SPAWN_SETSID;
 }

@@ -10,12 +10,17 @@ import SluiceCore
 /// user's terminal: every line is sanitised. Cutting long values is left
 /// to where they are quoted (`TerminalText.echo`); here nothing is cut.
 enum Console {
+    /// Lines on stderr start with the time: set for the background engine,
+    /// whose stderr is its log.
+    nonisolated(unsafe) static var timestamped = false
+
     static func output(_ text: String, terminator: String = "\n") {
         print(safe(text), terminator: terminator)
     }
 
     static func say(_ text: String) {
-        FileHandle.standardError.write(Data((safe(text) + "\n").utf8))
+        let stamp = timestamped ? Date().formatted(.iso8601) + " " : ""
+        FileHandle.standardError.write(Data((stamp + safe(text) + "\n").utf8))
     }
 
     static func warn(_ text: String) {

@@ -13,4 +13,9 @@ struct DrainOptions: ParsableArguments {
     func validate() throws {
         try Self.range.check(drain, option: "--drain")
     }
+
+    /// 10 as "10", 0.5 as "0.5".
+    static func shown(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
 }

@@ -17,6 +17,9 @@ struct Sluice: ParsableCommand {
         version: "sluice \(SluiceVersion.number) (libssh \(LibSSH.runtimeVersion), \(Curses.runtimeVersion))",
         subcommands: [
             UpCommand.self,
+            StartCommand.self,
+            StopCommand.self,
+            StatusCommand.self,
             ForwardCommand.self,
             ListCommand.self,
             ServerCommand.self,

@@ -9,6 +9,14 @@ final class TerminalPrompter: Prompter, @unchecked Sendable {
     /// One question at a time: several servers may be connecting at once.
     private let lock = NSLock()
 
+    /// True when this process has a terminal to ask on.
+    static var isAvailable: Bool {
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
     func answer(_ prompt: Prompt, server: String) -> PromptAnswer {
         lock.lock()
         defer { lock.unlock() }

@@ -13,4 +13,13 @@ int sluice_accept_cloexec(int listener);
 /// pipe2(fds, O_CLOEXEC | O_NONBLOCK): 0, or -1 with errno set.
 int sluice_pipe_cloexec(int fds[2]);
 
+/// The user id of the process at the other end of a Unix socket
+/// (SO_PEERCRED, as the kernel recorded it at connect()): 0 with *uid set,
+/// or -1 with errno set.
+int sluice_peer_uid(int socket, unsigned int *uid);
+
+/// POSIX_SPAWN_SETSID (glibc 2.26): the child starts a session of its own,
+/// with no controlling terminal, so it outlives the terminal it came from.
+short sluice_posix_spawn_setsid_flag(void);
+
 #endif

@@ -8,7 +8,7 @@ public enum Prompt: Sendable, Equatable {
     /// keyboard-interactive (e.g. a one-time code): one answer per question.
     case keyboardInteractive(host: String, name: String, instruction: String, questions: [Question])
 
-    public struct Question: Sendable, Equatable {
+    public struct Question: Sendable, Equatable, Codable {
         public var text: String
         /// False for secrets: do not show what is typed.
         public var echo: Bool

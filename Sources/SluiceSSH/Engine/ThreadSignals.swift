@@ -5,7 +5,7 @@ import Foundation
 /// system call interrupted by a signal (EINTR) on its socket as a broken
 /// link, so a Ctrl+C landing on a session thread mid-send would cut every
 /// connection instead of letting them drain.
-enum ThreadSignals {
+public enum ThreadSignals {
     static func blockAsynchronousSignals() {
         var set = sigset_t()
         sigfillset(&set)
@@ -18,7 +18,7 @@ enum ThreadSignals {
 
     /// Starts a thread named `name` that runs `body` with asynchronous
     /// signals blocked, as every engine thread must.
-    static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
+    public static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread {
             blockAsynchronousSignals()
             body()

@@ -1,0 +1,175 @@
+import Foundation
+import SluiceControl
+import SluiceCore
+
+/// One client connected to the engine's control socket, as the engine sees
+/// it: what it has said so far and what waits to be sent to it. Never
+/// blocks: a client that does not read has its output queued up to
+/// `outputLimit`, then it is dropped, so no client can stall the engine or
+/// grow its memory.
+public final class ControlPeer {
+    public enum Phase: Equatable {
+        /// Connected; its first line must be a hello.
+        case greeting
+        case ready
+        /// Told why it is being closed; closed once that is sent.
+        case closing
+        case closed
+    }
+
+    /// The most queued for one client: a few full snapshots of a large
+    /// store. A watcher further behind than that has stopped reading.
+    public static let outputLimit = 16 << 20
+
+    public let fd: Int32
+    public private(set) var phase: Phase = .greeting
+    public private(set) var client = ""
+    /// Shows questions to a person (the screen).
+    public private(set) var answersPrompts = false
+    public var watching = false
+    private var input = LineBuffer(limit: ControlProtocol.maximumRequestBytes)
+    private var output = Data()
+    private var sent = 0
+
+    public init(fd: Int32) {
+        self.fd = fd
+    }
+
+    /// True when the other end is another user: the caller closes it
+    /// after `refuse`.
+    public var isForeign: Bool {
+        UnixSocket.peerUID(fd) != getuid()
+    }
+
+    public var wantsToWrite: Bool { sent < output.count }
+
+    /// Reads what arrived; returns the requests it completes. A malformed,
+    /// oversized or out-of-order message queues an error and closes.
+    public func readRequests() -> [ControlRequest] {
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        var requests: [ControlRequest] = []
+        while phase == .greeting || phase == .ready {
+            let got = recv(fd, &buffer, buffer.count, 0)
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+            guard got > 0 else {
+                phase = .closed
+                break
+            }
+            let lines: [[UInt8]]
+            do {
+                lines = try input.append(buffer.prefix(got))
+            } catch {
+                refuse("a message longer than \(error.limit) bytes; each request is one JSON object on one line")
+                break
+            }
+            for line in lines where phase == .greeting || phase == .ready {
+                if let request = parse(line) { requests.append(request) }
+            }
+        }
+        return requests
+    }
+
+    private func parse(_ line: [UInt8]) -> ControlRequest? {
+        let request: ControlRequest
+        do {
+            request = try ControlProtocol.decode(ControlRequest.self, from: line)
+        } catch {
+            refuse("not a request: \(Self.explain(error)); send one JSON object per line, e.g. {\"type\":\"status\"}")
+            return nil
+        }
+        switch (phase, request) {
+        case let (.greeting, .hello(version, client, answersPrompts)):
+            guard version == ControlProtocol.version else {
+                refuse("this engine speaks protocol \(ControlProtocol.version), not \(version)")
+                return nil
+            }
+            self.client = client
+            self.answersPrompts = answersPrompts
+            phase = .ready
+            return nil
+        case (.greeting, _):
+            refuse("say hello first: {\"type\":\"hello\",\"protocol\":\(ControlProtocol.version)}")
+            return nil
+        case (.ready, .hello):
+            refuse("hello was already said")
+            return nil
+        default:
+            return request
+        }
+    }
+
+    /// Queues `message`; drops the client if it is too far behind.
+    public func send(_ message: EngineMessage) {
+        guard let line = try? ControlProtocol.encode(message) else { return }
+        send(encoded: line)
+    }
+
+    /// Queues a message already encoded (a snapshot sent to many clients).
+    public func send(encoded line: Data) {
+        guard phase == .greeting || phase == .ready else { return }
+        if output.count - sent + line.count > Self.outputLimit {
+            drop()
+            return
+        }
+        output.append(line)
+        flush()
+    }
+
+    /// Sends what the socket takes now.
+    public func flush() {
+        while sent < output.count {
+            let wrote = output.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if wrote < 0 && errno == EINTR { continue }
+            if wrote < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+            guard wrote > 0 else {
+                drop()
+                return
+            }
+            sent += wrote
+        }
+        if sent == output.count {
+            output.removeAll(keepingCapacity: output.count < 1 << 20)
+            sent = 0
+            if phase == .closing { drop() }
+        } else if sent > 1 << 20 {
+            output.removeSubrange(..<sent)
+            sent = 0
+        }
+    }
+
+    /// Tells the client why and closes it once that is sent.
+    public func refuse(_ message: String) {
+        guard phase != .closed else { return }
+        send(.error(message))
+        if phase != .closed { phase = .closing }
+        flush()
+    }
+
+    public func drop() {
+        guard phase != .closed else { return }
+        phase = .closed
+        output = Data()
+        sent = 0
+    }
+
+    /// Closes the descriptor; the engine calls it once the peer is `.closed`.
+    public func close() {
+        phase = .closed
+        Glibc.close(fd)
+    }
+
+    private static func explain(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context):
+            return context.debugDescription
+        case DecodingError.keyNotFound(let key, _):
+            return "\"\(key.stringValue)\" is missing"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return field.isEmpty ? "not a JSON object" : "\"\(field)\" has the wrong type"
+        default:
+            return "not JSON"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import CDescriptors
+import Foundation
+import SluiceCore
+import SluiceService
+
+/// Starts the engine for a store in the background, as `sluice start` and
+/// the screen do: this same program, `up --detached`, in a session of its
+/// own (setsid: no terminal, so closing this one does not end it), stdin
+/// from /dev/null, stdout and stderr appended to its log.
+enum BackgroundEngine {
+    /// The log is moved aside to `engine.log.1` when it passes this size,
+    /// at each start.
+    static let logLimit = 1 << 20
+
+    /// Starts one and waits until it answers on its socket; returns a
+    /// client connected to it. If one already runs, connects to that one.
+    static func start(paths: ControlPaths, link: LinkOptions, client: String, answersPrompts: Bool) throws -> (client: ControlClient, started: Bool) {
+        if let running = try? ControlClient(paths: paths, client: client, answersPrompts: answersPrompts) {
+            return (running, false)
+        }
+        let log = try openLog(paths.log)
+        defer { close(log) }
+        let executable = try currentExecutable()
+        let arguments = ["up", "--detached", "--store", paths.store] + link.arguments
+        let pid = try spawn(executable, arguments, log: log)
+        let exited = ExitWatch(pid: pid)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let started = try connect(paths: paths, client: client, answersPrompts: answersPrompts) { return (started, true) }
+            if exited.hasExited {
+                // Another start won the race for the lock: use its engine.
+                if let running = try? ControlClient(paths: paths, client: client, answersPrompts: answersPrompts) { return (running, false) }
+                throw ExitStatus.Failure(message: "the engine stopped as it started: \(lastLine(of: paths.log) ?? "see \(paths.log)")", code: ExitStatus.failure)
+            }
+            usleep(20_000)
+        }
+        throw ExitStatus.Failure(message: "the engine (pid \(pid)) did not answer within 10 s; its log: \(paths.log)", code: ExitStatus.failure)
+    }
+
+    /// A client of the engine, or nil while none listens yet.
+    private static func connect(paths: ControlPaths, client: String, answersPrompts: Bool) throws(ControlError) -> ControlClient? {
+        do {
+            return try ControlClient(paths: paths, client: client, answersPrompts: answersPrompts)
+        } catch {
+            if case .notRunning = error { return nil }
+            throw error
+        }
+    }
+
+    private static func openLog(_ path: String) throws -> Int32 {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var info = stat()
+        if stat(path, &info) == 0 && Int(info.st_size) > logLimit { rename(path, path + ".1") }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw ExitStatus.Failure(message: "cannot open the engine's log \(TerminalText.path(path)): \(String(cString: strerror(errno)))", code: ExitStatus.failure)
+        }
+        return fd
+    }
+
+    private static func currentExecutable() throws -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else {
+            throw ExitStatus.Failure(message: "cannot find this program's own path to start the engine (/proc/self/exe)", code: ExitStatus.failure)
+        }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func spawn(_ executable: String, _ arguments: [String], log: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, log, 1)
+        posix_spawn_file_actions_adddup2(&actions, log, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGWINCH] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK) | sluice_posix_spawn_setsid_flag())
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard result == 0 else {
+            throw ExitStatus.Failure(message: "cannot start the engine: \(String(cString: strerror(result)))", code: ExitStatus.failure)
+        }
+        return pid
+    }
+
+    /// The last line of the log, for a start that failed at once.
+    static func lastLine(of path: String) -> String? {
+        guard let text = try? TextFile.readText(path, limit: 4 << 20) else { return nil }
+        return text.split(separator: "\n").last.map(String.init)
+    }
+}
