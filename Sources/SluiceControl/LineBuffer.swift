@@ -3,6 +3,10 @@
 public struct LineBuffer: Sendable {
     public struct TooLong: Error, Equatable {
         public let limit: Int
+
+        public init(limit: Int) {
+            self.limit = limit
+        }
     }
 
     public let limit: Int
