@@ -1,34 +1,43 @@
 import Foundation
+import SluiceControl
 import SluiceCore
+import SluiceService
 import SluiceSSH
 import SluiceTUI
 import SluiceTerminal
 
-/// The full screen's run loop: wires the store, the engine, the pure
-/// screen state and the terminal together. It sleeps in poll() on the
-/// keyboard, the engine's wake pipe and signals, and redraws only when the
-/// picture changed.
+/// The full screen's run loop: a client of the engine that runs for the
+/// store, started in the background if none runs. It renders the engine's
+/// snapshots, shows its questions and sends back the answers; what should
+/// run goes through the store, which the engine follows. It sleeps in
+/// poll() on the keyboard, the control socket and signals, and redraws
+/// only when the picture changed. Leaving the screen leaves the forwards
+/// running unless the user asks to stop them.
 struct ScreenSession {
     let store: Store
-    let tuning: LinkTuning
+    let link: LinkOptions
 
-    /// Seconds open connections may take to finish when the user quits.
+    /// Seconds open connections may take to finish when the user quits
+    /// and stops the forwards.
     static let quitDrainSeconds = 1.0
 
     func run() throws {
         let document = try store.load()
+        let paths = ControlPaths(store: store.path)
+        try paths.prepareFolder()
+        var (client, startedEngine) = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)
+        try client.send(.watch)
         SignalPipe.install([SIGINT, SIGTERM, SIGHUP, SIGWINCH])
         let terminal = try Terminal(environment: ProcessInfo.processInfo.environment)
         defer { terminal.restore() }
-        let wake = WakePipe()
-        let prompter = ScreenPrompter(wake: wake)
-        let engine = Engine(prompter: prompter, tuning: tuning)
-        engine.board.observe { wake.wake() }
-        let driver = EngineDriver(engine: engine)
         var state = AppState(document: document)
         var stamp = StoreStamp(path: store.path)
         var shown: ScreenBuffer?
-        driver.apply(document.servers)
+        var open: Set<Int> = []
+        var engineStopped = false
+        if startedEngine {
+            _ = state.reduce(.engineNotice("Started the engine in the background (pid \(client.engine.pid)); its log: \(paths.log)", isProblem: false))
+        }
 
         func perform(_ effects: [Effect]) {
             for effect in effects {
@@ -41,20 +50,59 @@ struct ScreenSession {
                         }
                         stamp = StoreStamp(path: store.path)
                         perform(state.reduce(.stored(saved)))
-                        driver.apply(saved.servers)
                     } catch {
                         let message = (error as? StoreError)?.description ?? (error as? SluiceError)?.description ?? "\(error)"
                         perform(state.reduce(.storeFailed(message: message, current: try? store.load())))
                     }
                 case let .answer(id, answer):
-                    prompter.reply(id, answer)
+                    try? client.send(.answer(prompt: id, answer))
                 case .retry(let server):
-                    driver.retry(server)
+                    try? client.send(.retry(server: server))
                 case let .checkPort(host, port):
                     perform(state.reduce(.portChecked(host: host, port: port, problem: ListenCheck.problem(host: host, port: port))))
                 case .quit:
                     break
                 }
+            }
+        }
+
+        func absorb(_ messages: [EngineMessage]) {
+            for message in messages {
+                switch message {
+                case .snapshot(let snapshot):
+                    let now = ContinuousClock.now
+                    let current = Set(snapshot.prompts.map(\.id))
+                    for id in open.subtracting(current) { perform(state.reduce(.promptWithdrawn(id: id, at: now))) }
+                    for prompt in snapshot.prompts where !open.contains(prompt.id) {
+                        perform(state.reduce(.prompt(id: prompt.id, server: prompt.server, prompt.prompt, at: now)))
+                    }
+                    open = current
+                    perform(state.reduce(.status(snapshot.servers, at: Date())))
+                case .stopping:
+                    engineStopped = true
+                    perform(state.reduce(.engineNotice("The engine is stopping (sluice stop): forwards close. Quit and open sluice again to start it.", isProblem: true)))
+                case .error(let text):
+                    perform(state.reduce(.engineNotice("The engine refused: \(text)", isProblem: true)))
+                case .hello, .event, .ok:
+                    break
+                }
+            }
+        }
+
+        /// The engine went away without being stopped (a crash, kill -9):
+        /// say so and start a new one, which brings the forwards back.
+        func replaceEngine() {
+            let pid = client.engine.pid
+            do {
+                let replacement = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)
+                client = replacement.client
+                startedEngine = startedEngine || replacement.started
+                try client.send(.watch)
+                open = []
+                perform(state.reduce(.engineNotice("The engine (pid \(pid)) ended unexpectedly; started a new one (pid \(client.engine.pid)).", isProblem: true)))
+            } catch {
+                engineStopped = true
+                perform(state.reduce(.engineNotice("The engine (pid \(pid)) ended and a new one could not start: \(error); see \(paths.log)", isProblem: true)))
             }
         }
 
@@ -66,7 +114,7 @@ struct ScreenSession {
                 shown = frame
             }
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: engineStopped ? -1 : client.fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: SignalPipe.readFD, events: Int16(POLLIN), revents: 0)]
             // Ticks only while something moves with time; otherwise a slow
             // look at the store file, which other sluice commands may change.
@@ -77,6 +125,7 @@ struct ScreenSession {
                     terminal.followResize()
                     shown = nil
                 } else {
+                    // The terminal is going away: the forwards stay with the engine.
                     state.isQuitting = true
                 }
             }
@@ -88,25 +137,33 @@ struct ScreenSession {
             for key in input.keys where !state.isQuitting {
                 perform(state.reduce(.key(key, at: readAt)))
             }
-            if wake.drain() {
-                for question in prompter.takeQuestions() {
-                    perform(state.reduce(.prompt(id: question.id, server: question.server, question.prompt, at: ContinuousClock.now)))
+            if !engineStopped && fds[1].revents != 0 {
+                do {
+                    absorb(try client.available())
+                } catch {
+                    if !engineStopped && !state.isQuitting { replaceEngine() }
                 }
-                perform(state.reduce(.status(engine.board.snapshot, at: Date())))
             }
             let current = StoreStamp(path: store.path)
             if current != stamp {
                 stamp = current
-                if let reloaded = try? store.load() {
-                    perform(state.reduce(.stored(reloaded)))
-                    driver.apply(reloaded.servers)
-                }
+                if let reloaded = try? store.load() { perform(state.reduce(.stored(reloaded))) }
             }
         }
 
         let size = terminal.size
         terminal.draw(ScreenView(state: state, symbols: terminal.symbols).render(width: size.width, height: size.height))
-        prompter.close()
-        driver.stop(drainDeadline: Date().addingTimeInterval(Self.quitDrainSeconds))
+        // An engine this screen started for nothing (no forward on) is not
+        // left behind.
+        if !engineStopped && (state.stopsForwardsOnQuit || (startedEngine && state.onCount == 0)) {
+            stop(client, drainSeconds: Self.quitDrainSeconds)
+        }
+    }
+
+    /// Asks the engine to stop and waits until it has.
+    private func stop(_ client: ControlClient, drainSeconds: Double) {
+        guard (try? client.ask(.stop(drainSeconds: drainSeconds))) != nil else { return }
+        client.setReceiveTimeout(seconds: drainSeconds + Double(link.connectTimeout) + 5)
+        while (try? client.next()) != nil {}
     }
 }

@@ -37,7 +37,7 @@ struct Sluice: ParsableCommand {
 
     /// With no command: the full screen.
     func run() throws {
-        try ScreenSession(store: store.resolved, tuning: link.tuning).run()
+        try ScreenSession(store: store.resolved, link: link).run()
     }
 
     /// Runs the command and turns any error into a message on stderr and the

@@ -129,14 +129,39 @@ struct ReducerTests {
         #expect(state.currentServer?.name == "staging")
     }
 
-    @Test func quittingAsksOnlyWhenForwardsAreUp() {
+    /// Forwards switched on outlive the screen unless the user says stop.
+    @Test func quittingAsksWhetherToKeepForwardsRunning() {
         var state = F.busy
         #expect(press([.character("q")], on: &state).isEmpty)
-        #expect(state.overlay == .confirm(.quit(up: 3)))
-        #expect(press([.character("y")], on: &state) == [.quit])
-        #expect(state.isQuitting)
-        var idle = AppState(document: F.document, now: F.now)
-        #expect(press([.control("c")], on: &idle) == [.quit])
+        #expect(state.overlay == .confirm(.quit(on: 7)))
+        #expect(press([.escape], on: &state).isEmpty)
+        #expect(state.overlay == nil && !state.isQuitting)
+        #expect(press([.character("q"), .enter], on: &state) == [.quit(stopForwards: false)])
+        #expect(state.isQuitting && !state.stopsForwardsOnQuit)
+
+        var stopping = F.busy
+        #expect(press([.control("c"), .character("s")], on: &stopping) == [.quit(stopForwards: true)])
+        #expect(stopping.isQuitting && stopping.stopsForwardsOnQuit)
+
+        var nothingOn = AppState(document: StoreDocument(), now: F.now)
+        #expect(press([.character("q")], on: &nothingOn) == [.quit(stopForwards: false)])
+    }
+
+    /// A question answered on another screen closes here; the next one's
+    /// guard starts when it comes on screen.
+    @Test func aQuestionAnsweredElsewhereCloses() {
+        var state = F.busy
+        let prompt = Prompt.password(user: "u", host: "h")
+        _ = state.reduce(.prompt(id: 1, server: "db", prompt, at: F.keyTime))
+        _ = state.reduce(.prompt(id: 2, server: "db", prompt, at: F.keyTime))
+        _ = state.reduce(.prompt(id: 2, server: "db", prompt, at: F.keyTime))
+        #expect(state.prompts.map(\.id) == [1, 2], "a question seen twice is shown once")
+        let later = F.keyTime.advanced(by: .seconds(3))
+        _ = state.reduce(.promptWithdrawn(id: 1, at: later))
+        #expect(state.prompts.map(\.id) == [2])
+        #expect(state.prompts[0].shownSince == later)
+        _ = state.reduce(.promptWithdrawn(id: 7, at: later))
+        #expect(state.prompts.map(\.id) == [2])
     }
 
     @Test func connectSwitchesAllOfAServersForwards() {

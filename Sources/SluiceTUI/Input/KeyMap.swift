@@ -20,7 +20,7 @@ public enum KeyMap {
         KeyBinding(keys: [.character("L")], command: .log, short: "log", help: "Show the log of recent events"),
         KeyBinding(keys: [.character("?")], command: .help, short: "help", help: "Show this help"),
         KeyBinding(keys: [.character("q"), .control("c")], command: .quit, short: "quit",
-                   help: "Quit (asks when forwards are up; closes them cleanly)"),
+                   help: "Quit (asks whether forwards that are on keep running)"),
     ]
 
     /// The commands on the key bar at the bottom, most useful first; a

@@ -14,6 +14,12 @@ public enum Action: Sendable {
     /// The engine asks the user something; `id` goes back with the answer.
     /// `at` is when it arrived: the dialog opens then if none is open.
     case prompt(id: Int, server: String, Prompt, at: ContinuousClock.Instant)
+    /// A question is no longer open: answered on another screen, or its
+    /// server stopped. Its dialog closes.
+    case promptWithdrawn(id: Int, at: ContinuousClock.Instant)
+    /// Something about the engine the user should know ("the engine
+    /// stopped; starting a new one"), for the event line and log.
+    case engineNotice(String, isProblem: Bool)
     /// The store as saved (after our change) or as changed by someone else.
     case stored(StoreDocument)
     /// A save failed; `current` is the file as it is, if it can be read.

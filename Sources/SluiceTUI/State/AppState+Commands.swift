@@ -40,11 +40,10 @@ extension AppState {
         case .help:
             overlay = .help
         case .quit:
-            if upCount > 0 {
-                overlay = .confirm(.quit(up: upCount))
+            if onCount > 0 {
+                overlay = .confirm(.quit(on: onCount))
             } else {
-                isQuitting = true
-                return [.quit]
+                return quit(stoppingForwards: false)
             }
         }
         return []

@@ -20,7 +20,18 @@ extension AppState {
             }
             return []
         case let .prompt(id, server, prompt, time):
+            guard !prompts.contains(where: { $0.id == id }) else { return [] }
             prompts.append(PromptDialog(id: id, server: server, prompt: prompt, shownSince: time))
+            return []
+        case let .promptWithdrawn(id, time):
+            guard let index = prompts.firstIndex(where: { $0.id == id }) else { return [] }
+            prompts.remove(at: index)
+            // The next question's guard starts when it comes on screen.
+            if index == 0 && !prompts.isEmpty { prompts[0].shownSince = time }
+            note("\(prompts.isEmpty ? "The" : "A") question was answered elsewhere.")
+            return []
+        case let .engineNotice(text, isProblem):
+            note(text, isProblem: isProblem)
             return []
         case .stored(let saved):
             adopt(saved)
@@ -158,6 +169,9 @@ extension AppState {
     }
 
     private mutating func handleConfirmKey(_ key: Key, _ confirmation: Confirmation) -> [Effect] {
+        if case .quit = confirmation {
+            return handleQuitKey(key)
+        }
         switch key {
         case .character("y"), .character("Y"):
             overlay = nil
@@ -177,9 +191,32 @@ extension AppState {
         case .deleteForward(let reference):
             return save(.removeForward(reference), saying: "Deleted \(reference).")
         case .quit:
-            isQuitting = true
-            return [.quit]
+            return quit(stoppingForwards: false)
         }
+    }
+
+    /// Enter (or k) leaves the forwards running in the background, s stops
+    /// them, Esc (or n, q) stays.
+    private mutating func handleQuitKey(_ key: Key) -> [Effect] {
+        switch key {
+        case .enter, .character("k"), .character("K"), .character("y"), .character("Y"):
+            overlay = nil
+            return quit(stoppingForwards: false)
+        case .character("s"), .character("S"):
+            overlay = nil
+            return quit(stoppingForwards: true)
+        case .character("n"), .character("N"), .escape, .character("q"):
+            overlay = nil
+        default:
+            break
+        }
+        return []
+    }
+
+    mutating func quit(stoppingForwards: Bool) -> [Effect] {
+        isQuitting = true
+        stopsForwardsOnQuit = stoppingForwards
+        return [.quit(stopForwards: stoppingForwards)]
     }
 
     /// Commits `change` and returns the effect that saves it; on a refused

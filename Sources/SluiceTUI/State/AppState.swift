@@ -21,6 +21,9 @@ public struct AppState: Sendable {
     public var now: Date
     /// Set once quitting has begun: the screen says forwards are closing.
     public var isQuitting = false
+    /// Quitting stops the forwards (the engine), rather than leaving them
+    /// running in the background.
+    public var stopsForwardsOnQuit = false
     public var logScroll = 0
     var narrator: StatusNarrator
 
@@ -63,6 +66,12 @@ public struct AppState: Sendable {
 
     public func status(of forward: ForwardReference) -> ForwardStatus? {
         statuses[forward.server]?.forward(named: forward.forward)
+    }
+
+    /// Forwards switched on, over all servers: what keeps running in the
+    /// background after the screen closes.
+    public var onCount: Int {
+        servers.reduce(0) { $0 + $1.forwards.filter(\.enabled).count }
     }
 
     /// Forwards that are listening right now, over all servers.

@@ -4,8 +4,8 @@ import SluiceCore
 public enum Confirmation: Sendable, Equatable {
     case deleteServer(String, forwards: Int)
     case deleteForward(ForwardReference)
-    /// `up` forwards would close.
-    case quit(up: Int)
+    /// `on` forwards are switched on: keep them running without the screen?
+    case quit(on: Int)
 
     public var question: String {
         switch self {
@@ -13,8 +13,8 @@ public enum Confirmation: Sendable, Equatable {
             return forwards == 0 ? "Delete server \(name)?" : "Delete server \(name) and its \(forwards) forward\(forwards == 1 ? "" : "s")?"
         case .deleteForward(let reference):
             return "Delete forward \(reference)?"
-        case .quit(let up):
-            return "\(up) forward\(up == 1 ? " is" : "s are") up. Quit and close \(up == 1 ? "it" : "them")?"
+        case .quit(let on):
+            return "\(on) forward\(on == 1 ? " is" : "s are") on. Keep \(on == 1 ? "it" : "them") running in the background?"
         }
     }
 
@@ -23,7 +23,7 @@ public enum Confirmation: Sendable, Equatable {
         case .deleteServer, .deleteForward:
             return "Open connections through it are closed."
         case .quit:
-            return "They are saved as on and come back when you start sluice again."
+            return "sluice status shows them, sluice opens this screen on them again, sluice stop ends them."
         }
     }
 }

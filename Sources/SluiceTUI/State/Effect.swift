@@ -10,6 +10,7 @@ public enum Effect: Sendable, Equatable {
     case retry(server: String)
     /// Test-bind a local address and report with `Action.portChecked`.
     case checkPort(host: String, port: Int)
-    /// Close every forward and leave.
-    case quit
+    /// Leave the screen; with `stopForwards`, stop the engine too (it
+    /// closes every forward), else it keeps them running in the background.
+    case quit(stopForwards: Bool)
 }

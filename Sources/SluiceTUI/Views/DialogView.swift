@@ -71,6 +71,11 @@ struct DialogView {
         var lines = TextWrap.lines(confirmation.question, width: width).map { [($0, StyleRole.key)] }
         lines += TextWrap.lines(confirmation.detail, width: width).map { [($0, StyleRole.normal)] }
         lines.append([])
+        if case .quit = confirmation {
+            lines.append([("Enter", .key), (" keep running  ", .muted), ("s", .key), (" stop them  ", .muted), ("Esc", .key), (" stay", .muted)])
+            draw(lines, title: "Quit", width: 64, into: &buffer)
+            return
+        }
         lines.append([("y", .key), (" yes  ", .muted), ("n", .key), (" no", .muted)])
         draw(lines, title: "Are you sure?", width: 64, into: &buffer)
     }

@@ -32,7 +32,7 @@ public struct ScreenView {
         case nil: break
         }
         if let prompt = state.prompts.first { dialogs.drawPrompt(prompt, into: &buffer) }
-        if state.isQuitting { dialogs.drawClosing(into: &buffer) }
+        if state.isQuitting && state.stopsForwardsOnQuit { dialogs.drawClosing(into: &buffer) }
         return buffer
     }
 }
