@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceService", "SluiceCore"]),
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket", "CFastCopy"]),
-        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceService", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

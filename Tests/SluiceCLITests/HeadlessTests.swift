@@ -145,7 +145,7 @@ import Testing
         #expect(result.stderr.contains("the host key of [127.0.0.1]:\(sshd.port) is not known yet (ssh-ed25519 \(sshd.hostKeyFingerprint))"), "\(result.stderr)")
         #expect(result.stderr.hasSuffix("sluice: nothing could come up; see the reasons above\n"))
 
-        let upWithNothing = try SluiceBinary.run(["up"], environment: home.environment.merging(["SLUICE_STORE": home.directory.file("empty.json")]) { $1 })
+        let upWithNothing = try SluiceBinary.run(["up", "--exit-on-failure"], environment: home.environment.merging(["SLUICE_STORE": home.directory.file("empty.json")]) { $1 })
         #expect(upWithNothing.status == 1)
         #expect(upWithNothing.stderr.contains("nothing to bring up"))
     }

@@ -50,15 +50,15 @@ import Testing
     }
 
     /// The smallest and largest values of each range still work: with them
-    /// `sluice up` gets as far as connecting (and fails there, as nothing
-    /// listens).
+    /// `sluice up --exit-on-failure` gets as far as connecting (and fails
+    /// there, as nothing listens).
     @Test(arguments: [
         ["--keepalive", "0.1", "--keepalive-count", "100", "--connect-timeout", "1", "--drain", "0"],
         ["--keepalive", "3600", "--keepalive-count", "1", "--connect-timeout", "3600", "--drain", "3600"],
         ["--keepalive", "2.5", "--drain", "0.5"],
     ])
     func valuesInRangeAreAccepted(_ options: [String]) throws {
-        let result = try SluiceBinary.run(["up"] + options, environment: environment, timeout: 60)
+        let result = try SluiceBinary.run(["up", "--exit-on-failure"] + options, environment: environment, timeout: 60)
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("nothing could come up"), "\(result.stderr)")
     }

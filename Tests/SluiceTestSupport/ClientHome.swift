@@ -18,13 +18,18 @@ public final class ClientHome: @unchecked Sendable {
             chmod(identityPath, 0o600)
         }
         try directory.write(".ssh/known_hosts", knowsHost && server != nil ? server!.knownHostsLine + "\n" : "")
+        try FileManager.default.createDirectory(atPath: runtimeDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
+
+    /// This home's XDG_RUNTIME_DIR, where engines put their control sockets.
+    public var runtimeDirectory: String { directory.file("run") }
 
     /// An environment for a child process with HOME here and no agent, so
     /// nothing of the real user's setup leaks in.
     public var environment: [String: String] {
         [
             "HOME": path,
+            "XDG_RUNTIME_DIR": runtimeDirectory,
             "PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
             "LANG": "C.UTF-8",
         ]

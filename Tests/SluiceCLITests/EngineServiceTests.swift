@@ -1,0 +1,230 @@
+import Foundation
+import SluiceControl
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+/// The long-lived engine (`sluice up`, `sluice start`) with its control
+/// socket and store following, as processes against a real sshd, with
+/// curl as the client.
+@Suite struct EngineServiceTests {
+    let sshd: SSHServer
+    let web: HTTPTestServer
+    let home: ClientHome
+    let logs: TemporaryDirectory
+
+    init() throws {
+        sshd = try SSHServer()
+        web = try HTTPTestServer()
+        home = try ClientHome(trusting: sshd)
+        logs = try TemporaryDirectory()
+    }
+
+    var store: String { home.directory.file("store.json") }
+    var environment: [String: String] { home.environment.merging(["SLUICE_STORE": store]) { $1 } }
+    var engine: TestEngine { TestEngine(store: store, environment: environment) }
+    var stderr: String { (try? logs.read("stderr")) ?? "" }
+
+    /// Server "lab" (the test sshd) with a switched-on Local forward to
+    /// the web page from each port.
+    func saveLab(ports: [Int]) throws {
+        try Store(path: store).update { document in
+            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
+                                          identityFile: home.identityPath))
+            for port in ports {
+                try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
+            }
+        }
+    }
+
+    func up(_ arguments: [String] = []) throws -> ChildProcess {
+        try ChildProcess(SluiceBinary.path, ["up"] + arguments, environment: environment, stdout: logs.file("stdout"), stderr: logs.file("stderr"))
+    }
+
+    func sluice(_ arguments: [String], timeout: TimeInterval = 30) throws -> Command.Result {
+        try SluiceBinary.run(arguments, environment: environment, timeout: timeout)
+    }
+
+    func fetch(_ port: Int) throws -> Command.Result {
+        try Command("/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(port)/page.txt"]).run()
+    }
+
+    func snapshot() throws -> EngineSnapshot {
+        let result = try sluice(["status", "--json"])
+        guard case .snapshot(let snapshot) = try ControlProtocol.decode(EngineMessage.self, from: Array(result.stdout.utf8)) else {
+            throw TestSupportError("no snapshot: \(result.stdout) \(result.stderr)")
+        }
+        return snapshot
+    }
+
+    func waitUntil(timeout: TimeInterval = 20, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return try condition()
+    }
+
+    @Test func commandsFromAnyShellSteerTheRunningEngine() throws {
+        let (first, second) = (try LoopbackPort.free(), try LoopbackPort.free())
+        try saveLab(ports: [first])
+        let running = try up()
+        defer { running.signal(SIGKILL); _ = running.wait() }
+        #expect(logs.waitUntil("stderr", contains: "Forwarding 127.0.0.1:\(first)"), "\(stderr)")
+        let fetched = try fetch(first)
+        #expect(fetched.stdout == web.page, "\(fetched.stderr)")
+
+        // The live counters, as a script reads them.
+        #expect(try waitUntil { try snapshot().servers.first?.forwards.first?.totalConnections == 1 })
+        let live = try snapshot()
+        let forward = try #require(live.servers.first?.forwards.first)
+        #expect(live.servers.map(\.name) == ["lab"] && live.servers[0].link == .connected)
+        #expect(forward.state == .up && forward.listening == "127.0.0.1:\(first)")
+        #expect(forward.bytesIn >= UInt64(web.page.utf8.count), "\(forward)")
+        let table = try sluice(["status"])
+        #expect(table.status == 0 && table.stdout.contains("lab  connected") && table.stdout.contains("listening"), "\(table.stdout)")
+
+        // A watcher sees each change as a line.
+        let watch = try ChildProcess(SluiceBinary.path, ["status", "--watch"], environment: environment, stdout: logs.file("watch"))
+        defer { watch.signal(SIGKILL); _ = watch.wait() }
+        #expect(logs.waitUntil("watch", contains: "\"type\":\"snapshot\""))
+
+        // Off from another shell: the port is let go; on again: back.
+        #expect(try sluice(["disable", "lab/L\(first)"]).status == 0)
+        #expect(waitUntil(timeout: 5) { LoopbackPort.isFree(first) })
+        #expect(logs.waitUntil("watch", contains: "\"state\":\"off\""), "\((try? logs.read("watch")) ?? "")")
+        #expect(try sluice(["enable", "lab/L\(first)"]).status == 0)
+        #expect(waitUntil(timeout: 5) { (try? fetch(first).stdout) == web.page })
+
+        // A new forward saved by a command comes up on the same session.
+        let sessions = sshd.connectionProcesses.count
+        #expect(try sluice(["add", "lab", "-L", "\(second):127.0.0.1:\(web.port)"]).status == 0)
+        #expect(waitUntil(timeout: 5) { (try? fetch(second).stdout) == web.page }, "\(stderr)")
+        #expect(sshd.connectionProcesses.count == sessions, "no second SSH session")
+
+        // A broken store is reported and what runs keeps running.
+        let good = try String(contentsOfFile: store, encoding: .utf8)
+        try home.directory.write("store.json", "{ broken")
+        #expect(try waitUntil(timeout: 5) { try snapshot().storeProblem != nil })
+        #expect(try fetch(second).stdout == web.page)
+        try home.directory.write("store.json", good)
+        #expect(try waitUntil(timeout: 5) { try snapshot().storeProblem == nil })
+
+        let stopped = try sluice(["stop", "--drain", "1"])
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("Stopped."))
+        #expect(running.wait(timeout: 10) == 0, "\(stderr)")
+        #expect(LoopbackPort.isFree(first) && LoopbackPort.isFree(second))
+        #expect(watch.wait(timeout: 10) == 0, "the watch ends with the engine")
+        #expect(try logs.read("watch").contains("\"type\":\"stopping\""))
+        let after = try sluice(["status"])
+        #expect(after.status == 69 && after.stderr.contains("no engine runs for"), "\(after.stderr)")
+    }
+
+    /// As a login service: started while the server is down, it keeps
+    /// trying and brings the forwards up when the server comes.
+    @Test func upWithTheServerDownWaitsForIt() throws {
+        let port = try LoopbackPort.free()
+        try saveLab(ports: [port])
+        sshd.stop()
+        let running = try up()
+        defer { running.signal(SIGKILL); _ = running.wait() }
+        #expect(logs.waitUntil("stderr", contains: "reconnecting (attempt 2"), "\(stderr)")
+        #expect(running.isRunning)
+        try sshd.start()
+        #expect(logs.waitUntil("stderr", contains: "Forwarding 127.0.0.1:\(port)", timeout: 40), "\(stderr)")
+        #expect(try fetch(port).stdout == web.page)
+        running.signal(SIGTERM)
+        #expect(running.wait(timeout: 20) == 0)
+    }
+
+    @Test func oneEnginePerStore() throws {
+        try saveLab(ports: [try LoopbackPort.free()])
+        let started = try sluice(["start"])
+        #expect(started.status == 0 && started.stderr.contains("Engine started (pid "), "\(started.stderr)")
+        defer { engine.stop() }
+        let pid = try #require(engine.pid())
+        #expect(started.stderr.contains("(pid \(pid))"))
+        let again = try sluice(["start"])
+        #expect(again.status == 0 && again.stderr.contains("already runs for this store (pid \(pid))"), "\(again.stderr)")
+        let second = try sluice(["up"])
+        #expect(second.status == 75 && second.stderr.contains("an engine already runs for") && second.stderr.contains("(pid \(pid))"), "\(second.stderr)")
+        // Its log is where the user is told it is, under this HOME.
+        #expect(engine.paths.log.hasPrefix(home.directory.file(".local/state/sluice/engine-")))
+        #expect(waitUntil { ((try? String(contentsOfFile: engine.paths.log, encoding: .utf8)) ?? "").contains("Forwarding 127.0.0.1:") })
+
+        // kill -9: the lock goes with the process; the stale socket is
+        // replaced by the next engine.
+        kill(pid, SIGKILL)
+        #expect(waitUntil(timeout: 5) { !engine.isRunning })
+        #expect(FileManager.default.fileExists(atPath: engine.paths.socket), "a crashed engine leaves its socket")
+        #expect(try sluice(["status"]).status == 69)
+        let restarted = try sluice(["start"])
+        #expect(restarted.status == 0 && restarted.stderr.contains("Engine started"), "\(restarted.stderr)")
+        #expect(try sluice(["status"]).status == 0)
+    }
+
+    @Test func theControlSocketIsPrivateAndSurvivesBadClients() throws {
+        let port = try LoopbackPort.free()
+        try saveLab(ports: [port])
+        #expect(try sluice(["start"]).status == 0)
+        defer { engine.stop() }
+        let paths = engine.paths
+        var info = stat()
+        #expect(stat(paths.folder, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(stat(paths.socket, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(try waitUntil { try snapshot().servers.first?.forwards.first?.state == .up })
+
+        // Garbage, a 10 MiB line, and a client that asks for a watch and
+        // never reads, all at once (a Python client: not Sluice's own code).
+        let script = """
+            import socket, sys, time
+            path = sys.argv[1]
+            def connect():
+                s = socket.socket(socket.AF_UNIX); s.connect(path); return s
+            def first_lines(s, n):
+                s.settimeout(10); data = b""
+                while data.count(b"\\n") < n:
+                    chunk = s.recv(65536)
+                    if not chunk: break
+                    data += chunk
+                return data
+            g = connect(); g.sendall(b"\\x00\\xffgarbage\\n"); print(first_lines(g, 2).decode(errors="replace"))
+            h = connect(); h.sendall(b'{"type":"hello","protocol":1}\\n')
+            try:
+                h.sendall(b"x" * (10 << 20))
+            except OSError as e:
+                print("big line cut off:", e.errno)
+            print(first_lines(h, 2).decode(errors="replace"))
+            w = connect(); w.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            w.sendall(b'{"type":"hello","protocol":1}\\n{"type":"watch"}\\n')
+            time.sleep(1)
+            print("never-reading watcher still connected")
+            """
+        try home.directory.write("client.py", script)
+        let clients = try Command("/usr/bin/python3", [home.directory.file("client.py"), paths.socket], timeout: 60).run()
+        #expect(clients.status == 0, "\(clients.stderr)")
+        #expect(clients.stdout.contains("not a request"), "\(clients.stdout)")
+        #expect(clients.stdout.contains("a message longer than 65536 bytes"), "\(clients.stdout)")
+        // The engine carries on.
+        #expect(try fetch(port).stdout == web.page)
+        #expect(try sluice(["status"]).status == 0)
+
+        // Another user: the folder keeps them out; opened by mistake, the
+        // engine still refuses them by their uid.
+        let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
+                      "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ntry:\n s.connect(sys.argv[1]); s.settimeout(10); print(s.recv(4096).decode())\nexcept OSError as e:\n print('refused:', e.strerror)",
+                      paths.socket]
+        let shut = try Command("/usr/bin/setpriv", nobody).run()
+        #expect(shut.stdout.contains("refused: Permission denied"), "\(shut.stdout) \(shut.stderr)")
+        chmod(home.path, 0o755)
+        chmod(home.runtimeDirectory, 0o755)
+        chmod(paths.folder, 0o755)
+        chmod(paths.socket, 0o777)
+        defer { chmod(paths.folder, 0o700); chmod(paths.socket, 0o600); chmod(home.runtimeDirectory, 0o700) }
+        let foreign = try Command("/usr/bin/setpriv", nobody).run()
+        #expect(foreign.stdout.contains("this engine belongs to another user"), "\(foreign.stdout) \(foreign.stderr)")
+        #expect(!foreign.stdout.contains("\"hello\""), "nothing about the engine is told to another user")
+    }
+}
