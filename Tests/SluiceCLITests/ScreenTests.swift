@@ -40,6 +40,8 @@ import Testing
         let home = try ClientHome(trusting: sshd)
         let store = home.directory.file("store.json")
         let port = try LoopbackPort.free()
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
         let screen = try open(home: home, store: store)
 
         var seen = screen.waitFor("No servers yet")
@@ -84,12 +86,14 @@ import Testing
         seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
         #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
 
+        // Quit and stop the forwards: the engine the screen started ends.
         try screen.press("q")
-        seen = screen.waitFor("Quit and close it?")
+        seen = screen.waitFor("Keep it running in the background?")
         #expect(seen.matched, "\(seen.screen)")
-        try screen.press("y")
+        try screen.press("s")
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
         #expect(LoopbackPort.isFree(port))
+        #expect(!engine.isRunning)
 
         let saved = try Store(path: store).load()
         let server = try #require(saved.servers.first)
@@ -124,9 +128,15 @@ import Testing
             try #require(shown.contains("Unknown host key"), "\(shown)\n\(screen.stderr)")
             #expect(shown.contains(sshd.hostKeyFingerprint), "\(shown)")
             try screen.press("y", "yes", "Enter")
-            if Date().timeIntervalSince(lastMiss) < 0.4 { run = (home, port, screen) }
+            if Date().timeIntervalSince(lastMiss) < 0.4 {
+                run = (home, port, screen)
+            } else {
+                TestEngine(store: store, environment: home.environment).stop()
+            }
         }
         let (home, port, screen) = try #require(run, "three times the keys took 0.4 s or more to reach the question")
+        let engine = TestEngine(store: home.directory.file("store.json"), environment: home.environment)
+        defer { engine.stop() }
 
         // Past the guard, typing shows in the answer: only what is typed now,
         // and no hint that an Enter was taken.
@@ -144,22 +154,24 @@ import Testing
         let knownHosts = try String(contentsOfFile: home.knownHostsPath, encoding: .utf8)
         #expect(knownHosts.contains("[127.0.0.1]:\(sshd.port)"))
 
-        // Ctrl+C asks like q does; "n" keeps the forward up.
+        // Ctrl+C asks like q does; Esc stays.
         try screen.press("C-c")
-        #expect(screen.waitFor("Quit and close it?").matched)
-        try screen.press("n")
-        seen = screen.waitForScreen { !$0.contains("Quit and close it?") && row(listeningOn: port, in: $0).contains("listening") }
+        #expect(screen.waitFor("Keep it running in the background?").matched)
+        try screen.press("Escape")
+        seen = screen.waitForScreen { !$0.contains("Keep it running") && row(listeningOn: port, in: $0).contains("listening") }
         #expect(seen.matched, "\(seen.screen)")
         #expect(!LoopbackPort.isFree(port))
         try screen.press("q")
-        #expect(screen.waitFor("Quit and close it?").matched)
-        try screen.press("y")
+        #expect(screen.waitFor("Keep it running in the background?").matched)
+        try screen.press("s")
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
     }
 
-    @Test func resizingRelaysTheScreenAndSIGTERMClosesForwardsAndExits() throws {
+    @Test func resizingRelaysTheScreenAndSIGTERMLeavesTheForwardsRunning() throws {
         let home = try ClientHome(trusting: sshd)
         let (store, port) = try saveLabForward(in: home)
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
         let screen = try open(home: home, store: store)
         var seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
         #expect(seen.matched, "\(seen.screen)")
@@ -171,13 +183,113 @@ import Testing
         seen = screen.waitForScreen { $0.contains("TRAFFIC") && $0.split(separator: "\n").allSatisfy { $0.count <= 80 } }
         #expect(seen.matched, "\(seen.screen)")
 
-        let processes = screen.processes
+        // The screen's own process: the engine it started is its child,
+        // in a session of its own, and is not what closing a terminal ends.
+        let enginePid = try #require(engine.pid())
+        let processes = screen.processes.filter { $0 != enginePid }
         #expect(!processes.isEmpty)
         for pid in processes { kill(pid, SIGTERM) }
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+        // The screen was only a window on the engine: the forward stays up.
+        let fetched = try fetch(port)
+        #expect(fetched.stdout == web.page, "\(fetched.stderr)")
+        engine.stop()
         #expect(LoopbackPort.isFree(port))
-        // Still saved as on: the next start brings it back.
         #expect(try Store(path: store).load().servers.first?.forwards.first?.enabled == true)
+    }
+
+    /// `sluice up` runs (say, from login); the screen opened later is a
+    /// window on it: same session, same counters, no port clash, and the
+    /// forwards stay when it closes.
+    @Test func theScreenAttachesToARunningEngineAndLeavesItRunning() throws {
+        let home = try ClientHome(trusting: sshd)
+        let (store, port) = try saveLabForward(in: home)
+        let logs = try TemporaryDirectory()
+        let up = try ChildProcess(SluiceBinary.path, ["up"], environment: home.environment.merging(["SLUICE_STORE": store]) { $1 },
+                                  stderr: logs.file("stderr"))
+        defer { up.signal(SIGKILL); _ = up.wait() }
+        #expect(logs.waitUntil("stderr", contains: "Forwarding 127.0.0.1:\(port)"), "\((try? logs.read("stderr")) ?? "")")
+        #expect(try fetch(port).stdout == web.page)
+        let sessions = sshd.connectionProcesses.count
+
+        var screen = try open(home: home, store: store)
+        var seen = screen.waitForScreen { screen in
+            let columns = row(listeningOn: port, in: screen).split(separator: " ")
+            return columns.contains("listening") && columns.contains("1") && columns.contains("KB")
+        }
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(!seen.screen.contains("in use"), "\(seen.screen)")
+        #expect(sshd.connectionProcesses.count == sessions, "the screen opened no SSH session of its own")
+        try screen.press("q")
+        #expect(screen.waitFor("Keep it running in the background?").matched)
+        try screen.press("Enter")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+
+        #expect(try fetch(port).stdout == web.page, "the forward outlives the screen")
+        screen = try open(home: home, store: store)
+        seen = screen.waitForScreen { screen in
+            let columns = row(listeningOn: port, in: screen).split(separator: " ")
+            return columns.contains("listening") && columns.contains("2")
+        }
+        #expect(seen.matched, "the same live counters: \(seen.screen)")
+        try screen.press("q", "Enter")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+        up.signal(SIGTERM)
+        #expect(up.wait(timeout: 20) == 0)
+    }
+
+    @Test func aScreenWhoseEngineDiesStartsANewOne() throws {
+        let home = try ClientHome(trusting: sshd)
+        let (store, port) = try saveLabForward(in: home)
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
+        let screen = try open(home: home, store: store)
+        #expect(screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }.matched)
+        let first = try #require(engine.pid())
+        kill(first, SIGKILL)
+        var seen = screen.waitFor("ended unexpectedly; started a new one")
+        #expect(seen.matched, "\(seen.screen)")
+        seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(engine.pid().map { $0 != first } == true)
+        #expect(try fetch(port).stdout == web.page)
+        try screen.press("q", "s")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+        #expect(!engine.isRunning)
+    }
+
+    /// A background engine meets an unknown host key with nobody there:
+    /// the question waits, status says so, the screen asks it.
+    @Test func aQuestionWaitsForTheScreen() throws {
+        let home = try ClientHome(trusting: sshd, knowsHost: false)
+        let (store, port) = try saveLabForward(in: home)
+        let environment = home.environment.merging(["SLUICE_STORE": store]) { $1 }
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
+        #expect(try SluiceBinary.run(["start"], environment: environment).status == 0)
+        var status = ""
+        for _ in 0..<500 where !status.contains("waiting for you") {
+            status = try SluiceBinary.run(["status"], environment: environment).stdout
+            usleep(20_000)
+        }
+        #expect(status.contains("lab  waiting for you: open sluice to answer (host key of lab)"), "\(status)")
+
+        let screen = try open(home: home, store: store)
+        var seen = screen.waitFor("Unknown host key")
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(seen.screen.contains(sshd.hostKeyFingerprint), "\(seen.screen)")
+        Thread.sleep(forTimeInterval: 0.6)
+        try screen.type("yes")
+        try screen.press("Enter")
+        seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(try String(contentsOfFile: home.knownHostsPath, encoding: .utf8).contains("[127.0.0.1]:\(sshd.port)"))
+        try screen.press("q", "s")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+
+    private func fetch(_ port: Int) throws -> Command.Result {
+        try Command("/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(port)/page.txt"]).run()
     }
 
     @Test func aBrokenStoreIsReportedAndNotTouched() throws {
