@@ -25,11 +25,12 @@ struct ScreenSession {
         let document = try store.load()
         let paths = ControlPaths(store: store.path)
         try paths.prepareFolder()
-        var (client, startedEngine) = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)
-        try client.send(.watch)
+        // No terminal, no engine: the error says to use sluice up instead.
         SignalPipe.install([SIGINT, SIGTERM, SIGHUP, SIGWINCH])
         let terminal = try Terminal(environment: ProcessInfo.processInfo.environment)
         defer { terminal.restore() }
+        var (client, startedEngine) = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)
+        try client.send(.watch)
         var state = AppState(document: document)
         var stamp = StoreStamp(path: store.path)
         var shown: ScreenBuffer?

@@ -88,7 +88,7 @@ import Testing
         #expect(result.stderr.contains("Skipped quote-inject: its HostName 'a'$(touch X)'' contains '''; a host is a name"))
         // Nothing was saved, so nothing can be brought up to run it.
         #expect(try Store(path: home.file("store.json")).load().servers.isEmpty)
-        _ = try sluice(["up"], expect: 1)
+        _ = try sluice(["up", "--exit-on-failure"], expect: 1)
         #expect(!markLeft)
     }
 }
