@@ -2,17 +2,18 @@ import Foundation
 import SluiceCore
 import SluiceTestSupport
 
-/// The screen's two figures: how soon a big store is on screen, and what
-/// the screen costs while nothing happens.
+/// The screen's first frame on a big store, and what the engine behind
+/// it costs while nothing happens.
 enum ScreenBench {
     /// The key bar's last word: the bottom row, drawn last.
     static let frameMarker = "quit"
 
-    /// Seconds from starting `sluice` to its first complete frame, for a
-    /// store of `servers` servers with `forwardsPerServer` forwards each,
-    /// all switched on. The servers refuse connections (a closed port), so
-    /// the engine is busy failing and retrying 100 links while the screen
-    /// starts: the screen must not wait for it.
+    /// Seconds from starting `sluice` to its first complete frame, attached
+    /// to the engine already running for a store of `servers` servers with
+    /// `forwardsPerServer` forwards each, all switched on. The servers
+    /// refuse connections (a closed port), so the engine is busy failing
+    /// and retrying 100 links while the screen attaches: the screen must
+    /// not wait for it.
     static func firstFrame(sluicePath: String, servers: Int = 100, forwardsPerServer: Int = 10) throws -> Double {
         let folder = try TemporaryDirectory(prefix: "sluice-bench-screen")
         let closed = try ClosedPort()
@@ -27,16 +28,18 @@ enum ScreenBench {
         })
         let store = try folder.write("store.json", document.jsonText, mode: 0o600)
         try FileManager.default.createDirectory(atPath: folder.file("home/.ssh"), withIntermediateDirectories: true)
+        let engine = try EngineBench.RunningEngine(sluicePath: sluicePath, store: store, home: folder.file("home"))
         let run = try TerminalRun(sluicePath, ["--store", store], environment: terminalEnvironment(home: folder.file("home")), marker: frameMarker)
         defer { run.stop() }
         let seconds = try run.waitForMarker(timeout: 20)
         guard run.text.contains("srv001") else { throw BenchError("the first frame does not show the store's first server") }
-        return withExtendedLifetime(closed) { seconds }
+        return withExtendedLifetime((closed, engine)) { seconds }
     }
 
-    /// The screen's CPU use, as a fraction of one core, over `seconds` of
-    /// idling with `forwards` live -L forwards to the echo service.
-    static func screenIdleCPU(sluicePath: String, server: SSHServer, home: ClientHome, echoPort: Int, forwards: Int = 20, seconds: Double = 10) throws -> Double {
+    /// The engine's CPU use with no client attached, as a fraction of one
+    /// core, over `seconds` of idling with `forwards` live -L forwards to
+    /// the echo service: what runs all day.
+    static func engineIdleCPU(sluicePath: String, server: SSHServer, home: ClientHome, echoPort: Int, forwards: Int = 20, seconds: Double = 10) throws -> Double {
         let ports = try freePorts(count: forwards, from: 23000)
         let folder = try TemporaryDirectory(prefix: "sluice-bench-idle")
         let document = StoreDocument(servers: [
@@ -47,10 +50,8 @@ enum ScreenBench {
                    }),
         ])
         let store = try folder.write("store.json", document.jsonText, mode: 0o600)
-        let run = try TerminalRun(sluicePath, ["--store", store], environment: terminalEnvironment(home: home.path), marker: frameMarker)
-        defer { run.stop() }
-        _ = try run.waitForMarker(timeout: 20)
-        return try idleCPU(of: ProcessUsage(pid: run.process.pid), ports: ports, seconds: seconds)
+        let engine = try EngineBench.RunningEngine(sluicePath: sluicePath, store: store, home: home.path)
+        return try withExtendedLifetime(engine) { try idleCPU(of: ProcessUsage(pid: engine.process.pid), ports: ports, seconds: seconds) }
     }
 
     /// The same for `ssh -N` holding the same forwards.
@@ -85,7 +86,7 @@ enum ScreenBench {
     }
 
     private static func terminalEnvironment(home: String) -> [String: String] {
-        ["HOME": home, "PATH": "/usr/local/bin:/usr/bin:/bin", "TERM": "xterm-256color", "LANG": "C.UTF-8"]
+        ["HOME": home, "PATH": "/usr/local/bin:/usr/bin:/bin", "TERM": "xterm-256color", "LANG": "C.UTF-8", "XDG_RUNTIME_DIR": home + "/run"]
     }
 
     /// `count` loopback ports that are free now, from `first` upwards
