@@ -33,6 +33,13 @@ import Testing
             == #""/opt/$x 100%%/sluice" $$x"#)
     }
 
+    @Test func systemdRunsNoProgramWithQuotesBackslashesOrControlsInItsPath() {
+        #expect(SystemdQuoting.canRun("/opt/my sluice 100% $x ;/naïve\u{202E}/sluice"))
+        for path in [#"/opt/"q"/sluice"#, "/opt/it's/sluice", #"/opt/back\slash/sluice"#, "/opt/new\nline/sluice", "/opt/del\u{7F}/sluice"] {
+            #expect(!SystemdQuoting.canRun(path), "\(path)")
+        }
+    }
+
     @Test func aWeirdStorePathComesBackWhole() {
         let store = #"/tmp/my "odd" store/100% $HOME \n ${X}'s;.json"#
         let line = SystemdQuoting.commandLine(executable: "/opt/my sluice/sluice", arguments: ["up", "--store", store])

@@ -15,8 +15,14 @@
 /// line) or that would make it read differently than it is (a bidi
 /// override) are written as C escapes, which systemd decodes inside words.
 public enum SystemdQuoting {
-    /// The value of `ExecStart=` running `executable` (an absolute path)
-    /// with `arguments`.
+    /// False for a path systemd refuses as a program to run, whatever the
+    /// quoting: one holding a quote, a backslash or a control character.
+    public static func canRun(_ executable: String) -> Bool {
+        !executable.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "'" || $0 == "\\" }
+    }
+
+    /// The value of `ExecStart=` running `executable` (an absolute path
+    /// that systemd `canRun`) with `arguments`.
     public static func commandLine(executable: String, arguments: [String]) -> String {
         ([word(executable, literalDollars: true)] + arguments.map { word($0, literalDollars: false) })
             .joined(separator: " ")
