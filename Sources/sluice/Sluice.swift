@@ -25,6 +25,7 @@ struct Sluice: ParsableCommand {
             EnableCommand.self,
             DisableCommand.self,
             ImportSSHConfigCommand.self,
+            ServiceCommand.self,
         ]
     )
 
