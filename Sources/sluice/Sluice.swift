@@ -28,6 +28,7 @@ struct Sluice: ParsableCommand {
             EnableCommand.self,
             DisableCommand.self,
             ImportSSHConfigCommand.self,
+            ServiceCommand.self,
         ]
     )
 
