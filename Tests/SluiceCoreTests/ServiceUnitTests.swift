@@ -8,7 +8,7 @@ import Testing
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.contains("ExecStart=/usr/local/bin/sluice up"))
         for setting in ["After=network-online.target", "Wants=network-online.target", "Type=simple", "Restart=on-failure",
-                        "RestartSec=5", "KillSignal=SIGTERM", "TimeoutStopSec=20", "NoNewPrivileges=yes", "WantedBy=default.target"] {
+                        "RestartSec=5", "RestartPreventExitStatus=64 65 75", "KillSignal=SIGTERM", "TimeoutStopSec=20", "NoNewPrivileges=yes", "WantedBy=default.target"] {
             #expect(lines.contains(setting), "\(setting)")
         }
         #expect(!lines.contains { $0.hasPrefix("ProtectHome=") }, "would hide ~/.ssh")

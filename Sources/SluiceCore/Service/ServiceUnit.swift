@@ -32,6 +32,9 @@ public struct ServiceUnit: Equatable, Sendable {
             ExecStart=\(SystemdQuoting.commandLine(executable: executable, arguments: arguments))
             Restart=on-failure
             RestartSec=5
+            # A wrong command line (64), an unreadable store (65) or an engine
+            # already running for the store (75): restarting cannot help.
+            RestartPreventExitStatus=64 65 75
             # sluice up closes its listeners on SIGTERM and lets open connections finish.
             KillSignal=SIGTERM
             TimeoutStopSec=\(Self.stopTimeoutSeconds)
