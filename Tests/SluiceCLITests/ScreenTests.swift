@@ -259,7 +259,7 @@ import Testing
     }
 
     /// A background engine meets an unknown host key with nobody there:
-    /// the question waits, status says so, the screen asks it.
+    /// the question waits, status says so, the screens ask it.
     @Test func aQuestionWaitsForTheScreen() throws {
         let home = try ClientHome(trusting: sshd, knowsHost: false)
         let (store, port) = try saveLabForward(in: home)
@@ -274,16 +274,24 @@ import Testing
         }
         #expect(status.contains("lab  waiting for you: open sluice to answer (host key of lab)"), "\(status)")
 
+        // Two screens at once: both ask; the first answer wins and the
+        // other's dialog closes.
         let screen = try open(home: home, store: store)
+        let other = try open(home: home, store: store)
         var seen = screen.waitFor("Unknown host key")
         #expect(seen.matched, "\(seen.screen)")
         #expect(seen.screen.contains(sshd.hostKeyFingerprint), "\(seen.screen)")
+        #expect(other.waitFor("Unknown host key").matched)
         Thread.sleep(forTimeInterval: 0.6)
         try screen.type("yes")
         try screen.press("Enter")
         seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
         #expect(seen.matched, "\(seen.screen)")
+        seen = other.waitForScreen { !$0.contains("Unknown host key") && row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)")
         #expect(try String(contentsOfFile: home.knownHostsPath, encoding: .utf8).contains("[127.0.0.1]:\(sshd.port)"))
+        try other.press("q", "Enter")
+        #expect(other.exitStatus() == 0, "\(other.stderr)")
         try screen.press("q", "s")
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
     }
