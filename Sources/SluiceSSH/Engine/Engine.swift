@@ -69,7 +69,7 @@ public final class Engine: @unchecked Sendable {
     public func linksMayHaveSlept() {
         lock.lock()
         defer { lock.unlock() }
-        for loop in loops.values { loop.send(.checkAfterSleep) }
+        for loop in loops.values { loop.checkSoon() }
     }
 
     /// Closes every listener at once; open connections may finish until

@@ -39,7 +39,10 @@ extension SessionLoop {
         let timeout = pollTimeout()
         let before = SleepDetector.Reading.now()
         let ready = poll(&fds, nfds_t(fds.count), timeout)
-        if sleepDetector.slept(before: before, after: .now(), timeout: timeout) {
+        // Before any ready socket is served: a client that connected
+        // after the sleep must not be given a channel on a dead link.
+        let slept = sleepDetector.slept(before: before, after: .now(), timeout: timeout)
+        if takeSleepCheckRequest() || slept {
             checkAfterSleep()
         }
         if ready > 0 {
@@ -53,6 +56,8 @@ extension SessionLoop {
                 case .session:
                     serviceSession()
                 case .listener(let runtime):
+                    // Its clients wait for the verdict on the link.
+                    guard !(keepalive?.verifying ?? false) else { continue }
                     acceptConnections(on: runtime)
                 case .connection(let connection):
                     guard let session else { continue }

@@ -15,9 +15,6 @@ final class SessionLoop: @unchecked Sendable {
         /// Stop: close listeners, and either let open connections finish
         /// (up to the deadline) or close them at once.
         case stop(drainUntil: Date?)
-        /// The process may have been stopped or the machine asleep (the
-        /// process got SIGCONT): check the link now.
-        case checkAfterSleep
     }
 
     let settings: SessionSettings
@@ -29,6 +26,9 @@ final class SessionLoop: @unchecked Sendable {
     private let wake = WakePipe()
     private let inboxLock = NSLock()
     private var inbox: [Command] = []
+    /// Set by `checkSoon`; taken right after poll() returns, like the
+    /// loop's own sleep check, before any client is served.
+    private var sleepCheckRequested = false
     /// Set when the thread has ended; any number of callers may wait for it.
     private let ended = NSCondition()
     private var hasEnded = false
@@ -94,6 +94,24 @@ final class SessionLoop: @unchecked Sendable {
         }
     }
 
+    /// The process may have been stopped or the machine asleep (it got
+    /// SIGCONT): the link is checked on the loop's next wake.
+    func checkSoon() {
+        inboxLock.lock()
+        sleepCheckRequested = true
+        inboxLock.unlock()
+        wake.wake()
+    }
+
+    /// True once after each `checkSoon`.
+    func takeSleepCheckRequest() -> Bool {
+        inboxLock.lock()
+        defer { inboxLock.unlock() }
+        let requested = sleepCheckRequested
+        sleepCheckRequested = false
+        return requested
+    }
+
     func send(_ command: Command) {
         inboxLock.lock()
         inbox.append(command)
@@ -156,8 +174,6 @@ final class SessionLoop: @unchecked Sendable {
                 // kept as a span, which a clock set meanwhile cannot move.
                 stopDeadline = .now + .seconds(max(0, deadline?.timeIntervalSinceNow ?? 0))
                 beginStopping()
-            case .checkAfterSleep:
-                checkAfterSleep()
             }
         }
         statusDirty = statusDirty || !commands.isEmpty
