@@ -79,7 +79,9 @@ final class EngineHost {
 
     /// Serves until stopped; the exit status.
     func run() -> Int32 {
-        SignalPipe.install([SIGINT, SIGTERM])
+        // SIGCONT: the process was stopped (a laptop's sleep can look the
+        // same); the links are checked at once rather than at the next keepalive.
+        SignalPipe.install([SIGINT, SIGTERM, SIGCONT])
         defer { listener.close() }
         warnAboutExposure(running)
         if !running.contains(where: { $0.forwards.contains(where: \.enabled) }) {
@@ -107,7 +109,13 @@ final class EngineHost {
                 Console.say("Stopped.")
                 return 0
             }
-            if !SignalPipe.take().isEmpty { beginStop(drainSeconds: options.drainSeconds, now: stopping) }
+            for received in SignalPipe.take() {
+                if received == SIGCONT {
+                    engine.linksMayHaveSlept()
+                } else {
+                    beginStop(drainSeconds: options.drainSeconds, now: stopping)
+                }
+            }
             if follower.changed() { followStore() }
             if fds[4].revents != 0 { acceptClients() }
             for (index, peer) in clients.enumerated() where fds[5 + index].revents != 0 {

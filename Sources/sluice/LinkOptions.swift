@@ -12,10 +12,12 @@ struct LinkOptions: ParsableArguments {
     /// More than a process's descriptors could hold on any system.
     static let maxConnectionsRange = NumberRange(noun: "a whole number", range: 1...1_000_000)
 
-    @Option(name: .long, help: ArgumentHelp("Seconds of silence before a keepalive is sent (0.1 to 3600).", valueName: "seconds"))
-    var keepalive: Double = 15
-    @Option(name: .customLong("keepalive-count"), help: ArgumentHelp("Unanswered keepalives before the link counts as dead (1 to 100).", valueName: "n"))
-    var keepaliveCount: Int = 3
+    @Option(name: .long, help: ArgumentHelp("Seconds without a packet from the server before a keepalive is sent (0.1 to 3600).", valueName: "seconds"))
+    var keepalive: Double = LinkTuning.defaultKeepaliveInterval
+    @Option(name: .customLong("keepalive-count"),
+            help: ArgumentHelp("Unanswered keepalives before the link counts as dead, after keepalive x (count + 1) seconds of silence (1 to 100).",
+                               valueName: "n"))
+    var keepaliveCount: Int = LinkTuning.defaultKeepaliveCountMax
     @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds to wait for a server to answer (1 to 3600).", valueName: "seconds"))
     var connectTimeout: Int = 15
     @Option(name: .customLong("max-connections"),

@@ -7,23 +7,23 @@ import Testing
         var waiting = true
     }
 
-    let start = Date(timeIntervalSince1970: 1_000_000)
+    let start = ContinuousClock.now
 
     @Test func theOldestStillWaitingIsNextAndExpiresFirst() {
         var queue = ExpiryQueue<Item>()
         let items = (0..<3).map { _ in Item() }
         for (index, item) in items.enumerated() {
-            _ = queue.append(item, deadline: start.addingTimeInterval(Double(index + 1)))
+            _ = queue.append(item, deadline: start + .seconds(Double(index + 1)))
         }
-        #expect(queue.nextDeadline(waiting: \.waiting) == start.addingTimeInterval(1))
+        #expect(queue.nextDeadline(waiting: \.waiting) == start + .seconds(1))
         // The first stopped waiting (its client named a target): skipped.
         items[0].waiting = false
-        #expect(queue.nextDeadline(waiting: \.waiting) == start.addingTimeInterval(2))
-        #expect(queue.expire(now: start.addingTimeInterval(1.5), waiting: \.waiting).isEmpty)
-        let expired = queue.expire(now: start.addingTimeInterval(2.5), waiting: \.waiting)
+        #expect(queue.nextDeadline(waiting: \.waiting) == start + .seconds(2))
+        #expect(queue.expire(now: start + .seconds(1.5), waiting: \.waiting).isEmpty)
+        let expired = queue.expire(now: start + .seconds(2.5), waiting: \.waiting)
         #expect(expired.count == 1 && expired.first === items[1])
-        #expect(queue.nextDeadline(waiting: \.waiting) == start.addingTimeInterval(3))
-        #expect(queue.expire(now: start.addingTimeInterval(10), waiting: \.waiting).map(ObjectIdentifier.init) == [ObjectIdentifier(items[2])])
+        #expect(queue.nextDeadline(waiting: \.waiting) == start + .seconds(3))
+        #expect(queue.expire(now: start + .seconds(10), waiting: \.waiting).map(ObjectIdentifier.init) == [ObjectIdentifier(items[2])])
         #expect(queue.nextDeadline(waiting: \.waiting) == nil)
     }
 
@@ -41,17 +41,17 @@ import Testing
             passed = first
             expired = second
             removed = third
-            _ = queue.append(first, deadline: start.addingTimeInterval(0))
-            _ = queue.append(second, deadline: start.addingTimeInterval(1))
-            let ticket = queue.append(third, deadline: start.addingTimeInterval(2))
-            _ = queue.append(last, deadline: start.addingTimeInterval(3))
+            _ = queue.append(first, deadline: start + .seconds(0))
+            _ = queue.append(second, deadline: start + .seconds(1))
+            let ticket = queue.append(third, deadline: start + .seconds(2))
+            _ = queue.append(last, deadline: start + .seconds(3))
             first.waiting = false
             queue.remove(ticket)
-            #expect(queue.expire(now: start.addingTimeInterval(1), waiting: \.waiting).map(ObjectIdentifier.init) == [ObjectIdentifier(second)])
+            #expect(queue.expire(now: start + .seconds(1), waiting: \.waiting).map(ObjectIdentifier.init) == [ObjectIdentifier(second)])
         }
         #expect(passed == nil && expired == nil && removed == nil)
         // The removed one is skipped: the last is next.
-        #expect(queue.nextDeadline(waiting: \.waiting) == start.addingTimeInterval(3))
+        #expect(queue.nextDeadline(waiting: \.waiting) == start + .seconds(3))
     }
 
     /// Many items over time, some taken out by ticket after the queue cut
@@ -63,14 +63,14 @@ import Testing
         for step in 0..<10_000 {
             let item = Item()
             items.append(item)
-            tickets.append(queue.append(item, deadline: start.addingTimeInterval(Double(step))))
+            tickets.append(queue.append(item, deadline: start + .seconds(Double(step))))
             if step % 3 == 0 { item.waiting = false }
         }
         var expired: [ObjectIdentifier] = []
         for second in stride(from: 0, to: 10_000, by: 100) {
             // Items ending early, some already cut off the front.
             for index in [second / 2 + 1, second + 50] where index < items.count { queue.remove(tickets[index]) }
-            let now = start.addingTimeInterval(Double(second) + 0.5)
+            let now = start + .seconds(Double(second) + 0.5)
             expired += queue.expire(now: now, waiting: \.waiting).map(ObjectIdentifier.init)
             if let next = queue.nextDeadline(waiting: \.waiting) { #expect(next > now) }
         }

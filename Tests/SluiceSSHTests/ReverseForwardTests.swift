@@ -49,21 +49,62 @@ import Testing
         #expect(TCPTestClient.echo(port: port, bytes: 1000, seed: 2).exact)
     }
 
-    @Test func aTakenServerPortFailsThatForwardAndSaysSo() throws {
+    /// A port taken on the server fails that forward, says so, and is
+    /// asked for again with growing pauses: once the port is free (here
+    /// the test's own listeners on the server's loopback let it go), the
+    /// forward comes up by itself.
+    @Test func aTakenServerPortFailsThatForwardSaysSoAndComesUpOnceFree() throws {
         let fixture = try EngineFixture()
         let echo = try TCPTestServer(mode: .echo)
         let taken = try TCPTestServer(mode: .echo)
         // sshd binds "localhost" on 127.0.0.1 and ::1 and is content with
         // either; hold the port on both so the server really cannot have it.
-        let takenIPv6 = try Self.listenIPv6Loopback(port: taken.port)
-        defer { close(takenIPv6) }
+        var takenIPv6 = try Self.listenIPv6Loopback(port: taken.port)
+        defer { if takenIPv6 >= 0 { close(takenIPv6) } }
         fixture.engine.apply([fixture.server(forwards: [
             try EngineFixture.forward("clash", "-R \(taken.port):127.0.0.1:\(echo.port)"),
             try EngineFixture.forward("fine", "-R 0:127.0.0.1:\(echo.port)"),
         ])])
         #expect(fixture.waitForState("test", "clash", .failed), "\(fixture.dump)")
         #expect(fixture.waitForState("test", "fine", .up), "\(fixture.dump)")
-        #expect(fixture.status("test", "clash")?.lastError?.hasPrefix("the server would not listen on localhost:\(taken.port)") == true, "\(fixture.dump)")
+        let error = fixture.status("test", "clash")?.lastError ?? ""
+        #expect(error.hasPrefix("the server would not listen on localhost:\(taken.port)"), "\(fixture.dump)")
+        #expect(error.contains("; trying again in "), "\(fixture.dump)")
+
+        taken.stop()
+        close(takenIPv6)
+        takenIPv6 = -1
+        #expect(fixture.waitForState("test", "clash", .up, timeout: 40), "\(fixture.dump)")
+        #expect(fixture.status("test", "clash")?.lastError == nil, "\(fixture.dump)")
+        #expect(TCPTestClient.echo(port: taken.port, bytes: 1000, seed: 4).exact, "\(fixture.dump)")
+    }
+
+    /// The reproduced bug: the link is lost while the server's end of it
+    /// hangs (its session process stopped, as on a frozen or black-holed
+    /// link), so the old session still holds the -R port when Sluice
+    /// reconnects, and the new session is refused it. The forward says so,
+    /// keeps asking, and comes back by itself once the old session is gone.
+    @Test func aPortStillHeldByTheLostSessionIsTakenBackOnceItGoes() throws {
+        let fixture = try EngineFixture(tuning: LinkTuning(keepaliveInterval: 1, keepaliveCountMax: 2, reconnectInitial: 0.2, reconnectMaximum: 1,
+                                                           connectTimeout: 3))
+        let echo = try TCPTestServer(mode: .echo)
+        let port = try LoopbackPort.free()
+        #expect(try fixture.bringUp("hook", "-R \(port):127.0.0.1:\(echo.port)"), "\(fixture.dump)")
+        #expect(TCPTestClient.echo(port: port, bytes: 1000, seed: 5).exact)
+
+        let lingering = fixture.sshd.connectionProcesses
+        for pid in lingering { kill(pid, SIGSTOP) }
+        defer { for pid in lingering { kill(pid, SIGKILL) } }
+        #expect(fixture.waitUntil(timeout: 20) { _ in
+            let status = fixture.status("test", "hook")
+            return status?.state == .starting && status?.lastError?.contains("most likely still by the session that was lost") == true
+        }, "\(fixture.dump)")
+        #expect(fixture.engine.board.server(named: "test")?.link == .connected, "\(fixture.dump)")
+
+        // The old session ends (as when the server notices its link is gone).
+        for pid in lingering { kill(pid, SIGKILL) }
+        #expect(fixture.waitForState("test", "hook", .up, timeout: 10), "\(fixture.dump)")
+        #expect(TCPTestClient.echo(port: port, bytes: 1000, seed: 6).exact, "\(fixture.dump)")
     }
 
     @Test func localTargetNotListeningClosesTheServersConnection() throws {

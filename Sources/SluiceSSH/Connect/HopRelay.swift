@@ -68,7 +68,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
         let relayEnd = Socket(fd: relayFD)
         let runtime = ForwardRuntime(forward: Forward(
             name: "jump to \(next.label)",
-            spec: ForwardSpec(kind: .local, listen: Endpoint(host: nil, port: 0), target: Endpoint(host: next.hostName, port: next.port))))
+            spec: ForwardSpec(kind: .local, listen: Endpoint(host: nil, port: 0), target: Endpoint(host: next.hostName, port: next.port))), tuning: tuning)
         let connection = Connection(forward: runtime, socket: relayEnd, fallbacks: [], acceptedChannel: channel, target: target)
         let relay = HopRelay(session: session, connection: connection, runtime: runtime, tuning: tuning)
         session.startPumping()
@@ -107,7 +107,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
     private func run() {
         if let session, let connection {
             var keepalive = KeepaliveMonitor(interval: tuning.keepaliveInterval, countMax: tuning.keepaliveCountMax,
-                                             packets: session.packetsReceived, now: Date())
+                                             packets: session.packetsReceived, now: .now)
             while !shouldStop && !connection.isFinished && relayOnce(session, connection, keepalive: &keepalive) {}
             // The channel goes before the session it belongs to.
             _ = connection.close()
@@ -130,7 +130,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
             pollfd(fd: session.fd, events: Int16(POLLIN) | (session.wantsWrite ? Int16(POLLOUT) : 0), revents: 0),
             pollfd(fd: connection.socket.fd, events: connection.socketEvents(sessionBusy: session.wantsWrite), revents: 0),
         ]
-        let timeout = Int32(max(0, min(60_000, (keepalive.nextCheck.timeIntervalSinceNow * 1000).rounded(.up))))
+        let timeout = (keepalive.nextCheck - .now).pollMilliseconds
         if poll(&fds, nfds_t(fds.count), timeout) > 0 {
             if fds[0].revents != 0 { wake.drain() }
             if fds[1].revents != 0 {
@@ -148,7 +148,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
             fail(session.failureReason)
             return false
         }
-        switch keepalive.tick(packets: session.packetsReceived, now: Date()) {
+        switch keepalive.tick(packets: session.packetsReceived, now: .now) {
         case .none:
             return true
         case .probe:

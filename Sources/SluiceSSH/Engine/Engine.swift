@@ -59,6 +59,19 @@ public final class Engine: @unchecked Sendable {
         loops[name]?.send(.retryNow)
     }
 
+    /// Call when the process may have been stopped or the machine asleep,
+    /// e.g. on SIGCONT: every link that seems up is probed at once and
+    /// given a few seconds (`LinkTuning.resumeProbeDeadline`) to answer,
+    /// and every server being reconnected is tried now, without waiting
+    /// out its pause. Cheap and safe to call at any time. Each session
+    /// also notices a suspend or a long stop by itself (see SleepDetector);
+    /// this covers a stop the session thread cannot see.
+    public func linksMayHaveSlept() {
+        lock.lock()
+        defer { lock.unlock() }
+        for loop in loops.values { loop.checkSoon() }
+    }
+
     /// Closes every listener at once; open connections may finish until
     /// `drainDeadline` (nil: close them now). Returns when every session
     /// thread has ended, or after `drainDeadline` plus a few seconds.

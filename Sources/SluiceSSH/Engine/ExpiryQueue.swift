@@ -11,19 +11,21 @@ import Foundation
 /// deadline. Items are held strongly: weak references would cost every
 /// connection a side table.
 struct ExpiryQueue<Item: AnyObject> {
+    typealias Instant = ContinuousClock.Instant
+
     /// Names an item's place for `remove`: its position since the queue began.
     typealias Ticket = Int
 
     /// Entries before `head` are gone (their items let go at once); they
     /// are cut off in bulk now and then, not one at a time (that would move
     /// the whole array each time).
-    private var entries: [(item: Item?, deadline: Date)] = []
+    private var entries: [(item: Item?, deadline: Instant)] = []
     private var head = 0
     /// Entries cut off so far: a ticket minus this is an index.
     private var cutOff = 0
 
     /// Deadlines must come in order: the same delay after each arrival.
-    mutating func append(_ item: Item, deadline: Date) -> Ticket {
+    mutating func append(_ item: Item, deadline: Instant) -> Ticket {
         entries.append((item, deadline))
         return cutOff + entries.count - 1
     }
@@ -36,13 +38,13 @@ struct ExpiryQueue<Item: AnyObject> {
     }
 
     /// The earliest deadline of an item still waiting, if any.
-    mutating func nextDeadline(waiting: (Item) -> Bool) -> Date? {
+    mutating func nextDeadline(waiting: (Item) -> Bool) -> Instant? {
         dropFront(waiting: waiting)
         return head < entries.count ? entries[head].deadline : nil
     }
 
     /// Removes and returns the waiting items whose deadline is `now` or earlier.
-    mutating func expire(now: Date, waiting: (Item) -> Bool) -> [Item] {
+    mutating func expire(now: Instant, waiting: (Item) -> Bool) -> [Item] {
         var expired: [Item] = []
         while true {
             dropFront(waiting: waiting)

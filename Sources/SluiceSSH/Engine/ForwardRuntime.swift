@@ -10,10 +10,23 @@ final class ForwardRuntime {
     var remotePort: Int?
     var status: ForwardStatus
     /// When to try binding again after the port was taken.
-    var nextBindAttempt = Date.distantPast
+    var nextBindAttempt = ContinuousClock.now
+    /// For -R: the pauses between requests the server refused (a lost
+    /// session may hold the port there until the server notices it is
+    /// gone), and when to ask again; nil while no request waits.
+    var remoteRetry: Backoff
+    var nextRemoteAttempt: ContinuousClock.Instant?
+    /// For -R: the server listened for this forward once. Refused now, it
+    /// most likely still holds the port for a session that was lost.
+    var wasListening = false
+    /// Clients accepted while the link was down, waiting for it (they count
+    /// toward the connection limit).
+    var heldClients = 0
 
-    init(forward: Forward) {
+    /// A refused remote port is asked for again at the pace of reconnects.
+    init(forward: Forward, tuning: LinkTuning) {
         self.forward = forward
+        remoteRetry = Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)
         status = ForwardStatus(name: forward.name, state: forward.enabled ? .starting : .off)
     }
 

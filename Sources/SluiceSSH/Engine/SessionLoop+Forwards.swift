@@ -17,7 +17,7 @@ extension SessionLoop {
         }
         forwards = wanted.map { forward in
             guard let runtime = kept.first(where: { $0.name == forward.name }) else {
-                let runtime = ForwardRuntime(forward: forward)
+                let runtime = ForwardRuntime(forward: forward, tuning: tuning)
                 if forward.enabled && forward.spec.kind == .reverse && session != nil { requestReverse(runtime) }
                 return runtime
             }
@@ -25,7 +25,7 @@ extension SessionLoop {
                 runtime.forward = forward
                 if forward.enabled {
                     runtime.set(.starting)
-                    runtime.nextBindAttempt = .distantPast
+                    runtime.nextBindAttempt = .now
                     if forward.spec.kind == .reverse && session != nil { requestReverse(runtime) }
                 } else {
                     stop(runtime)
@@ -47,22 +47,28 @@ extension SessionLoop {
         runtime.set(.off)
     }
 
+    /// Closes the listener or remote port, the clients it holds, and any
+    /// plan to ask the server again.
     func closeListening(_ runtime: ForwardRuntime) {
         if runtime.listener != nil {
             runtime.listener = nil
             descriptors.released()
         }
+        closeHeldClients(because: nil) { $0 === runtime }
         if let port = runtime.remotePort, let session {
             session.cancelForward(address: Self.remoteBindAddress(runtime.spec), port: runtime.spec.listen.port == 0 ? port : runtime.spec.listen.port)
         }
         runtime.remotePort = nil
+        runtime.nextRemoteAttempt = nil
+        runtime.remoteRetry.reset()
+        runtime.wasListening = false
     }
 
     /// Binds local listeners that should exist; a port in use is tried again
     /// every few seconds, so the forward comes up once the port is free.
     func bindListeners() {
         guard !stopping, link != .failed else { return }
-        let now = Date()
+        let now = ContinuousClock.now
         for runtime in forwards where runtime.forward.enabled && runtime.spec.kind != .reverse && runtime.listener == nil && now >= runtime.nextBindAttempt {
             do {
                 runtime.listener = try Socket.listen(host: runtime.spec.listen.bindAddress, port: runtime.spec.listen.port)
@@ -70,7 +76,7 @@ extension SessionLoop {
                 runtime.status.lastError = nil
             } catch {
                 runtime.set(.failed, error: error.description)
-                runtime.nextBindAttempt = now.addingTimeInterval(5)
+                runtime.nextBindAttempt = now + .seconds(5)
             }
             statusDirty = true
         }
@@ -86,24 +92,56 @@ extension SessionLoop {
         }
     }
 
+    /// Asks the server to listen for a -R forward. A refusal is asked
+    /// again with growing pauses, as the link is: the server says only
+    /// "no", and the commonest cause, a lost session of ours still holding
+    /// the port there, passes by itself once the server notices that
+    /// session is gone (which may take it minutes).
     func requestReverse(_ runtime: ForwardRuntime) {
         guard let session else { return }
+        runtime.nextRemoteAttempt = nil
         do {
             runtime.remotePort = try session.listenForward(address: Self.remoteBindAddress(runtime.spec), port: runtime.spec.listen.port)
             runtime.set(.up)
             runtime.status.lastError = nil
+            runtime.remoteRetry.reset()
+            runtime.wasListening = true
         } catch .linkLost(let reason) {
             linkLost(reason)
         } catch {
-            runtime.set(.failed, error: error.description)
+            let delay = runtime.remoteRetry.nextDelay()
+            runtime.nextRemoteAttempt = .now + .seconds(delay)
+            let again = "trying again in \(Int(delay.rounded(.up))) s"
+            if runtime.wasListening {
+                // Expected after a reconnect, and passing: still on its way.
+                // Named as the request named it (see SSHSession.listenForward).
+                let place = "\(Self.remoteBindAddress(runtime.spec)):\(runtime.spec.listen.port)"
+                runtime.set(.starting, error: "the server would not listen on \(place) again: the port is taken there, "
+                    + "most likely still by the session that was lost, until the server notices it is gone; \(again)")
+            } else {
+                runtime.set(.failed, error: "\(error.description); \(again)")
+            }
         }
         statusDirty = true
     }
 
+    /// Asks again for the remote ports the server refused, once their
+    /// pause is over.
+    func retryRemoteForwards() {
+        guard session != nil, !stopping else { return }
+        let now = ContinuousClock.now
+        for runtime in forwards where runtime.forward.enabled && runtime.spec.kind == .reverse && runtime.remotePort == nil {
+            // A request that finds the link lost ends the session.
+            guard let due = runtime.nextRemoteAttempt, due <= now, session != nil else { continue }
+            requestReverse(runtime)
+        }
+    }
+
     /// Takes the connections waiting on a -L or -D listener, as many as the
     /// limits allow (see SessionLoop+Limits.swift).
+    /// While the link is down they are held (see HeldClient).
     func acceptConnections(on runtime: ForwardRuntime) {
-        guard let listener = runtime.listener, let session else { return }
+        guard let listener = runtime.listener else { return }
         for index in 0..<64 {
             if let reason = acceptPause(for: runtime) {
                 // Only a look that began with a client waiting (poll() said
@@ -125,14 +163,73 @@ extension SessionLoop {
                 pauseAccepting(runtime, descriptors.ranShort(code))
                 return
             }
-            let connection = Connection(forward: runtime, socket: socket)
-            add(connection)
-            if runtime.spec.kind == .local, let target = runtime.spec.target {
-                connection.startOpening(session: session, host: target.host ?? "127.0.0.1", port: target.port)
-            } else if runtime.spec.kind == .dynamic {
-                connection.socksTicket = socksDeadlines.append(connection, deadline: Date().addingTimeInterval(tuning.socksHandshakeTimeout))
+            if let session {
+                start(socket, on: runtime, session: session)
+            } else {
+                hold(socket, on: runtime)
             }
         }
+    }
+
+    /// A -L client gets its channel, a -D client starts its handshake.
+    private func start(_ socket: Socket, on runtime: ForwardRuntime, session: SSHSession) {
+        let connection = Connection(forward: runtime, socket: socket)
+        add(connection)
+        if runtime.spec.kind == .local, let target = runtime.spec.target {
+            connection.startOpening(session: session, host: target.host ?? "127.0.0.1", port: target.port)
+        } else if runtime.spec.kind == .dynamic {
+            connection.socksTicket = socksDeadlines.append(connection, deadline: .now + .seconds(tuning.socksHandshakeTimeout))
+        }
+    }
+
+    private func hold(_ socket: Socket, on runtime: ForwardRuntime) {
+        heldClients.append(HeldClient(forward: runtime, socket: socket, deadline: .now + .seconds(tuning.connectTimeout)))
+        runtime.heldClients += 1
+    }
+
+    /// The link is up: every held client is served, in the order it came.
+    func releaseHeldClients() {
+        guard let session, !heldClients.isEmpty else { return }
+        let waiting = heldClients
+        heldClients.removeAll()
+        for held in waiting {
+            held.forward.heldClients -= 1
+            start(held.socket, on: held.forward, session: session)
+        }
+    }
+
+    /// Closes the held clients of the forwards `matching` selects; with a
+    /// `reason`, each counts as a failed connection of its forward.
+    func closeHeldClients(because reason: String?, matching: (ForwardRuntime) -> Bool = { _ in true }) {
+        guard heldClients.contains(where: { matching($0.forward) }) else { return }
+        heldClients.removeAll { held in
+            guard matching(held.forward) else { return false }
+            held.forward.heldClients -= 1
+            if let reason {
+                held.forward.status.totalConnections += 1
+                held.forward.status.lastError = reason
+            }
+            return true
+        }
+        descriptors.released()
+        statusDirty = true
+    }
+
+    /// Closes the clients that waited the connect timeout for the link.
+    func closeOverdueHeldClients() {
+        let now = ContinuousClock.now
+        guard let first = heldClients.first, first.deadline <= now else { return }
+        let overdue = heldClients.prefix { $0.deadline <= now }.count
+        let reason = "a client waited \(tuning.connectTimeout) s for the link to the server and was closed"
+            + (linkError.map { " (\($0))" } ?? "")
+        for held in heldClients.prefix(overdue) {
+            held.forward.heldClients -= 1
+            held.forward.status.totalConnections += 1
+            held.forward.status.lastError = reason
+        }
+        heldClients.removeFirst(overdue)
+        descriptors.released()
+        statusDirty = true
     }
 
     /// Takes the connections the server opened for our -R forwards, and

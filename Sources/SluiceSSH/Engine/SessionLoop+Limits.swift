@@ -10,7 +10,7 @@ extension SessionLoop {
     /// Those due within the next tenth of a second go too: a crowd accepted
     /// over a few turns then ends in one turn, not in one per batch.
     func closeSilentSOCKSClients() {
-        for connection in socksDeadlines.expire(now: Date().addingTimeInterval(0.1), waiting: \.isAwaitingSOCKSRequest) {
+        for connection in socksDeadlines.expire(now: .now + .milliseconds(100), waiting: \.isAwaitingSOCKSRequest) {
             connection.finish(because: connection.socksTimeoutReason(after: tuning.socksHandshakeTimeout))
         }
     }
@@ -18,7 +18,7 @@ extension SessionLoop {
     /// Why `runtime`'s listener may not take another connection now, if
     /// it may not.
     func acceptPause(for runtime: ForwardRuntime) -> ForwardStatus.AcceptPause? {
-        if runtime.status.openConnections >= tuning.maxConnections { return .connectionLimit(tuning.maxConnections) }
+        if runtime.status.openConnections + runtime.heldClients >= tuning.maxConnections { return .connectionLimit(tuning.maxConnections) }
         guard let listener = runtime.listener else { return nil }
         return descriptors.pauseBeforeAccepting(on: listener)
     }

@@ -17,14 +17,15 @@ extension SessionLoop {
         if let session {
             fds.append(pollfd(fd: session.fd, events: Int16(POLLIN) | (session.wantsWrite ? Int16(POLLOUT) : 0), revents: 0))
             owners.append(.session)
-            // Listeners are polled only while the link is up: meanwhile new
-            // connections wait in the kernel's backlog instead of failing.
-            // So do they while a forward's accepting is paused.
-            if !stopping {
-                for runtime in forwards where runtime.listener != nil && runtime.status.acceptPause == nil {
-                    fds.append(pollfd(fd: runtime.listener!.fd, events: Int16(POLLIN), revents: 0))
-                    owners.append(.listener(runtime))
-                }
+        }
+        // While the link is down, clients are accepted to be held for it
+        // (see HeldClient). While a link that may have died in a sleep is
+        // being checked, and while a forward's accepting is paused, they
+        // wait in the kernel's queue instead.
+        if !stopping && !(keepalive?.verifying ?? false) {
+            for runtime in forwards where runtime.listener != nil && runtime.status.acceptPause == nil {
+                fds.append(pollfd(fd: runtime.listener!.fd, events: Int16(POLLIN), revents: 0))
+                owners.append(.listener(runtime))
             }
         }
         let busy = session?.wantsWrite ?? true
@@ -35,16 +36,28 @@ extension SessionLoop {
             owners.append(.connection(connection))
         }
 
-        let ready = poll(&fds, nfds_t(fds.count), pollTimeout())
+        let timeout = pollTimeout()
+        let before = SleepDetector.Reading.now()
+        let ready = poll(&fds, nfds_t(fds.count), timeout)
+        // Before any ready socket is served: a client that connected
+        // after the sleep must not be given a channel on a dead link.
+        let slept = sleepDetector.slept(before: before, after: .now(), timeout: timeout)
+        if takeSleepCheckRequest() || slept {
+            checkAfterSleep()
+        }
         if ready > 0 {
+            let hadSession = session != nil
             for (index, descriptor) in fds.enumerated() where descriptor.revents != 0 {
-                guard session != nil || index == 0 else { break }
+                // A link lost on the way took the connections polled with it.
+                if hadSession && session == nil { break }
                 switch owners[index] {
                 case .wake:
                     drainWakes()
                 case .session:
                     serviceSession()
                 case .listener(let runtime):
+                    // Its clients wait for the verdict on the link.
+                    guard !(keepalive?.verifying ?? false) else { continue }
                     acceptConnections(on: runtime)
                 case .connection(let connection):
                     guard let session else { continue }
@@ -74,6 +87,7 @@ extension SessionLoop {
             }
         }
         closeSilentSOCKSClients()
+        closeOverdueHeldClients()
         removeFinishedConnections()
         checkLiveness()
         publish()

@@ -5,6 +5,8 @@ import SluiceCore
 /// channels, listeners and sockets; other threads talk to it through
 /// `send`, and read its state from the status board.
 final class SessionLoop: @unchecked Sendable {
+    typealias Instant = ContinuousClock.Instant
+
     enum Command {
         /// The server's forwards as they should be (enabled or not).
         case setForwards([Forward])
@@ -24,6 +26,9 @@ final class SessionLoop: @unchecked Sendable {
     private let wake = WakePipe()
     private let inboxLock = NSLock()
     private var inbox: [Command] = []
+    /// Set by `checkSoon`; taken right after poll() returns, like the
+    /// loop's own sleep check, before any client is served.
+    private var sleepCheckRequested = false
     /// Set when the thread has ended; any number of callers may wait for it.
     private let ended = NSCondition()
     private var hasEnded = false
@@ -34,6 +39,9 @@ final class SessionLoop: @unchecked Sendable {
     /// -D connections whose clients have not yet named a target, oldest
     /// (next to time out) first.
     var socksDeadlines = ExpiryQueue<Connection>()
+    /// Clients of -L and -D forwards accepted while the link is down, in
+    /// the order they came (so the first is the first to give up on).
+    var heldClients: [HeldClient] = []
     /// Channels of ended connections still waiting for the server's answer
     /// to their open; closed once it comes.
     var unansweredChannels: [SSHChannel] = []
@@ -55,11 +63,12 @@ final class SessionLoop: @unchecked Sendable {
     var notices: [String] = []
     var linkSince = Date()
     var backoff: Backoff
-    var nextAttempt = Date.distantPast
+    var nextAttempt = ContinuousClock.now
     var keepalive: KeepaliveMonitor?
-    var stopDeadline: Date?
+    var sleepDetector = SleepDetector(.now())
+    var stopDeadline: Instant?
     var stopping = false
-    var lastPublished = Date.distantPast
+    var lastPublished: Instant?
     var statusDirty = true
 
     deinit {
@@ -83,6 +92,24 @@ final class SessionLoop: @unchecked Sendable {
             ended.broadcast()
             ended.unlock()
         }
+    }
+
+    /// The process may have been stopped or the machine asleep (it got
+    /// SIGCONT): the link is checked on the loop's next wake.
+    func checkSoon() {
+        inboxLock.lock()
+        sleepCheckRequested = true
+        inboxLock.unlock()
+        wake.wake()
+    }
+
+    /// True once after each `checkSoon`.
+    func takeSleepCheckRequest() -> Bool {
+        inboxLock.lock()
+        defer { inboxLock.unlock() }
+        let requested = sleepCheckRequested
+        sleepCheckRequested = false
+        return requested
     }
 
     func send(_ command: Command) {
@@ -109,13 +136,14 @@ final class SessionLoop: @unchecked Sendable {
         publish(force: true)
         while true {
             takeCommands()
-            if stopping && (connections.isEmpty || Date() >= (stopDeadline ?? .distantPast)) { break }
+            if stopping && (connections.isEmpty || .now >= (stopDeadline ?? .now)) { break }
             bindListeners()
-            if wantsLink && session == nil && !stopping && link != .failed && Date() >= nextAttempt {
+            if wantsLink && session == nil && !stopping && link != .failed && .now >= nextAttempt {
                 connect()
             } else if !wantsLink && session != nil && connections.isEmpty {
                 disconnect(reason: nil)
             }
+            retryRemoteForwards()
             pumpOnce()
         }
         shutDown()
@@ -137,12 +165,14 @@ final class SessionLoop: @unchecked Sendable {
             case .retryNow:
                 if session == nil {
                     link = .idle
-                    nextAttempt = .distantPast
+                    nextAttempt = .now
                     backoff.reset()
                 }
             case .stop(let deadline):
                 stopping = true
-                stopDeadline = deadline ?? .distantPast
+                // The caller's deadline is wall time; from here on it is
+                // kept as a span, which a clock set meanwhile cannot move.
+                stopDeadline = .now + .seconds(max(0, deadline?.timeIntervalSinceNow ?? 0))
                 beginStopping()
             }
         }
@@ -151,8 +181,8 @@ final class SessionLoop: @unchecked Sendable {
 
     /// The status of everything, for the board.
     func publish(force: Bool = false) {
-        let now = Date()
-        guard force || (statusDirty && now.timeIntervalSince(lastPublished) >= 0.1) else { return }
+        let now = ContinuousClock.now
+        guard force || (statusDirty && lastPublished.map({ now - $0 >= Self.publishInterval }) ?? true) else { return }
         var status = ServerStatus(name: settings.serverName, link: stopping && session == nil ? .idle : link, since: linkSince)
         status.lastError = linkError
         status.route = route
@@ -167,22 +197,29 @@ final class SessionLoop: @unchecked Sendable {
         statusDirty = false
     }
 
+    /// Status goes out at most this often: a busy transfer would otherwise
+    /// wake the screen for every packet.
+    static let publishInterval = Duration.milliseconds(100)
+
     /// How long poll() may sleep: until the next keepalive check, reconnect
-    /// attempt, status publication, SOCKS handshake timeout or stop
-    /// deadline that is due; forever (until woken) when none is.
+    /// attempt, status publication, SOCKS handshake timeout, held client's
+    /// timeout, port to try again or stop deadline that is due; forever
+    /// (until woken) when none is.
     func pollTimeout() -> Int32 {
-        var deadlines: [Date] = []
+        var deadlines: [Instant] = []
         if let check = keepalive?.nextCheck { deadlines.append(check) }
         if let handshake = socksDeadlines.nextDeadline(waiting: \.isAwaitingSOCKSRequest) { deadlines.append(handshake) }
+        if let held = heldClients.first { deadlines.append(held.deadline) }
         if session == nil && wantsLink && !stopping && link != .failed { deadlines.append(nextAttempt) }
-        if statusDirty { deadlines.append(lastPublished.addingTimeInterval(0.1)) }
+        if statusDirty, let lastPublished { deadlines.append(lastPublished + Self.publishInterval) }
         if stopping, let stopDeadline { deadlines.append(stopDeadline) }
         // Only the forwards still waiting for their port: a bound one's
         // attempt time lies in the past and would make this loop spin.
         let waitingToBind = forwards.filter { $0.forward.enabled && $0.listener == nil && $0.spec.kind != .reverse }
         if let retry = waitingToBind.map(\.nextBindAttempt).min() { deadlines.append(retry) }
+        if session != nil, let retry = forwards.compactMap(\.nextRemoteAttempt).min() { deadlines.append(retry) }
         guard let next = deadlines.min() else { return -1 }
-        return Int32(max(0, min(60_000, (next.timeIntervalSinceNow * 1000).rounded(.up))))
+        return (next - .now).pollMilliseconds
     }
 
     var wakeFD: Int32 { wake.fd }
