@@ -30,7 +30,7 @@ public enum ControlProtocol {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(timestamp.string(from: date))
+            try container.encode(Timestamp.string(from: date))
         }
         return encoder
     }()
@@ -40,18 +40,11 @@ public enum ControlProtocol {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = timestamp.date(from: text) ?? ISO8601DateFormatter().date(from: text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 time: \(text)")
+            guard let date = Timestamp.date(from: text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a UTC time such as 2026-12-01T09:30:00.125Z: \(text)")
             }
             return date
         }
         return decoder
-    }()
-
-    /// UTC with milliseconds: "2026-12-01T09:30:00.125Z".
-    nonisolated(unsafe) private static let timestamp: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
     }()
 }
