@@ -237,8 +237,11 @@ final class EngineHost {
 
     // MARK: - Status
 
+    /// Servers in the store's order, as the screen and `sluice list` show them.
     private func snapshot() -> EngineSnapshot {
-        EngineSnapshot(servers: engine.board.snapshot, prompts: router.open, storeProblem: storeProblem)
+        let order = Dictionary(running.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let servers = engine.board.snapshot.sorted { (order[$0.name] ?? .max) < (order[$1.name] ?? .max) }
+        return EngineSnapshot(servers: servers, prompts: router.open, storeProblem: storeProblem)
     }
 
     /// Prints what changed, sends it to watchers; the exit status when
