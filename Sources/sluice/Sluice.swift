@@ -20,6 +20,7 @@ struct Sluice: ParsableCommand {
             StartCommand.self,
             StopCommand.self,
             StatusCommand.self,
+            RetryCommand.self,
             ForwardCommand.self,
             ListCommand.self,
             ServerCommand.self,

@@ -111,6 +111,12 @@ import Testing
         try home.directory.write("store.json", good)
         #expect(try waitUntil(timeout: 5) { try snapshot().storeProblem == nil })
 
+        // retry: a server the engine runs, and one it does not.
+        let retried = try sluice(["retry", "lab"])
+        #expect(retried.status == 0 && retried.stderr.contains("Connecting to lab again."), "\(retried.stderr)")
+        let unknown = try sluice(["retry", "nowhere"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("no server named nowhere runs in this engine"), "\(unknown.stderr)")
+
         let stopped = try sluice(["stop", "--drain", "1"])
         #expect(stopped.status == 0, "\(stopped.stderr)")
         #expect(stopped.stderr.contains("Stopped."))
