@@ -302,6 +302,43 @@ import Testing
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
     }
 
+    /// The server gives up on a login that waits (LoginGraceTime): a host
+    /// key accepted after that still brings the forward up, on a new
+    /// connection, without asking again.
+    @Test func aQuestionAnsweredAfterTheServerGaveUpStillBringsTheForwardUp() throws {
+        let impatient = try SSHServer(extraConfig: ["LoginGraceTime 2"])
+        let home = try ClientHome(trusting: impatient, knowsHost: false)
+        let store = home.directory.file("store.json")
+        let port = try LoopbackPort.free()
+        try Store(path: store).update { document in
+            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(impatient.port)"),
+                                          identityFile: home.identityPath))
+            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
+        }
+        let environment = home.environment.merging(["SLUICE_STORE": store]) { $1 }
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
+        #expect(try SluiceBinary.run(["start"], environment: environment).status == 0)
+        var status = ""
+        for _ in 0..<500 where !status.contains("waiting for you") {
+            status = try SluiceBinary.run(["status"], environment: environment).stdout
+            usleep(20_000)
+        }
+        #expect(status.contains("waiting for you"), "\(status)")
+        // Past the server's patience.
+        Thread.sleep(forTimeInterval: 4)
+        let screen = try open(home: home, store: store)
+        #expect(screen.waitFor("Unknown host key").matched)
+        Thread.sleep(forTimeInterval: 0.6)
+        try screen.type("yes")
+        try screen.press("Enter")
+        let seen = screen.waitForScreen { row(listeningOn: port, in: $0).contains("listening") }
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(!seen.screen.contains("Unknown host key"), "asked once: \(seen.screen)")
+        try screen.press("q", "s")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+
     private func fetch(_ port: Int) throws -> Command.Result {
         try Command("/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(port)/page.txt"]).run()
     }
