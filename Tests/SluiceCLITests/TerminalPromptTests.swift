@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceTestSupport
 import Testing
 
@@ -54,5 +55,27 @@ import Testing
         #expect(terminal.waitFor("Stopped."), "\(terminal.text.debugDescription)")
         #expect(sluice.wait(timeout: 20) == 0)
         #expect(!terminal.output.contains(0x1B), "\(terminal.text.debugDescription)")
+    }
+
+    /// The foreground engine (`sluice up`) with no screen attached asks on
+    /// the terminal it runs on, and serves the saved forward once answered.
+    @Test func upAsksOnItsTerminal() throws {
+        let sshd = try SSHServer()
+        let home = try ClientHome(trusting: sshd, knowsHost: false)
+        let port = try LoopbackPort.free()
+        let store = home.directory.file("store.json")
+        try Store(path: store).update { document in
+            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
+                                          identityFile: home.identityPath))
+            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:9", kind: .local), to: "lab")
+        }
+        let terminal = try PseudoTerminal()
+        let sluice = try terminal.start(SluiceBinary.path, ["up", "--store", store], environment: home.environment)
+        #expect(terminal.waitFor("Trust it? Type yes"), "\(terminal.text.debugDescription)")
+        terminal.type("yes\n")
+        #expect(terminal.waitFor("Forwarding 127.0.0.1:\(port)"), "\(terminal.text.debugDescription)")
+        sluice.signal(SIGINT)
+        #expect(terminal.waitFor("Stopped."), "\(terminal.text.debugDescription)")
+        #expect(sluice.wait(timeout: 20) == 0)
     }
 }
