@@ -21,13 +21,18 @@ struct SluiceBench: ParsableCommand {
     @Option(help: "Sequential SOCKS5 page fetches per run.") var fetches = 500
     @Option(name: .customLong("idle-seconds"), help: "Seconds the idle CPU is measured over.") var idleSeconds = 10.0
     @Option(help: "Also write the table to this file.") var output: String?
-    @Option(help: ArgumentHelp("Only these parts, comma-separated: throughput, connections, screen, engine.", valueName: "parts"))
+    @Option(name: .customLong("wan-round-trips"), help: ArgumentHelp("Round trips of the delay line, in ms, comma-separated.", valueName: "ms"))
+    var wanRoundTrips = "0,20,50,100"
+    @Option(name: .customLong("wan-mebibytes"), help: "MiB per delay-line transfer (split among the parallel streams).") var wanMebibytes = 64
+    @Option(name: .customLong("wan-runs"), help: "Runs per delay-line figure.") var wanRuns = 3
+    @Option(name: .customLong("wan-chart"), help: "Where the delay-line chart (PNG, by gnuplot) goes.") var wanChart = "bench/results/wan.png"
+    @Option(help: ArgumentHelp("Only these parts, comma-separated: throughput, connections, screen, engine, wan.", valueName: "parts"))
     var only: String = Part.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: ArgumentHelp("Ciphers for the throughput runs, comma-separated; the first also carries the connection runs.", valueName: "ciphers"))
     var ciphers: String = Self.defaultCiphers.joined(separator: ",")
 
     enum Part: String, CaseIterable {
-        case throughput, connections, screen, engine
+        case throughput, connections, screen, engine, wan
     }
 
     private var parts: Set<Part> { Set(only.split(separator: ",").compactMap { Part(rawValue: String($0)) }) }
@@ -74,6 +79,15 @@ struct SluiceBench: ParsableCommand {
         }
         var rows = Self.rows(tunnels, settings: settings, ciphers: cipherList, firstFrames: firstFrames, idle: idle, idleSeconds: idleSeconds)
         rows += Self.engineRows(engine)
+        if parts.contains(.wan) {
+            let wan = WanBench(settings: WanBench.Settings(
+                runs: wanRuns, roundTrips: wanRoundTrips.split(separator: ",").compactMap { Double($0) }, streamBytes: wanMebibytes << 20,
+                parallelStreams: 8, sluicePath: sluice), services: services)
+            try wan.measure()
+            rows += Self.wanRows(wan)
+            try WanChart.write(wan, to: wanChart)
+            Progress.say("delay-line chart: \(wanChart)")
+        }
         let report = """
             Machine: \(machine)
             Command: make bench (\(runs) interleaved runs, medians; \(mebibytes) MiB per transfer), \(Int((Clock.now - started) / 60)) min
@@ -136,6 +150,13 @@ struct SluiceBench: ParsableCommand {
         rows.append(ReportRow(measure: "idle CPU over \(Int(idleSeconds)) s, 20 live forwards (Sluice: the engine, no client; OpenSSH: ssh -N)", values: idle,
                               format: { String(format: "%.2f %%", $0) }, target: .sluiceBelow(0.2)))
         return rows.filter { !$0.values.isEmpty }
+    }
+
+    private static func wanRows(_ wan: WanBench) -> [ReportRow] {
+        wan.throughput.keys.sorted().map { key in
+            ReportRow(measure: "delay line \(key.label)", values: wan.throughput[key]!.mapValues(Statistics.median),
+                      format: { String(format: "%.1f MB/s", $0) }, target: .none)
+        }
     }
 
     private static func engineRows(_ engine: EngineBench.Latencies) -> [ReportRow] {

@@ -38,7 +38,9 @@ final class Tunnel {
 
     /// Starts `ssh -N` (OpenSSH) or `sluice forward` with the same forwards
     /// against `server`, and waits until every forward accepts connections.
-    init(_ kind: Kind, server: SSHServer, home: ClientHome, cipher: String, services: Services, sluicePath: String) throws {
+    /// `sshPort`: where the tool connects for SSH, when not the server's
+    /// own port (a `DelayLine` in front of it).
+    init(_ kind: Kind, server: SSHServer, home: ClientHome, cipher: String?, services: Services, sluicePath: String, sshPort: Int? = nil) throws {
         precondition(kind != .direct)
         self.kind = kind
         localBulkPort = try LoopbackPort.free()
@@ -54,17 +56,19 @@ final class Tunnel {
             "-R", "\(reverseBulkPort):127.0.0.1:\(services.bulk.port)",
             "-D", "\(socks)",
         ]
+        let port = sshPort ?? server.port
         switch kind {
         case .openSSH:
-            process = try ChildProcess("/usr/bin/ssh", home.sshArguments(for: server) + [
-                "-N", "-c", cipher, "-o", "ExitOnForwardFailure=yes",
-            ] + forwards + ["\(CurrentUser.name)@127.0.0.1"],
+            var arguments = home.sshArguments(for: server)
+            if let index = arguments.firstIndex(of: "-p") { arguments[index + 1] = String(port) }
+            process = try ChildProcess("/usr/bin/ssh", arguments + ["-N", "-o", "ExitOnForwardFailure=yes"] + (cipher.map { ["-c", $0] } ?? [])
+                + forwards + ["\(CurrentUser.name)@127.0.0.1"],
                 environment: home.environment, stdout: logs.file("out.log"), stderr: logs.file("err.log"))
         case .sluice:
             // Sluice takes ciphers from the user's ssh config, as ssh would.
-            try home.directory.write(".ssh/config", "Ciphers \(cipher)\n", mode: 0o600)
+            try home.directory.write(".ssh/config", cipher.map { "Ciphers \($0)\n" } ?? "", mode: 0o600)
             process = try ChildProcess(sluicePath, [
-                "forward", "\(CurrentUser.name)@127.0.0.1:\(server.port)", "--identity", home.identityPath, "--drain", "1",
+                "forward", "\(CurrentUser.name)@127.0.0.1:\(port)", "--identity", home.identityPath, "--drain", "1",
             ] + forwards, environment: home.environment, stdout: logs.file("out.log"), stderr: logs.file("err.log"))
         case .direct:
             process = nil
