@@ -28,7 +28,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
     private var session: SSHSession?
     private var connection: Connection?
     private let runtime: ForwardRuntime
-    private let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Connection.receiveWindow, alignment: 16)
+    private let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: ReceiveWindow.maximum, alignment: 16)
 
     private init(session: SSHSession, connection: Connection, runtime: ForwardRuntime, tuning: LinkTuning) {
         self.session = session

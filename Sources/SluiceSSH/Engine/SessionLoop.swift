@@ -53,7 +53,7 @@ final class SessionLoop: @unchecked Sendable {
     /// Where a connection's held bytes land while its window is raised
     /// (see `Connection.growWindow`); one for all. Raw memory, not an
     /// array: a mutable borrow of a stored array can copy it first.
-    let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Connection.receiveWindow, alignment: 16)
+    let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: ReceiveWindow.maximum, alignment: 16)
     var session: SSHSession?
     var link = ServerStatus.Link.idle
     var linkError: String?

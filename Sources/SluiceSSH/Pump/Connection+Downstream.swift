@@ -31,24 +31,23 @@ extension Connection {
         shutLocalWriteIfDone()
     }
 
-    /// True when the server's window should be raised back to
-    /// `receiveWindow`: half of it is used, and the local client keeps up
-    /// (a slow client gets libssh's smaller window, so less piles up).
+    /// True when the server's window should be raised back to its target
+    /// (`ReceiveWindow`): an eighth of it is used, and the local client
+    /// keeps up (a slow client is granted nothing more, so less piles up).
     var wantsWindowGrown: Bool {
-        phase == .relaying && !remoteEOF && receivedSinceWindowGrew >= Self.windowRefill
-            && !libsshHolding && down.count < Self.downSoftLimit
+        phase == .relaying && !remoteEOF && window.wantsRaise && !libsshHolding && down.count < Self.downSoftLimit
     }
 
     /// Raises the server's window; called by the loop outside any libssh
     /// callback. `scratch` (shared by the loop's connections, at least
-    /// `receiveWindow` long) takes what libssh hands back in the same call,
-    /// usually nothing; that joins the down queue, which has room: it holds
-    /// less than `downSoftLimit` of its `downCapacity`.
+    /// `ReceiveWindow.maximum` long) takes what libssh hands back in the
+    /// same call, usually nothing; that joins the down queue, which has
+    /// room: it holds less than `downSoftLimit` of its `downCapacity`.
     func growWindow(scratch: UnsafeMutableRawBufferPointer) {
         guard wantsWindowGrown, let channel else { return }
-        receivedSinceWindowGrew = 0
+        let size = window.raise()
         draining = true
-        let count = channel.growWindow(to: Self.receiveWindow, takingHeldBytesInto: scratch)
+        let count = channel.growWindow(to: size, takingHeldBytesInto: scratch)
         draining = false
         if count < 0 {
             finish(because: nil)
@@ -57,19 +56,19 @@ extension Connection {
         let queued = down.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
         precondition(queued == count, "the down queue had no room for held bytes")
         forward.status.bytesIn += UInt64(count)
-        receivedSinceWindowGrew += count
+        window.received(count)
         // A full read may have left more behind; the drain takes it.
-        libsshHolding = count == Self.receiveWindow
+        libsshHolding = count == size
         flushDown()
     }
 
     /// Pulls data libssh kept back while the down queue was full.
     ///
     /// Only once the queue is nearly empty, and then everything libssh
-    /// holds: every read lets libssh refill the server's window (up to
-    /// 1.28 MB) whatever it still buffers, so reading a little at a time from
-    /// a large backlog would let it grow without bound while a slow client
-    /// reads.
+    /// holds (at most one window): every read lets libssh refill the
+    /// server's window (up to 1.28 MB) whatever it still buffers, so reading
+    /// a little at a time from a large backlog would let it grow without
+    /// bound while a slow client reads.
     ///
     /// A read can re-enter `channelReceived`: when libssh's buffer is empty
     /// it reads the socket and hands new packets to the callback. The
@@ -95,7 +94,7 @@ extension Connection {
                 return
             }
             forward.status.bytesIn += UInt64(count)
-            receivedSinceWindowGrew += count
+            window.received(count)
             if count < offered {
                 libsshHolding = false
                 break
@@ -131,7 +130,8 @@ extension Connection {
             taken = down.append(UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, room)]))
         }
         forward.status.bytesIn += UInt64(taken)
-        receivedSinceWindowGrew += taken
+        window.received(taken)
+        if taken < bytes.count && !libsshHolding { window.readerFellBehind() }
         libsshHolding = taken < bytes.count
         return taken
     }

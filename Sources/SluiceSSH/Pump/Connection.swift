@@ -18,16 +18,10 @@ final class Connection: ChannelEventHandler {
     /// libssh keep the rest (which stops the server's window refilling). A
     /// batch of packets (256 KiB read ahead) then goes out in one send().
     static let downSoftLimit = 256 * 1024
-    /// Room for one drain of everything libssh holds (at most the window of
-    /// `receiveWindow`, plus the soft limit): see `drainHeldChannelData`.
-    static let downCapacity = 4 * 1024 * 1024
-    /// The window the server gets to fill, as OpenSSH's client gives it:
-    /// libssh's own (at most 1.28 MB) makes a fast server wait for window
-    /// adjustments and costs it CPU.
-    static let receiveWindow = 2 * 1024 * 1024
-    /// Bytes received after which the window is raised back to full, so
-    /// it stays between half and all of `receiveWindow`.
-    static let windowRefill = receiveWindow / 2
+    /// Room for one drain of everything libssh holds (at most the largest
+    /// window, plus the soft limit): see `drainHeldChannelData`. Storage is
+    /// taken only as used.
+    static let downCapacity = ReceiveWindow.maximum + downSoftLimit
 
     enum Phase: Equatable {
         /// A -D client is still saying where to go.
@@ -66,12 +60,8 @@ final class Connection: ChannelEventHandler {
     var libsshHolding = false
     /// True while `drainHeldChannelData` reads from libssh.
     var draining = false
-    /// Bytes received since the window was last raised. It starts at the
-    /// refill mark, so the first turn of relaying raises the window (from
-    /// libssh's 64,000 bytes at open): raised later, after the first bytes,
-    /// libssh would first send a window adjustment of its own, one packet
-    /// more per connection.
-    var receivedSinceWindowGrew = Connection.windowRefill
+    /// The window the server may fill, tuned as the transfer goes.
+    var window = ReceiveWindow()
     /// The SOCKS handshake of a -D connection, until it names its target.
     var socks: SOCKSHandshake?
     /// What a SOCKS client sent that the handshake has not used yet.

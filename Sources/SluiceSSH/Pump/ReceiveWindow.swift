@@ -1,0 +1,56 @@
+/// How far the server may send ahead on one channel: its receive window,
+/// tuned as the transfer goes.
+///
+/// On a long link a forward moves at most one window per round trip, so a
+/// fixed 2 MiB window caps a 100 ms link near 20 MB/s whatever the line
+/// could carry. The window starts at OpenSSH's 2 MiB and doubles, up to
+/// 16 MiB, each time a whole window's worth has been delivered to the
+/// local socket with the local side keeping up; when the local side falls
+/// behind it halves again. Memory stays bounded: bytes are granted only
+/// while the local queue is drained, so what waits in memory for a slow
+/// reader is at most one window.
+///
+/// It is raised back to the target once an eighth of it is used (OpenSSH's
+/// client keeps its window near full the same way), so nearly a whole
+/// window is in flight rather than, on average, three quarters of it.
+struct ReceiveWindow: Equatable {
+    static let initial = 2 * 1024 * 1024
+    static let maximum = 16 * 1024 * 1024
+
+    /// The window the server gets when it is next raised.
+    private(set) var target = ReceiveWindow.initial
+    /// Bytes received since the window was last raised. It starts at the
+    /// refill mark, so the first turn of relaying raises the window (from
+    /// libssh's 64,000 bytes at open): raised later, after the first bytes,
+    /// libssh would send a window adjustment of its own, one packet more
+    /// per connection.
+    private(set) var sinceRaised = ReceiveWindow.initial / 8
+    /// Bytes delivered at the current target with the local side keeping up.
+    private var sinceTuned = 0
+
+    /// Used enough to be worth a window adjustment.
+    var wantsRaise: Bool { sinceRaised >= target / 8 }
+
+    mutating func received(_ count: Int) {
+        sinceRaised += count
+        sinceTuned += count
+    }
+
+    /// The window to raise to now; the local side is keeping up (the caller
+    /// raises only then). A whole window delivered at this size: the window,
+    /// not the reader, is what holds the transfer back, so it doubles.
+    mutating func raise() -> Int {
+        if sinceTuned >= target && target < Self.maximum {
+            target = min(target * 2, Self.maximum)
+            sinceTuned = 0
+        }
+        sinceRaised = 0
+        return target
+    }
+
+    /// The local side could not take what arrived: less ahead next time.
+    mutating func readerFellBehind() {
+        target = max(Self.initial, target / 2)
+        sinceTuned = 0
+    }
+}
