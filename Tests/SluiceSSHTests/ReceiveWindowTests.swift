@@ -22,8 +22,8 @@ import Testing
         }
         let mebibyte = 1024 * 1024
         #expect(Array(Set(sizes)).sorted() == [2 * mebibyte, 4 * mebibyte, 8 * mebibyte, 16 * mebibyte])
-        // Each size holds until a whole window of it has been delivered.
-        #expect(Array(sizes.prefix(10)) == [2, 2, 2, 2, 2, 2, 2, 2, 4, 4].map { $0 * mebibyte })
+        // Each size holds until half a window of it has been delivered.
+        #expect(Array(sizes.prefix(10)) == [2, 2, 2, 2, 4, 4, 4, 4, 8, 8].map { $0 * mebibyte })
         #expect(sizes.last == ReceiveWindow.maximum)
     }
 
@@ -38,8 +38,10 @@ import Testing
         #expect(window.target == ReceiveWindow.maximum / 2)
         for _ in 0..<5 { window.readerFellBehind() }
         #expect(window.target == ReceiveWindow.initial)
-        // Growing again needs a whole window delivered after falling behind.
-        window.received(ReceiveWindow.initial - 1)
+        // Growing again needs half a window delivered after falling behind.
+        window.received(ReceiveWindow.initial / 2 - 1)
         #expect(window.raise() == ReceiveWindow.initial)
+        window.received(1)
+        #expect(window.raise() == 2 * ReceiveWindow.initial)
     }
 }

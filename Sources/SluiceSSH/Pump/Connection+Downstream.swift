@@ -17,13 +17,18 @@ extension Connection {
 
     func flushDown() {
         var failed = false
+        var blocked = false
         down.consume { bytes in
             switch socket.send(bytes) {
             case .sent(let count): return count
-            case .wouldBlock: return 0
+            case .wouldBlock: blocked = true; return 0
             case .failed: failed = true; return 0
             }
         }
+        // The local socket is full and libssh holds more: the reader, not
+        // the window, holds the transfer back. (A burst that only fills the
+        // down queue for a moment is not that.)
+        if blocked && libsshHolding { window.readerFellBehind() }
         if failed {
             finish(because: nil)
             return
@@ -131,7 +136,6 @@ extension Connection {
         }
         forward.status.bytesIn += UInt64(taken)
         window.received(taken)
-        if taken < bytes.count && !libsshHolding { window.readerFellBehind() }
         libsshHolding = taken < bytes.count
         return taken
     }

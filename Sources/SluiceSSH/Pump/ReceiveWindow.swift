@@ -4,9 +4,10 @@
 /// On a long link a forward moves at most one window per round trip, so a
 /// fixed 2 MiB window caps a 100 ms link near 20 MB/s whatever the line
 /// could carry. The window starts at OpenSSH's 2 MiB and doubles, up to
-/// 16 MiB, each time a whole window's worth has been delivered to the
-/// local socket with the local side keeping up; when the local side falls
-/// behind it halves again. Memory stays bounded: bytes are granted only
+/// 16 MiB, each time half a window's worth has been delivered to the local
+/// socket with the local side keeping up (so the largest window is reached
+/// after 7 MiB, about three round trips); when the local side falls behind
+/// it halves again. Memory stays bounded: bytes are granted only
 /// while the local queue is drained, so what waits in memory for a slow
 /// reader is at most one window.
 ///
@@ -37,10 +38,11 @@ struct ReceiveWindow: Equatable {
     }
 
     /// The window to raise to now; the local side is keeping up (the caller
-    /// raises only then). A whole window delivered at this size: the window,
-    /// not the reader, is what holds the transfer back, so it doubles.
+    /// raises only then). Half a window delivered at this size with the
+    /// reader keeping up: the window may be what holds the transfer back,
+    /// so it doubles.
     mutating func raise() -> Int {
-        if sinceTuned >= target && target < Self.maximum {
+        if sinceTuned >= target / 2 && target < Self.maximum {
             target = min(target * 2, Self.maximum)
             sinceTuned = 0
         }
