@@ -26,3 +26,7 @@ int sluice_peer_uid(int socket, unsigned int *uid) {
 short sluice_posix_spawn_setsid_flag(void) {
     return POSIX_SPAWN_SETSID;
 }
+
+int sluice_spawn_add_chdir(void *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np((posix_spawn_file_actions_t *)actions, path);
+}

@@ -16,6 +16,8 @@ public final class ControlClient {
     public init(paths: ControlPaths, client: String, answersPrompts: Bool = false, timeout: Double = 5) throws(ControlError) {
         let fd = try UnixSocket.make(path: paths.socket, blocking: true)
         do throws(ControlError) {
+            // An engine too busy to accept must not hang the caller.
+            Self.setTimeout(fd, SO_SNDTIMEO, seconds: timeout)
             let connected = try UnixSocket.withAddress(paths.socket) { connect(fd, $0, $1) }
             if connected != 0 {
                 switch errno {
@@ -133,12 +135,17 @@ public final class ControlClient {
         do {
             return try ControlProtocol.encode(request)
         } catch {
-            throw .protocolMismatch("cannot encode \(request)")
+            // Not the request itself: an answer holds a secret.
+            throw .protocolMismatch("a request that cannot be encoded")
         }
     }
 
     private static func setReceiveTimeout(_ fd: Int32, seconds: Double) {
+        setTimeout(fd, SO_RCVTIMEO, seconds: seconds)
+    }
+
+    private static func setTimeout(_ fd: Int32, _ option: Int32, seconds: Double) {
         var limit = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 }

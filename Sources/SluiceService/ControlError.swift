@@ -6,6 +6,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Another engine holds the store's lock.
     case alreadyRunning(pid: Int32?, store: String)
     case socketFailed(path: String, reason: String)
+    /// The store's folder cannot be made or watched.
+    case storeFolderUnusable(path: String, reason: String)
     /// Nothing answers on the store's socket.
     case notRunning(store: String)
     /// The engine answered but not as a Sluice engine of this version would.
@@ -24,6 +26,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
             return "an engine already runs for \(TerminalText.path(store))\(who): see it with sluice status, or stop it with sluice stop"
         case let .socketFailed(path, reason):
             return "cannot serve the control socket \(TerminalText.path(path)): \(reason)"
+        case let .storeFolderUnusable(path, reason):
+            return "cannot follow the store's folder \(TerminalText.path(path)): \(reason)"
         case .notRunning(let store):
             return "no engine runs for \(TerminalText.path(store)): start one with sluice start (or sluice up), or open sluice"
         case .protocolMismatch(let detail):

@@ -17,9 +17,19 @@ public final class ControlPeer {
         case closed
     }
 
-    /// The most queued for one client: a few full snapshots of a large
-    /// store. A watcher further behind than that has stopped reading.
+    /// The most queued for one client beyond the message being sent. A
+    /// watcher is sent a new snapshot only once it has read the last one
+    /// (`snapshotPending`), so what piles up for a client that stops
+    /// reading is events; further behind than this, it is dropped.
     public static let outputLimit = 16 << 20
+
+    /// A client with this much unsent is not read from until it catches
+    /// up: it cannot make the engine queue without bound by asking.
+    public static let readPause = 1 << 20
+
+    /// The most read from one client in one turn of the engine's loop, so
+    /// a client that floods cannot keep the engine from the others.
+    public static let readPerTurn = 64 << 10
 
     public let fd: Int32
     public private(set) var phase: Phase = .greeting
@@ -27,6 +37,12 @@ public final class ControlPeer {
     /// Shows questions to a person (the screen).
     public private(set) var answersPrompts = false
     public var watching = false
+    /// A newer snapshot exists than the last one this watcher was sent; it
+    /// goes out when the watcher has read what is queued.
+    public var snapshotPending = false
+    /// The client closed its sending side; replies already asked for still
+    /// go out, then it is closed.
+    public private(set) var inputEnded = false
     private var input = LineBuffer(limit: ControlProtocol.maximumRequestBytes)
     private var output = Data()
     private var sent = 0
@@ -43,19 +59,27 @@ public final class ControlPeer {
 
     public var wantsToWrite: Bool { sent < output.count }
 
+    /// Worth polling for reading: still talking, and not too far behind.
+    public var wantsToRead: Bool {
+        (phase == .greeting || phase == .ready) && !inputEnded && output.count - sent < Self.readPause
+    }
+
     /// Reads what arrived; returns the requests it completes. A malformed,
     /// oversized or out-of-order message queues an error and closes.
     public func readRequests() -> [ControlRequest] {
         var buffer = [UInt8](repeating: 0, count: 16 << 10)
         var requests: [ControlRequest] = []
-        while phase == .greeting || phase == .ready {
+        var taken = 0
+        while (phase == .greeting || phase == .ready) && !inputEnded && taken < Self.readPerTurn {
             let got = recv(fd, &buffer, buffer.count, 0)
             if got < 0 && errno == EINTR { continue }
             if got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
             guard got > 0 else {
-                phase = .closed
+                // Closed once the replies to what it asked are sent (`flush`).
+                inputEnded = true
                 break
             }
+            taken += got
             let lines: [[UInt8]]
             do {
                 lines = try input.append(buffer.prefix(got))
@@ -106,9 +130,11 @@ public final class ControlPeer {
     }
 
     /// Queues a message already encoded (a snapshot sent to many clients).
+    /// One message larger than the limit still goes to a client that has
+    /// read everything before it.
     public func send(encoded line: Data) {
         guard phase == .greeting || phase == .ready else { return }
-        if output.count - sent + line.count > Self.outputLimit {
+        if wantsToWrite && output.count - sent + line.count > Self.outputLimit {
             drop()
             return
         }
@@ -131,7 +157,7 @@ public final class ControlPeer {
         if sent == output.count {
             output.removeAll(keepingCapacity: output.count < 1 << 20)
             sent = 0
-            if phase == .closing { drop() }
+            if phase == .closing || inputEnded { drop() }
         } else if sent > 1 << 20 {
             output.removeSubrange(..<sent)
             sent = 0

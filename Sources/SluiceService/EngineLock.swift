@@ -31,20 +31,4 @@ public final class EngineLock {
     deinit {
         close(fd)
     }
-
-    /// The pid written by whoever holds the lock now, or nil when nobody does.
-    public static func holder(path: String) -> Int32? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        // flock() locks are invisible to F_GETLK, so test by trying: a
-        // shared lock fails only while an engine holds its exclusive one.
-        guard flock(fd, LOCK_SH | LOCK_NB) != 0 else {
-            flock(fd, LOCK_UN)
-            return nil
-        }
-        var text = [UInt8](repeating: 0, count: 32)
-        let got = pread(fd, &text, text.count, 0)
-        return got > 0 ? Int32(String(decoding: text.prefix(got), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) : nil
-    }
 }

@@ -25,7 +25,9 @@ public final class PromptRouter: Prompter, @unchecked Sendable {
     private let terminal: (any Prompter)?
     private let waitForPerson: Bool
     private let changed: @Sendable () -> Void
-    private var nextID = 1
+    /// Numbers start anywhere: a screen that outlived an engine must not
+    /// take the new engine's question 1 for the old one's.
+    private var nextID = Int.random(in: 1..<(1 << 30))
     private var waiting: [Waiting] = []
     private var screens = 0
     private var closed = false
@@ -71,21 +73,40 @@ public final class PromptRouter: Prompter, @unchecked Sendable {
         return waiting.map(\.question)
     }
 
-    /// Gives `answer` to question `id`; false if it was answered already
-    /// (by another screen) or never asked.
-    @discardableResult
-    public func reply(_ id: Int, _ answer: PromptAnswer) -> Bool {
+    public enum ReplyProblem: Error, Equatable {
+        /// Answered already (by another screen), or never asked.
+        case notOpen
+        /// An answer of another kind than the question takes (a text to a
+        /// host key): never passed on, it may be a secret meant elsewhere.
+        case wrongKind
+    }
+
+    /// Gives `answer` to question `id`.
+    public func reply(_ id: Int, _ answer: PromptAnswer) throws(ReplyProblem) {
         lock.lock()
         guard let index = waiting.firstIndex(where: { $0.question.id == id }) else {
             lock.unlock()
-            return false
+            throw .notOpen
+        }
+        guard Self.fits(answer, waiting[index].question.prompt) else {
+            lock.unlock()
+            throw .wrongKind
         }
         let entry = waiting.remove(at: index)
         entry.answer = answer
         lock.unlock()
         entry.signal.signal()
         changed()
-        return true
+    }
+
+    private static func fits(_ answer: PromptAnswer, _ prompt: Prompt) -> Bool {
+        switch (prompt, answer) {
+        case (_, .cancelled): return true
+        case (.unknownHostKey, .acceptHostKeyOnce), (.unknownHostKey, .acceptAndSaveHostKey): return true
+        case (.password, .text), (.passphrase, .text): return true
+        case let (.keyboardInteractive(_, _, _, questions), .texts(texts)): return texts.count == questions.count
+        default: return false
+        }
     }
 
     /// A screen attached or left.
@@ -95,10 +116,22 @@ public final class PromptRouter: Prompter, @unchecked Sendable {
         lock.unlock()
     }
 
+    /// With the last screen gone and nobody to wait for (scripts), the
+    /// questions it left open are answered `.unavailable`.
     public func screenDetached() {
         lock.lock()
         screens -= 1
+        var gone: [Waiting] = []
+        if screens == 0 && !waitForPerson {
+            gone = waiting
+            waiting = []
+        }
         lock.unlock()
+        for entry in gone {
+            entry.answer = .unavailable
+            entry.signal.signal()
+        }
+        if !gone.isEmpty { changed() }
     }
 
     /// Declines every open question of `server` (it was removed or stopped).

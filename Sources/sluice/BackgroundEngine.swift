@@ -26,7 +26,9 @@ enum BackgroundEngine {
         let exited = ExitWatch(pid: pid)
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
-            if let started = try connect(paths: paths, client: client, answersPrompts: answersPrompts) { return (started, true) }
+            // Another start may have won the race for the lock: then its
+            // engine answers, and this one was not started by us.
+            if let started = try connect(paths: paths, client: client, answersPrompts: answersPrompts) { return (started, started.engine.pid == pid) }
             if exited.hasExited {
                 // Another start won the race for the lock: use its engine.
                 if let running = try? ControlClient(paths: paths, client: client, answersPrompts: answersPrompts) { return (running, false) }
@@ -65,7 +67,9 @@ enum BackgroundEngine {
         guard length > 0 else {
             throw ExitStatus.Failure(message: "cannot find this program's own path to start the engine (/proc/self/exe)", code: ExitStatus.failure)
         }
-        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Replaced since it started (an upgrade): the new one at that path.
+        return path.hasSuffix(" (deleted)") ? String(path.dropLast(" (deleted)".count)) : path
     }
 
     private static func spawn(_ executable: String, _ arguments: [String], log: Int32) throws -> pid_t {
@@ -75,6 +79,9 @@ enum BackgroundEngine {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, log, 1)
         posix_spawn_file_actions_adddup2(&actions, log, 2)
+        // Not the caller's folder: the engine must not keep a mount busy.
+        // Every path it is given is absolute.
+        _ = sluice_spawn_add_chdir(&actions, "/")
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

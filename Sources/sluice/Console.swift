@@ -20,7 +20,7 @@ enum Console {
 
     static func say(_ text: String) {
         let stamp = timestamped ? Date().formatted(.iso8601) + " " : ""
-        FileHandle.standardError.write(Data((stamp + safe(text) + "\n").utf8))
+        writeAll(STDERR_FILENO, Array((stamp + safe(text) + "\n").utf8))
     }
 
     static func warn(_ text: String) {
@@ -33,5 +33,18 @@ enum Console {
 
     private static func safe(_ text: String) -> String {
         TerminalText.sanitized(text, limit: .max, keepNewlines: true)
+    }
+
+    /// write(2) until done; a line that cannot be written (a full disk
+    /// under the engine's log, a closed pipe) is lost, and nothing else:
+    /// FileHandle.write would end the process, and every forward with it.
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let wrote = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if wrote < 0 && errno == EINTR { continue }
+            guard wrote > 0 else { return }
+            offset += wrote
+        }
     }
 }

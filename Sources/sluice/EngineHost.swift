@@ -49,8 +49,13 @@ final class EngineHost {
     private var screens: Set<Int32> = []
     private var storeProblem: String?
     private var lastSent: EngineSnapshot?
+    /// The last snapshot as sent, for watchers that were behind.
+    private var lastEncoded: Data?
     private var lastBroadcast = ContinuousClock.now - .seconds(1)
     private var broadcastDue = false
+    /// The store was missing at the last look: looked at again then, as an
+    /// editor may be between moving the old file away and writing the new.
+    private var storeRecheck: ContinuousClock.Instant?
     private var toldWaiting: Set<Int> = []
     private var stopping = false
     private var everUp = false
@@ -101,12 +106,13 @@ final class EngineHost {
                        pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0)]
             let clients = Array(peers.values)
             for peer in clients {
-                fds.append(pollfd(fd: peer.fd, events: Int16(POLLIN) | (peer.wantsToWrite ? Int16(POLLOUT) : 0), revents: 0))
+                fds.append(pollfd(fd: peer.fd, events: (peer.wantsToRead ? Int16(POLLIN) : 0) | (peer.wantsToWrite ? Int16(POLLOUT) : 0), revents: 0))
             }
-            _ = poll(&fds, nfds_t(fds.count), broadcastDue ? 20 : -1)
+            _ = poll(&fds, nfds_t(fds.count), broadcastDue || storeRecheck != nil ? 20 : -1)
 
             if stopped.drain() {
                 Console.say("Stopped.")
+                for peer in peers.values { peer.flush() }
                 return 0
             }
             for received in SignalPipe.take() {
@@ -116,12 +122,24 @@ final class EngineHost {
                     beginStop(drainSeconds: options.drainSeconds, now: stopping)
                 }
             }
-            if follower.changed() { followStore() }
+            if follower.changed() { followStore(missingIsFinal: false) }
+            if let due = storeRecheck, ContinuousClock.now >= due {
+                storeRecheck = nil
+                followStore(missingIsFinal: true)
+            }
             if fds[4].revents != 0 { acceptClients() }
             for (index, peer) in clients.enumerated() where fds[5 + index].revents != 0 {
-                if fds[5 + index].revents & Int16(POLLOUT) != 0 { peer.flush() }
-                for request in peer.readRequests() { handle(request, from: peer) }
+                if fds[5 + index].revents & Int16(POLLOUT | POLLHUP | POLLERR) != 0 { peer.flush() }
+                if peer.wantsToRead {
+                    for request in peer.readRequests() { handle(request, from: peer) }
+                    // Also closes a client that hung up once its replies are out.
+                    peer.flush()
+                }
                 noteScreen(peer)
+                if peer.snapshotPending && !peer.wantsToWrite, let lastEncoded {
+                    peer.snapshotPending = false
+                    peer.send(encoded: lastEncoded)
+                }
             }
             if wake.drain() { broadcastDue = true }
             if broadcastDue && ContinuousClock.now - lastBroadcast >= Self.broadcastInterval {
@@ -134,7 +152,11 @@ final class EngineHost {
 
     // MARK: - The store
 
-    private func followStore() {
+    private func followStore(missingIsFinal: Bool) {
+        if !missingIsFinal && !FileManager.default.fileExists(atPath: store.path) {
+            storeRecheck = .now + .milliseconds(200)
+            return
+        }
         let document: StoreDocument
         do {
             document = try store.load()
@@ -205,15 +227,17 @@ final class EngineHost {
             driver.retry(server)
             peer.send(.ok)
         case let .answer(id, answer):
-            if router.reply(id, answer) {
+            do {
+                try router.reply(id, answer)
                 peer.send(.ok)
-            } else {
+            } catch .notOpen {
                 peer.send(.error("question \(id) is no longer open: it was answered elsewhere, or its server stopped"))
+            } catch {
+                peer.send(.error("that is not an answer to question \(id) (see docs/protocol.md for what each question takes)"))
             }
         case .stop(let drain):
             let seconds = drain ?? options.drainSeconds
-            peer.send(.stopping(drainSeconds: seconds))
-            for other in peers.values where other !== peer && other.watching { other.send(.stopping(drainSeconds: seconds)) }
+            if !peer.watching { peer.send(.stopping(drainSeconds: seconds)) }
             beginStop(drainSeconds: seconds, now: false)
         }
     }
@@ -229,7 +253,10 @@ final class EngineHost {
 
     private func reapClosedPeers() {
         for (fd, peer) in peers where peer.phase == .closed {
-            if screens.remove(fd) != nil { router.screenDetached() }
+            if screens.remove(fd) != nil {
+                router.screenDetached()
+                broadcastDue = true
+            }
             peer.close()
             peers[fd] = nil
         }
@@ -261,8 +288,17 @@ final class EngineHost {
             Console.say(line)
             for peer in watchers { peer.send(.event(line)) }
         }
+        lastEncoded = nil
         if !watchers.isEmpty, let encoded = try? ControlProtocol.encode(EngineMessage.snapshot(current)) {
-            for peer in watchers { peer.send(encoded: encoded) }
+            lastEncoded = encoded
+            // A watcher still reading an older one gets this when done.
+            for peer in watchers {
+                if peer.wantsToWrite {
+                    peer.snapshotPending = true
+                } else {
+                    peer.send(encoded: encoded)
+                }
+            }
         }
         everUp = everUp || current.servers.contains { $0.forwards.contains { $0.state == .up } }
         let wanted = running.filter { $0.forwards.contains(where: \.enabled) }
@@ -290,6 +326,8 @@ final class EngineHost {
         }
         guard !stopping else { return }
         stopping = true
+        // Watchers (the screen, status --watch) learn it is a stop, not a crash.
+        for peer in peers.values where peer.watching { peer.send(.stopping(drainSeconds: drainSeconds)) }
         Console.say("Closing listeners; letting open connections finish (up to \(DrainOptions.shown(drainSeconds)) s; Ctrl+C again to close them now).")
         let deadline = Date().addingTimeInterval(drainSeconds)
         let stopped = self.stopped

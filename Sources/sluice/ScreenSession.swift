@@ -94,6 +94,9 @@ struct ScreenSession {
         /// say so and start a new one, which brings the forwards back.
         func replaceEngine() {
             let pid = client.engine.pid
+            // Its questions went with it: a new engine asks afresh.
+            for id in open { perform(state.reduce(.promptWithdrawn(id: id, at: ContinuousClock.now))) }
+            open = []
             do {
                 let replacement = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)
                 client = replacement.client
@@ -141,8 +144,13 @@ struct ScreenSession {
             if !engineStopped && fds[1].revents != 0 {
                 do {
                     absorb(try client.available())
-                } catch {
+                } catch .disconnected {
                     if !engineStopped && !state.isQuitting { replaceEngine() }
+                } catch {
+                    // The engine is there but says what this screen cannot
+                    // read: starting another would not help.
+                    engineStopped = true
+                    perform(state.reduce(.engineNotice("\(error); quit and open sluice again", isProblem: true)))
                 }
             }
             let current = StoreStamp(path: store.path)

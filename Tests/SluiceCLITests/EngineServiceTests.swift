@@ -145,6 +145,46 @@ import Testing
         #expect(running.wait(timeout: 20) == 0)
     }
 
+    /// However the engine is stopped (here SIGTERM, as systemd does),
+    /// watchers are told it is a stop, so the screen does not take it for
+    /// a crash and start another.
+    @Test func aSignalledStopIsToldToWatchers() throws {
+        try saveLab(ports: [try LoopbackPort.free()])
+        let running = try up()
+        defer { running.signal(SIGKILL); _ = running.wait() }
+        #expect(logs.waitUntil("stderr", contains: "Forwarding 127.0.0.1:"), "\(stderr)")
+        let watch = try ChildProcess(SluiceBinary.path, ["status", "--watch"], environment: environment, stdout: logs.file("watch"))
+        defer { watch.signal(SIGKILL); _ = watch.wait() }
+        #expect(logs.waitUntil("watch", contains: "\"type\":\"snapshot\""))
+        running.signal(SIGTERM)
+        #expect(running.wait(timeout: 20) == 0)
+        #expect(watch.wait(timeout: 10) == 0, "\((try? logs.read("watch")) ?? "")")
+        #expect(try logs.read("watch").contains("\"type\":\"stopping\""))
+    }
+
+    /// A fresh account: no ~/.config yet, and later the store's folder is
+    /// removed and made again; a log that cannot be written (a full disk)
+    /// loses lines, not the engine.
+    @Test func aMissingOrReplacedFolderAndAFullDiskAreSurvived() throws {
+        let nested = home.directory.file("fresh/.config/sluice/forwards.json")
+        let environment = home.environment.merging(["SLUICE_STORE": nested]) { $1 }
+        let running = try ChildProcess(SluiceBinary.path, ["up"], environment: environment, stderr: "/dev/full")
+        defer { running.signal(SIGKILL); _ = running.wait() }
+        var status = try SluiceBinary.run(["status"], environment: environment)
+        for _ in 0..<250 where status.status != 0 {
+            usleep(20_000)
+            status = try SluiceBinary.run(["status"], environment: environment)
+        }
+        #expect(status.status == 0, "\(status.stderr)")
+        try FileManager.default.removeItem(atPath: home.directory.file("fresh/.config/sluice"))
+        let port = try LoopbackPort.free()
+        #expect(try SluiceBinary.run(["server", "add", "lab", "\(CurrentUser.name)@127.0.0.1:\(sshd.port)", "--identity", home.identityPath],
+                                     environment: environment).status == 0)
+        #expect(try SluiceBinary.run(["add", "lab", "-L", "\(port):127.0.0.1:\(web.port)"], environment: environment).status == 0)
+        #expect(waitUntil { (try? fetch(port).stdout) == web.page }, "the recreated folder is followed")
+        #expect(running.isRunning)
+    }
+
     @Test func oneEnginePerStore() throws {
         try saveLab(ports: [try LoopbackPort.free()])
         let started = try sluice(["start"])
@@ -203,6 +243,8 @@ import Testing
             except OSError as e:
                 print("big line cut off:", e.errno)
             print(first_lines(h, 2).decode(errors="replace"))
+            q = connect(); q.sendall(b'{"type":"hello","protocol":1}\\n{"type":"status"}\\n'); q.shutdown(socket.SHUT_WR)
+            print("after half-close:", first_lines(q, 2).decode(errors="replace")[-200:])
             w = connect(); w.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             w.sendall(b'{"type":"hello","protocol":1}\\n{"type":"watch"}\\n')
             time.sleep(1)
@@ -213,6 +255,7 @@ import Testing
         #expect(clients.status == 0, "\(clients.stderr)")
         #expect(clients.stdout.contains("not a request"), "\(clients.stdout)")
         #expect(clients.stdout.contains("a message longer than 65536 bytes"), "\(clients.stdout)")
+        #expect(clients.stdout.contains("after half-close:") && clients.stdout.contains("\"type\":\"snapshot\""), "replies still come: \(clients.stdout)")
         // The engine carries on.
         #expect(try fetch(port).stdout == web.page)
         #expect(try sluice(["status"]).status == 0)

@@ -6,7 +6,7 @@ import Testing
 
 /// The engine's side of one client, over a real socket pair.
 @Suite struct ControlPeerTests {
-    private final class Pair {
+    private final class Pair: @unchecked Sendable {
         let peer: ControlPeer
         let other: Int32
 
@@ -103,10 +103,51 @@ import Testing
         #expect(queued <= ControlPeer.outputLimit + (4 << 20), "dropped soon after the limit, not later")
     }
 
+    /// A client that floods requests is read a bounded amount per turn,
+    /// so the engine gets back to its other work in between.
+    @Test func aFloodIsReadInBoundedTurns() {
+        let pair = Pair()
+        pair.say(#"{"type":"hello","protocol":1}"# + "\n")
+        _ = pair.peer.readRequests()
+        let line = #"{"type":"status"}"# + "\n"
+        let count = 3 * ControlPeer.readPerTurn / line.utf8.count
+        Thread { pair.say(String(repeating: line, count: count)) }.start()
+        var turns = 0
+        var read = 0
+        while read < count && turns < 1000 {
+            let got = pair.peer.readRequests().count
+            #expect(got * line.utf8.count <= ControlPeer.readPerTurn + (16 << 10))
+            read += got
+            turns += 1
+            if got == 0 { usleep(1000) }
+        }
+        #expect(read == count)
+        #expect(turns >= 3)
+    }
+
+    /// Replies to requests sent before the client closed its sending side
+    /// still go out; then it is closed.
+    @Test func aHalfClosedClientGetsItsReplies() {
+        let pair = Pair()
+        pair.say(#"{"type":"hello","protocol":1}"# + "\n" + #"{"type":"status"}"# + "\n")
+        shutdown(pair.other, Int32(SHUT_WR))
+        #expect(pair.peer.readRequests() == [.status])
+        #expect(pair.peer.phase == .ready && pair.peer.inputEnded && !pair.peer.wantsToRead)
+        pair.peer.send(.ok)
+        #expect(pair.heard() == [.ok])
+        #expect(pair.peer.phase == .closed)
+        let idle = Pair()
+        shutdown(idle.other, Int32(SHUT_WR))
+        _ = idle.peer.readRequests()
+        idle.peer.flush()
+        #expect(idle.peer.phase == .closed, "nothing asked: closed at once")
+    }
+
     @Test func aClientThatHangsUpIsClosed() {
         let pair = Pair()
         shutdown(pair.other, Int32(SHUT_WR))
         _ = pair.peer.readRequests()
+        pair.peer.flush()
         #expect(pair.peer.phase == .closed)
     }
 }

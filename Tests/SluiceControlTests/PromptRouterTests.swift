@@ -49,9 +49,10 @@ import Testing
         let asked = ask(router)
         #expect(waitForOpen(router))
         let id = try #require(router.open.first?.id)
-        #expect(router.reply(id, .acceptAndSaveHostKey))
+        #expect(throws: PromptRouter.ReplyProblem.wrongKind, "a text is no answer to a host key") { try router.reply(id, .text("hunter2")) }
+        try router.reply(id, .acceptAndSaveHostKey)
         #expect(asked.wait() == .acceptAndSaveHostKey)
-        #expect(!router.reply(id, .cancelled), "a second answer (another screen) is refused")
+        #expect(throws: PromptRouter.ReplyProblem.notOpen, "a second answer (another screen) is refused") { try router.reply(id, .cancelled) }
         #expect(router.open.isEmpty)
     }
 
@@ -66,13 +67,19 @@ import Testing
         #expect(waitForOpen(router))
         #expect(asked.wait(seconds: 0.2) == nil, "still waiting")
         router.screenAttached()
-        #expect(router.reply(try #require(router.open.first?.id), .acceptHostKeyOnce))
+        try router.reply(try #require(router.open.first?.id), .acceptHostKeyOnce)
         #expect(asked.wait() == .acceptHostKeyOnce)
     }
 
     @Test func scriptsThatWantAVerdictGetUnavailable() {
         let router = PromptRouter(terminal: nil, waitForPerson: false) {}
         #expect(ask(router).wait() == .unavailable)
+        // Asked while a screen was there, which then left.
+        router.screenAttached()
+        let asked = ask(router)
+        #expect(waitForOpen(router))
+        router.screenDetached()
+        #expect(asked.wait() == .unavailable)
     }
 
     @Test func removingAServerOrStoppingDeclinesItsQuestions() {

@@ -22,4 +22,8 @@ int sluice_peer_uid(int socket, unsigned int *uid);
 /// with no controlling terminal, so it outlives the terminal it came from.
 short sluice_posix_spawn_setsid_flag(void);
 
+/// posix_spawn_file_actions_addchdir_np (glibc 2.29): the child starts
+/// in `path`. 0, or an error number.
+int sluice_spawn_add_chdir(void *actions, const char *path);
+
 #endif

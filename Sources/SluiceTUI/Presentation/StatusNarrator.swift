@@ -25,12 +25,17 @@ public struct StatusNarrator: Sendable {
         var events: [StatusEvent] = []
         for status in snapshot {
             let before = previous[status.name]
+            // Unchanged servers (most of them, in a big store) cost nothing more.
+            if before == status { continue }
             var lines = linkLines(status, before: before)
             // What the user should know about how the link was made: told
             // once, when it first appears.
             lines += status.notices.filter { !(before?.notices.contains($0) ?? false) }.map { Line("\(status.name): \($0)") }
+            // By name through a table: a server with thousands of forwards
+            // must not cost a search per forward.
+            let earlier = Dictionary((before?.forwards ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             for forward in status.forwards {
-                lines += forwardLines(forward, server: status.name, before: before?.forward(named: forward.name))
+                lines += forwardLines(forward, server: status.name, before: earlier[forward.name])
             }
             events += lines.map { StatusEvent(time: time, server: status.name, text: $0.text, isProblem: $0.isProblem) }
             previous[status.name] = status

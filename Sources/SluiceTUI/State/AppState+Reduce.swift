@@ -28,7 +28,7 @@ extension AppState {
             prompts.remove(at: index)
             // The next question's guard starts when it comes on screen.
             if index == 0 && !prompts.isEmpty { prompts[0].shownSince = time }
-            note("\(prompts.isEmpty ? "The" : "A") question was answered elsewhere.")
+            note("A question is no longer asked: it was answered elsewhere, or its server stopped.")
             return []
         case let .engineNotice(text, isProblem):
             note(text, isProblem: isProblem)
