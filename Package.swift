@@ -23,10 +23,9 @@ let package = Package(
         // Workarounds for libssh 0.10's costs, measured with make bench:
         // see each C file's header.
         .target(name: "CSessionSocket"),
-        .target(name: "CFastCopy"),
         // accept4() and pipe2(), which Swift's Glibc module does not import.
         .target(name: "CDescriptors"),
-        .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH", "CSessionSocket", "CFastCopy", "CDescriptors"]),
+        .target(name: "SluiceSSH", dependencies: ["SluiceCore", "CLibSSH", "CSessionSocket", "CDescriptors"]),
         .target(name: "SluiceTUI", dependencies: ["SluiceCore"]),
         // The control protocol's messages, shared by the engine and its clients.
         .target(name: "SluiceControl", dependencies: ["SluiceCore"]),
@@ -64,7 +63,7 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceService", "SluiceCore"]),
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket", "CFastCopy"]),
+        .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceService", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "descriptors.h"
 #include <fcntl.h>
+#include <gnu/libc-version.h>
 #include <sys/socket.h>
 #include <spawn.h>
 #include <unistd.h>
@@ -29,4 +30,8 @@ short sluice_posix_spawn_setsid_flag(void) {
 
 int sluice_spawn_add_chdir(void *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np((posix_spawn_file_actions_t *)actions, path);
+}
+
+const char *sluice_glibc_version(void) {
+    return gnu_get_libc_version();
 }

@@ -45,6 +45,7 @@ struct Sluice: ParsableCommand {
     /// Runs the command and turns any error into a message on stderr and the
     /// exit status its kind calls for.
     static func main() {
+        GlibcRestart.applyIfNeeded()
         OpenFileLimit.raise()
         do {
             var command = try parseAsRoot()

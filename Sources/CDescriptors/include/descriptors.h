@@ -26,4 +26,7 @@ short sluice_posix_spawn_setsid_flag(void);
 /// in `path`. 0, or an error number.
 int sluice_spawn_add_chdir(void *actions, const char *path);
 
+/// gnu_get_libc_version(): "2.36".
+const char *sluice_glibc_version(void);
+
 #endif
