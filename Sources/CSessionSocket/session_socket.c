@@ -1,33 +1,35 @@
-// libssh 0.10's session socket, read and written the way a fast tunnel needs.
+// libssh 0.10's session socket, read the way a fast tunnel needs: the one
+// place Sluice replaces libc functions, and it can be switched off
+// (SLUICE_READ_AHEAD=0; see SSHSession.startPumping, which registers
+// sockets only with libssh 0.10.x, the version this was verified against).
 //
-// Reads. libssh reads its socket 4,096 bytes per poll(): ssh_event_dopoll()
-// polls the socket, then ssh_socket_pollcallback() calls recv() for at most
+// libssh reads its socket 4,096 bytes per poll(): ssh_event_dopoll() polls
+// the socket, then ssh_socket_pollcallback() calls recv() for at most
 // MAX_BUF_SIZE (4 KiB) bytes, then polls again. Receiving 1 GiB takes
 // 262,144 poll() and 262,144 recv() calls, and the build offers no setting
 // to change that. OpenSSH reads 32 KiB and more per call.
+// docs/libssh-socket-reads-and-writes.patch is the change to libssh that would
+// make this file unnecessary.
 //
-// Writes. libssh keeps its socket blocking (ssh_socket_nonblocking_flush()
-// takes EAGAIN for a dead link) and flushes everything it holds with one
-// send(): on a slow link that send() blocks the session's thread, and with
-// it every forward on that server, until the kernel took it all.
-//
-// Sluice defines recv(), send(), poll() and close() in its own executable,
-// which the dynamic linker prefers over libc's for every library, libssh
+// Sluice defines recv(), poll() and close() in its own executable, which
+// the dynamic linker prefers over libc's for every library, libssh
 // included. For a socket registered here (a session's, once connected):
 // - recv() takes up to 256 KiB from the kernel in one call and hands libssh
 //   its 4 KiB pieces from memory;
 // - poll() reports the socket readable while bytes wait in memory, without
-//   asking the kernel when nothing else is polled;
-// - send() never waits: it sends what the kernel takes now and reports
-//   that (0 if nothing); libssh keeps the rest and asks for POLLOUT, as it
-//   does after any partial send.
-// Every other descriptor, and every read with flags, goes straight to libc.
+//   asking the kernel when nothing else is polled.
+// Every other descriptor goes straight to libc. (libssh writes with send(),
+// not replaced: SO_SNDTIMEO of 1 ms on the session socket keeps a flush
+// from blocking the session's thread; libssh writes only after POLLOUT, so
+// such a send returns what fitted.)
 //
 // Rules that keep this correct:
-// - A registered socket is read only through recv() with no flags (libssh's
-//   one read call on its socket) and only by its session's thread, so the
-//   buffer needs no lock; the table itself is atomic for the other threads'
-//   lookups.
+// - A registered socket is read by libssh through recv() (it uses read()
+//   only for descriptors that are not sockets), and only by its session's
+//   thread, so the buffer needs no lock; the table itself is atomic for
+//   the other threads' lookups. A recv() with flags is served from memory
+//   first too (MSG_PEEK without taking), so bytes are never reordered;
+//   only MSG_OOB goes to the kernel.
 // - close() of a registered descriptor drops its buffer first, so a number
 //   reused for another socket never sees stale bytes.
 // - Each read of the kernel also asks for an immediate ACK (see recv()).
@@ -41,6 +43,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -62,10 +65,14 @@ static atomic_int registered_count;
 typedef ssize_t (*recv_function)(int, void *, size_t, int);
 typedef int (*poll_function)(struct pollfd *, nfds_t, int);
 typedef int (*close_function)(int);
-typedef ssize_t (*send_function)(int, const void *, size_t, int);
+
+/// Kernel reads made for registered sockets, for tests to see that
+/// libssh's calls really come here.
+static atomic_ulong kernel_reads;
 
 // libc's own function `name`, found once into `cache`; RTLD_NEXT skips
-// this executable.
+// this executable. NULL where there is no such libc (a static build): the
+// callers then make the system call themselves.
 static void *libc_function(_Atomic(void *) *cache, const char *name) {
     void *function = atomic_load(cache);
     if (function == NULL) {
@@ -75,11 +82,37 @@ static void *libc_function(_Atomic(void *) *cache, const char *name) {
     return function;
 }
 
-static _Atomic(void *) found_recv, found_poll, found_close, found_send;
-#define libc_recv() ((recv_function)libc_function(&found_recv, "recv"))
-#define libc_poll() ((poll_function)libc_function(&found_poll, "poll"))
-#define libc_close() ((close_function)libc_function(&found_close, "close"))
-#define libc_send() ((send_function)libc_function(&found_send, "send"))
+static _Atomic(void *) found_recv, found_poll, found_close;
+
+static ssize_t libc_recv(int fd, void *buffer, size_t length, int flags) {
+    recv_function function = (recv_function)libc_function(&found_recv, "recv");
+    if (function != NULL) return function(fd, buffer, length, flags);
+    return syscall(SYS_recvfrom, fd, buffer, length, flags, NULL, NULL);
+}
+
+static int libc_poll(struct pollfd *fds, nfds_t count, int timeout) {
+    poll_function function = (poll_function)libc_function(&found_poll, "poll");
+    if (function != NULL) return function(fds, count, timeout);
+    struct timespec limit = {timeout / 1000, (long)(timeout % 1000) * 1000000};
+    return (int)syscall(SYS_ppoll, fds, count, timeout < 0 ? NULL : &limit, NULL, (size_t)8);
+}
+
+static int libc_close(int fd) {
+    close_function function = (close_function)libc_function(&found_close, "close");
+    if (function != NULL) return function(fd);
+    return (int)syscall(SYS_close, fd);
+}
+
+unsigned long sluice_session_socket_kernel_reads(void) {
+    return atomic_load(&kernel_reads);
+}
+
+const char *sluice_session_socket_recv_owner(void) {
+    Dl_info info;
+    void *resolved = dlsym(RTLD_DEFAULT, "recv");
+    if (resolved == NULL || dladdr(resolved, &info) == 0 || info.dli_fname == NULL) return "";
+    return info.dli_fname;
+}
 
 static struct read_ahead *lookup(int fd) {
     if (fd < 0 || fd >= table_size || atomic_load_explicit(&registered_count, memory_order_relaxed) == 0) {
@@ -122,12 +155,17 @@ int sluice_session_socket_is_registered(int fd) {
 
 ssize_t recv(int fd, void *buffer, size_t length, int flags) {
     struct read_ahead *ahead = lookup(fd);
-    if (ahead == NULL || flags != 0) return libc_recv()(fd, buffer, length, flags);
+    if (ahead == NULL || (flags & MSG_OOB)) return libc_recv(fd, buffer, length, flags);
     if (!has_bytes(ahead)) {
-        // As libssh's own call would: blocking if the socket is, and EOF
-        // or an error passed on as they come.
-        ssize_t count = libc_recv()(fd, ahead->bytes, read_ahead_capacity, 0);
+        // A peek, or a read that must fill the buffer, goes to the kernel
+        // as asked: nothing waits in memory to come first.
+        if (flags & (MSG_PEEK | MSG_WAITALL)) return libc_recv(fd, buffer, length, flags);
+        // As the caller's own call would: blocking if the socket is (or
+        // not, with MSG_DONTWAIT), and EOF or an error passed on as they
+        // come, errno untouched.
+        ssize_t count = libc_recv(fd, ahead->bytes, read_ahead_capacity, flags);
         if (count <= 0) return count;
+        atomic_fetch_add_explicit(&kernel_reads, 1, memory_order_relaxed);
         // Acknowledge at once what was just read. sshd leaves Nagle on for
         // sessions without a terminal, so the small tail of a reply (or a
         // channel close) waits until our last segment is acknowledged; a
@@ -141,20 +179,8 @@ ssize_t recv(int fd, void *buffer, size_t length, int flags) {
     size_t available = ahead->end - ahead->start;
     size_t count = length < available ? length : available;
     memcpy(buffer, ahead->bytes + ahead->start, count);
-    ahead->start += count;
+    if (!(flags & MSG_PEEK)) ahead->start += count;
     return (ssize_t)count;
-}
-
-ssize_t send(int fd, const void *buffer, size_t length, int flags) {
-    if (lookup(fd) == NULL) return libc_send()(fd, buffer, length, flags);
-    ssize_t sent = libc_send()(fd, buffer, length, flags | MSG_DONTWAIT);
-    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        // Nothing fits now: libssh counts 0 as a short send, keeps the
-        // bytes and waits for POLLOUT. EAGAIN it would take for a dead link.
-        errno = 0;
-        return 0;
-    }
-    return sent;
 }
 
 int poll(struct pollfd *fds, nfds_t count, int timeout) {
@@ -164,7 +190,7 @@ int poll(struct pollfd *fds, nfds_t count, int timeout) {
             if ((fds[i].events & POLLIN) && has_bytes(lookup(fds[i].fd))) buffered++;
         }
     }
-    if (buffered == 0) return libc_poll()(fds, count, timeout);
+    if (buffered == 0) return libc_poll(fds, count, timeout);
     if (buffered == count) {
         // Only sockets with bytes in memory (libssh polling its session):
         // no need to ask the kernel.
@@ -172,7 +198,7 @@ int poll(struct pollfd *fds, nfds_t count, int timeout) {
         return (int)count;
     }
     // Something is ready now, so the others are only looked at, not waited for.
-    int result = libc_poll()(fds, count, 0);
+    int result = libc_poll(fds, count, 0);
     if (result < 0) return result;
     int ready = 0;
     for (nfds_t i = 0; i < count; i++) {
@@ -184,5 +210,5 @@ int poll(struct pollfd *fds, nfds_t count, int timeout) {
 
 int close(int fd) {
     if (lookup(fd) != NULL) sluice_session_socket_unregister(fd);
-    return libc_close()(fd);
+    return libc_close(fd);
 }

@@ -138,6 +138,21 @@ import Testing
         #expect(sluice.wait(timeout: 10) == 0, "\(stderr)")
     }
 
+    /// The read-ahead under libssh (the one place Sluice replaces libc
+    /// functions) can be switched off; the engine then carries traffic
+    /// exactly as well through libssh's own reads.
+    @Test func forwardsWorkWithTheReadAheadSwitchedOff() throws {
+        let echo = try TCPTestServer(mode: .echo)
+        let port = try LoopbackPort.free()
+        let sluice = try ChildProcess(SluiceBinary.path, ["forward", destination, "-L", "\(port):127.0.0.1:\(echo.port)"],
+                                      environment: home.environment.merging(["SLUICE_READ_AHEAD": "0"]) { $1 },
+                                      stdout: logs.file("stdout"), stderr: logs.file("stderr"))
+        #expect(waitForOutput("Forwarding 127.0.0.1:\(port)"), "\(stderr)")
+        #expect(TCPTestClient.echo(port: port, bytes: 16 << 20, seed: 9).exact, "\(stderr)")
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 20) == 0, "\(stderr)")
+    }
+
     @Test func nothingComingUpExitsWithTheReason() throws {
         let unknownHome = try ClientHome(trusting: sshd, knowsHost: false)
         let result = try SluiceBinary.run(["forward", destination, "5432"], environment: unknownHome.environment, timeout: 30)

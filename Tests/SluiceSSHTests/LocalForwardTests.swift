@@ -1,3 +1,4 @@
+import CSessionSocket
 import Foundation
 import SluiceCore
 import SluiceSSH
@@ -10,7 +11,10 @@ import Testing
         let echo = try TCPTestServer(mode: .echo)
         let port = try LoopbackPort.free()
         #expect(try fixture.bringUp("db", "-L \(port):127.0.0.1:\(echo.port)"), "\(fixture.dump)")
+        let kernelReadsBefore = sluice_session_socket_kernel_reads()
         let result = TCPTestClient.echo(port: port, bytes: 64 << 20, seed: 1)
+        // libssh's reads of the session socket went through the read-ahead.
+        #expect(sluice_session_socket_kernel_reads() > kernelReadsBefore)
         #expect(result == TCPTestClient.EchoResult(matched: 64 << 20, exact: true), "\(fixture.dump)")
         #expect(fixture.waitUntil { _ in fixture.status("test", "db")?.openConnections == 0 })
         let status = try #require(fixture.status("test", "db"))

@@ -198,9 +198,9 @@ final class SSHSession {
     /// it on the thread that will drive the session from now on.
     func startPumping() {
         ssh_set_blocking(handle, 0)
-        // From here on libssh's reads and writes of its socket go through
-        // Sources/CSessionSocket: big reads, and writes that never block.
-        if registeredFD < 0, fd >= 0, sluice_session_socket_register(fd) == 0 { registeredFD = fd }
+        // From here on sends are bounded to 1 ms and (but for jump hosts)
+        // reads go through Sources/CSessionSocket's read-ahead.
+        if registeredFD < 0, fd >= 0, SessionSocketSetup.prepare(fd, readAhead: role == .server) { registeredFD = fd }
         if event == nil {
             // The session alone in a private event: libssh's internal waits
             // then poll only its own socket, never the caller's fds.
