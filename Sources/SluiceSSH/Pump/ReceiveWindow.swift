@@ -1,13 +1,21 @@
+import Foundation
+
 /// How far the server may send ahead on one channel: its receive window,
 /// tuned as the transfer goes.
 ///
 /// On a long link a forward moves at most one window per round trip, so a
 /// fixed 2 MiB window caps a 100 ms link near 20 MB/s whatever the line
-/// could carry. The window starts at OpenSSH's 2 MiB and doubles, up to
-/// 16 MiB, each time half a window's worth has been delivered to the local
-/// socket with the local side keeping up (so the largest window is reached
-/// after 7 MiB, about three round trips); when the local side falls behind
-/// it halves again. Memory stays bounded: bytes are granted only
+/// could carry. The window starts at OpenSSH's 2 MiB and grows fourfold,
+/// up to 16 MiB, each time half a window's worth has been delivered to the
+/// local socket with the local side keeping up and the data came with a
+/// pause in it (so the largest window is reached after two such pauses, a
+/// round trip each); when the local side falls behind it halves again.
+///
+/// The pause is what tells a long link from a short one: a sender held by
+/// its window sends a window's worth, then waits a round trip for more. On
+/// a short link data flows without pauses, and a larger window would only
+/// make sshd buffer more (it then spends twice the CPU per byte moving its
+/// buffer around), so the window stays at 2 MiB there. Memory stays bounded: bytes are granted only
 /// while the local queue is drained, so what waits in memory for a slow
 /// reader is at most one window.
 ///
@@ -28,6 +36,13 @@ struct ReceiveWindow: Equatable {
     private(set) var sinceRaised = ReceiveWindow.initial / 8
     /// Bytes delivered at the current target with the local side keeping up.
     private var sinceTuned = 0
+    /// The data paused (see `arrived`) since the target last changed.
+    private var pausedSinceTuned = false
+    private var lastArrival: ContinuousClock.Instant?
+
+    /// A gap between two arrivals at least this long is a pause: a sender
+    /// waiting for window. Longer than a busy machine's scheduling hiccups.
+    static let pause: Duration = .milliseconds(10)
 
     /// Used enough to be worth a window adjustment.
     var wantsRaise: Bool { sinceRaised >= target / 8 }
@@ -37,14 +52,21 @@ struct ReceiveWindow: Equatable {
         sinceTuned += count
     }
 
+    /// Channel data came at `time`.
+    mutating func arrived(at time: ContinuousClock.Instant) {
+        if let lastArrival, time - lastArrival >= Self.pause { pausedSinceTuned = true }
+        lastArrival = time
+    }
+
     /// The window to raise to now; the local side is keeping up (the caller
     /// raises only then). Half a window delivered at this size with the
-    /// reader keeping up: the window may be what holds the transfer back,
-    /// so it doubles.
+    /// reader keeping up, and a pause: the window holds the transfer back,
+    /// so it grows.
     mutating func raise() -> Int {
-        if sinceTuned >= target / 2 && target < Self.maximum {
-            target = min(target * 2, Self.maximum)
+        if sinceTuned >= target / 2 && pausedSinceTuned && target < Self.maximum {
+            target = min(target * 4, Self.maximum)
             sinceTuned = 0
+            pausedSinceTuned = false
         }
         sinceRaised = 0
         return target
@@ -54,5 +76,6 @@ struct ReceiveWindow: Equatable {
     mutating func readerFellBehind() {
         target = max(Self.initial, target / 2)
         sinceTuned = 0
+        pausedSinceTuned = false
     }
 }
