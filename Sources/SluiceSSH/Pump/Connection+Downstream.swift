@@ -25,10 +25,23 @@ extension Connection {
             case .failed: failed = true; return 0
             }
         }
-        // The local socket is full and libssh holds more: the reader, not
-        // the window, holds the transfer back. (A burst that only fills the
-        // down queue for a moment is not that.)
-        if blocked && libsshHolding { window.readerFellBehind() }
+        // The local socket stays full while libssh holds more: the reader,
+        // not the window, holds the transfer back. A burst of a whole
+        // window fills the socket for a moment even for a fast reader; only
+        // a reader behind for longer than `ReceiveWindow.slowReader` is slow.
+        if blocked && libsshHolding {
+            let now = ContinuousClock.now
+            if let since = downBlockedSince {
+                if now - since >= ReceiveWindow.slowReader {
+                    window.readerFellBehind()
+                    downBlockedSince = now
+                }
+            } else {
+                downBlockedSince = now
+            }
+        } else if !blocked {
+            downBlockedSince = nil
+        }
         if failed {
             finish(because: nil)
             return

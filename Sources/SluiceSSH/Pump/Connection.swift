@@ -62,6 +62,8 @@ final class Connection: ChannelEventHandler {
     var draining = false
     /// The window the server may fill, tuned as the transfer goes.
     var window = ReceiveWindow()
+    /// Since when the local socket has refused bytes while libssh held more.
+    var downBlockedSince: ContinuousClock.Instant?
     /// The SOCKS handshake of a -D connection, until it names its target.
     var socks: SOCKSHandshake?
     /// What a SOCKS client sent that the handshake has not used yet.

@@ -44,6 +44,10 @@ struct ReceiveWindow: Equatable {
     /// waiting for window. Longer than a busy machine's scheduling hiccups.
     static let pause: Duration = .milliseconds(10)
 
+    /// A local reader that leaves the socket full this long is slow (see
+    /// `readerFellBehind`).
+    static let slowReader: Duration = .milliseconds(250)
+
     /// Used enough to be worth a window adjustment.
     var wantsRaise: Bool { sinceRaised >= target / 8 }
 
