@@ -2,6 +2,8 @@
 import Testing
 
 @Suite struct ReceiveWindowTests {
+    private let mebibyte = 1024 * 1024
+
     @Test func theFirstTurnRaisesTheWindowThenEveryEighth() {
         var window = ReceiveWindow()
         #expect(window.wantsRaise, "raised at once from libssh's 64,000 bytes")
@@ -12,35 +14,32 @@ import Testing
         #expect(window.wantsRaise)
     }
 
-    /// Data in bursts with pauses between (a sender held by its window, on
-    /// a long link), and a reader that keeps up.
-    @Test func aReaderThatKeepsUpGrowsItToTheMaximumAndNoFurther() {
+    /// Windows that take 30 ms each to arrive (a long link), a reader that
+    /// keeps up: 2 MiB, then 8, then 16, and no further.
+    @Test func onALongLinkItGrowsToTheMaximumAndNoFurther() {
         var window = ReceiveWindow()
         var time = ContinuousClock.now
-        var sizes: [Int] = [window.raise()]
+        var sizes: [Int] = [window.raise(at: time)]
         for _ in 0..<200 {
-            time = time + .milliseconds(30)
-            window.arrived(at: time)
-            window.received(window.target / 8)
+            // An eighth of the window, in an eighth of 30 ms.
+            time = time + .microseconds(30_000 / 8)
+            window.received(window.target / 8, at: time)
             #expect(window.wantsRaise)
-            sizes.append(window.raise())
+            sizes.append(window.raise(at: time))
         }
-        let mebibyte = 1024 * 1024
         #expect(Array(Set(sizes)).sorted() == [2 * mebibyte, 8 * mebibyte, 16 * mebibyte])
         // Each size holds until half a window of it has been delivered.
-        #expect(Array(sizes.prefix(10)) == [2, 2, 2, 2, 8, 8, 8, 8, 16, 16].map { $0 * mebibyte })
-        #expect(sizes.last == ReceiveWindow.maximum)
+        #expect(Array(sizes.prefix(12)) == [2, 2, 2, 2, 8, 8, 8, 8, 16, 16, 16, 16].map { $0 * mebibyte })
     }
 
-    /// On a short link the data never pauses: the window stays at 2 MiB.
-    @Test func dataWithoutPausesLeavesItAlone() {
+    /// On a short, fast link a window arrives in a millisecond: it stays.
+    @Test func onAShortLinkItStays() {
         var window = ReceiveWindow()
         var time = ContinuousClock.now
         for _ in 0..<200 {
-            time = time + .milliseconds(1)
-            window.arrived(at: time)
-            window.received(window.target / 8)
-            #expect(window.raise() == ReceiveWindow.initial)
+            time = time + .microseconds(125)
+            window.received(window.target / 8, at: time)
+            #expect(window.raise(at: time) == ReceiveWindow.initial)
         }
     }
 
@@ -48,22 +47,19 @@ import Testing
         var window = ReceiveWindow()
         var time = ContinuousClock.now
         for _ in 0..<100 {
-            time = time + .milliseconds(30)
-            window.arrived(at: time)
-            window.received(window.target / 8)
-            _ = window.raise()
+            time = time + .milliseconds(5)
+            window.received(window.target / 8, at: time)
+            _ = window.raise(at: time)
         }
         #expect(window.target == ReceiveWindow.maximum)
         window.readerFellBehind()
         #expect(window.target == ReceiveWindow.maximum / 2)
         for _ in 0..<5 { window.readerFellBehind() }
         #expect(window.target == ReceiveWindow.initial)
-        // Growing again needs half a window delivered, with a pause, after
-        // falling behind.
-        window.received(ReceiveWindow.initial / 2 - 1)
-        window.arrived(at: time + .milliseconds(30))
-        #expect(window.raise() == ReceiveWindow.initial)
-        window.received(1)
-        #expect(window.raise() == 4 * ReceiveWindow.initial)
+        // Growing again needs half a window delivered after falling behind.
+        window.received(ReceiveWindow.initial / 2 - 1, at: time)
+        #expect(window.raise(at: time + .milliseconds(20)) == ReceiveWindow.initial)
+        window.received(1, at: time + .milliseconds(20))
+        #expect(window.raise(at: time + .milliseconds(20)) == 4 * ReceiveWindow.initial)
     }
 }

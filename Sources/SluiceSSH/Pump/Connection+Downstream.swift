@@ -140,7 +140,6 @@ extension Connection {
             libsshHolding = true
             return 0
         }
-        window.arrived(at: .now)
         // Queued, not sent: the loop sends what a whole batch of packets
         // brought in one send() (see `sendQueued`), not one per packet.
         var taken = 0

@@ -5,19 +5,19 @@ import Foundation
 ///
 /// On a long link a forward moves at most one window per round trip, so a
 /// fixed 2 MiB window caps a 100 ms link near 20 MB/s whatever the line
-/// could carry. The window starts at OpenSSH's 2 MiB and grows fourfold,
-/// up to 16 MiB, each time half a window's worth has been delivered to the
-/// local socket with the local side keeping up and the data came with a
-/// pause in it (so the largest window is reached after two such pauses, a
-/// round trip each); when the local side falls behind it halves again.
-///
-/// The pause is what tells a long link from a short one: a sender held by
-/// its window sends a window's worth, then waits a round trip for more. On
-/// a short link data flows without pauses, and a larger window would only
-/// make sshd buffer more (it then spends twice the CPU per byte moving its
-/// buffer around), so the window stays at 2 MiB there. Memory stays bounded: bytes are granted only
-/// while the local queue is drained, so what waits in memory for a slow
-/// reader is at most one window.
+/// could carry. The window starts at OpenSSH's 2 MiB and grows fourfold, up
+/// to 16 MiB, each time half a window's worth has been delivered to the
+/// local socket, with the local side keeping up, in more than half of
+/// `longLink`. A sender held by its window delivers one window per round
+/// trip, so a window that takes that long to arrive means a long link (or a slow
+/// line, where a larger window costs nothing but sshd's buffering). On a
+/// short, fast link a window arrives in a few milliseconds and the window
+/// stays at 2 MiB: there a larger one would only make sshd buffer more
+/// (it then spent up to 2.7 s of CPU per GiB instead of 1 moving its buffer
+/// around). When the local side falls behind the window halves again.
+/// Memory stays bounded: bytes are granted only while the local queue is
+/// drained, so what waits in memory for a slow reader is at most one
+/// window.
 ///
 /// It is raised back to the target once an eighth of it is used (OpenSSH's
 /// client keeps its window near full the same way), so nearly a whole
@@ -25,6 +25,13 @@ import Foundation
 struct ReceiveWindow: Equatable {
     static let initial = 2 * 1024 * 1024
     static let maximum = 16 * 1024 * 1024
+
+    /// A window that takes longer than this to arrive: worth growing.
+    static let longLink: Duration = .milliseconds(10)
+
+    /// A local reader that leaves the socket full this long is slow (see
+    /// `readerFellBehind`).
+    static let slowReader: Duration = .milliseconds(250)
 
     /// The window the server gets when it is next raised.
     private(set) var target = ReceiveWindow.initial
@@ -34,43 +41,31 @@ struct ReceiveWindow: Equatable {
     /// libssh would send a window adjustment of its own, one packet more
     /// per connection.
     private(set) var sinceRaised = ReceiveWindow.initial / 8
-    /// Bytes delivered at the current target with the local side keeping up.
+    /// Bytes delivered at the current target with the local side keeping
+    /// up, and when the first of them came.
     private var sinceTuned = 0
-    /// The data paused (see `arrived`) since the target last changed.
-    private var pausedSinceTuned = false
-    private var lastArrival: ContinuousClock.Instant?
-
-    /// A gap between two arrivals at least this long is a pause: a sender
-    /// waiting for window. Longer than a busy machine's scheduling hiccups.
-    static let pause: Duration = .milliseconds(10)
-
-    /// A local reader that leaves the socket full this long is slow (see
-    /// `readerFellBehind`).
-    static let slowReader: Duration = .milliseconds(250)
+    private var tunedFrom: ContinuousClock.Instant?
 
     /// Used enough to be worth a window adjustment.
     var wantsRaise: Bool { sinceRaised >= target / 8 }
 
-    mutating func received(_ count: Int) {
+    mutating func received(_ count: Int, at time: ContinuousClock.Instant = .now) {
+        guard count > 0 else { return }
+        if tunedFrom == nil { tunedFrom = time }
         sinceRaised += count
         sinceTuned += count
     }
 
-    /// Channel data came at `time`.
-    mutating func arrived(at time: ContinuousClock.Instant) {
-        if let lastArrival, time - lastArrival >= Self.pause { pausedSinceTuned = true }
-        lastArrival = time
-    }
-
-    /// The window to raise to now; the local side is keeping up (the caller
-    /// raises only then). Half a window delivered at this size with the
-    /// reader keeping up, and a pause: the window holds the transfer back,
-    /// so it grows.
-    mutating func raise() -> Int {
-        if sinceTuned >= target / 2 && pausedSinceTuned && target < Self.maximum {
-            target = min(target * 4, Self.maximum)
+    /// The window to raise to at `time`; the local side is keeping up (the
+    /// caller raises only then).
+    mutating func raise(at time: ContinuousClock.Instant = .now) -> Int {
+        if sinceTuned >= target / 2 && target < Self.maximum, let tunedFrom {
+            if time - tunedFrom >= Self.longLink / 2 {
+                target = min(target * 4, Self.maximum)
+            }
+            // Measured afresh either way: a link's delay shows in each window.
             sinceTuned = 0
-            pausedSinceTuned = false
+            self.tunedFrom = nil
         }
         sinceRaised = 0
         return target
@@ -80,6 +75,6 @@ struct ReceiveWindow: Equatable {
     mutating func readerFellBehind() {
         target = max(Self.initial, target / 2)
         sinceTuned = 0
-        pausedSinceTuned = false
+        tunedFrom = nil
     }
 }
