@@ -269,15 +269,9 @@ import Testing
     @Test func aQuestionWaitsForTheScreen() throws {
         let home = try ClientHome(trusting: sshd, knowsHost: false)
         let (store, port) = try saveLabForward(in: home)
-        let environment = home.environment.merging(["SLUICE_STORE": store]) { $1 }
         let engine = TestEngine(store: store, environment: home.environment)
         defer { engine.stop() }
-        #expect(try SluiceBinary.run(["start"], environment: environment).status == 0)
-        var status = ""
-        for _ in 0..<500 where !status.contains("waiting for you") {
-            status = try SluiceBinary.run(["status"], environment: environment).stdout
-            usleep(20_000)
-        }
+        let status = try startEngineAndWaitForAQuestion(home: home, store: store)
         #expect(status.contains("lab  waiting for you: open sluice to answer (host key of lab)"), "\(status)")
 
         // Two screens at once: both ask; the first answer wins and the
@@ -315,15 +309,9 @@ import Testing
                                           identityFile: home.identityPath))
             try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
         }
-        let environment = home.environment.merging(["SLUICE_STORE": store]) { $1 }
         let engine = TestEngine(store: store, environment: home.environment)
         defer { engine.stop() }
-        #expect(try SluiceBinary.run(["start"], environment: environment).status == 0)
-        var status = ""
-        for _ in 0..<500 where !status.contains("waiting for you") {
-            status = try SluiceBinary.run(["status"], environment: environment).stdout
-            usleep(20_000)
-        }
+        let status = try startEngineAndWaitForAQuestion(home: home, store: store)
         #expect(status.contains("waiting for you"), "\(status)")
         // Past the server's patience.
         Thread.sleep(forTimeInterval: 4)
@@ -337,6 +325,19 @@ import Testing
         #expect(!seen.screen.contains("Unknown host key"), "asked once: \(seen.screen)")
         try screen.press("q", "s")
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+
+    /// `sluice start` for `store`, then `sluice status` until it says a
+    /// question waits (or about 10 s pass); its last output.
+    private func startEngineAndWaitForAQuestion(home: ClientHome, store: String) throws -> String {
+        let environment = home.environment.merging(["SLUICE_STORE": store]) { $1 }
+        #expect(try SluiceBinary.run(["start"], environment: environment).status == 0)
+        var status = ""
+        for _ in 0..<500 where !status.contains("waiting for you") {
+            status = try SluiceBinary.run(["status"], environment: environment).stdout
+            usleep(20_000)
+        }
+        return status
     }
 
     private func fetch(_ port: Int) throws -> Command.Result {
