@@ -6,6 +6,7 @@
 #include <gnu/libc-version.h>
 #include <sys/socket.h>
 #include <spawn.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 int sluice_accept_cloexec(int listener) {
@@ -34,4 +35,8 @@ int sluice_spawn_add_chdir(void *actions, const char *path) {
 
 const char *sluice_glibc_version(void) {
     return gnu_get_libc_version();
+}
+
+int sluice_started_normally(void) {
+    return getauxval(AT_BASE) != 0;
 }

@@ -153,13 +153,18 @@ int sluice_session_socket_is_registered(int fd) {
     return lookup(fd) != NULL;
 }
 
+/// Flags a read ahead may be made with; any other (MSG_TRUNC, MSG_WAITALL,
+/// ...) goes to the kernel as asked once nothing waits in memory.
+enum { read_ahead_flags = MSG_DONTWAIT | MSG_NOSIGNAL | MSG_CMSG_CLOEXEC };
+
 ssize_t recv(int fd, void *buffer, size_t length, int flags) {
     struct read_ahead *ahead = lookup(fd);
-    if (ahead == NULL || (flags & MSG_OOB)) return libc_recv(fd, buffer, length, flags);
+    // Out-of-band data and the error queue are not the byte stream.
+    if (ahead == NULL || (flags & (MSG_OOB | MSG_ERRQUEUE))) return libc_recv(fd, buffer, length, flags);
     if (!has_bytes(ahead)) {
-        // A peek, or a read that must fill the buffer, goes to the kernel
-        // as asked: nothing waits in memory to come first.
-        if (flags & (MSG_PEEK | MSG_WAITALL)) return libc_recv(fd, buffer, length, flags);
+        // A peek, or a read with flags the read-ahead does not make, goes
+        // to the kernel as asked: nothing waits in memory to come first.
+        if (flags & ~read_ahead_flags) return libc_recv(fd, buffer, length, flags);
         // As the caller's own call would: blocking if the socket is (or
         // not, with MSG_DONTWAIT), and EOF or an error passed on as they
         // come, errno untouched.

@@ -6,6 +6,9 @@ import SluiceCore
 /// it calls for one; first thing in `main`, before any thread starts.
 enum GlibcRestart {
     static func applyIfNeeded() {
+        // Run through the dynamic loader (`ld-linux.so ./sluice`),
+        // /proc/self/exe is the loader: restarting would lose the program.
+        guard sluice_started_normally() != 0 else { return }
         let environment = ProcessInfo.processInfo.environment
         guard let changed = CopyTuning.restartEnvironment(cpuVendor: CopyTuning.cpuVendor(), glibcVersion: String(cString: sluice_glibc_version()),
                                                           environment: environment)

@@ -43,6 +43,28 @@ import Testing
         }
     }
 
+    /// A connection that grew its window, then sat idle (a database session
+    /// between queries), starts over: idle time says nothing of the link.
+    @Test func afterAnIdleSecondItStartsOver() {
+        var window = ReceiveWindow()
+        var time = ContinuousClock.now
+        for _ in 0..<40 {
+            time = time + .milliseconds(5)
+            window.received(window.target / 8, at: time)
+            _ = window.raise(at: time)
+        }
+        #expect(window.target == ReceiveWindow.maximum)
+        time = time + .seconds(2)
+        window.received(1000, at: time)
+        #expect(window.raise(at: time) == ReceiveWindow.initial)
+        // Small answers a second apart never grow it again.
+        for _ in 0..<20 {
+            time = time + .milliseconds(1500)
+            window.received(100_000, at: time)
+            #expect(window.raise(at: time) == ReceiveWindow.initial)
+        }
+    }
+
     @Test func aReaderThatFallsBehindHalvesItDownToTheStart() {
         var window = ReceiveWindow()
         var time = ContinuousClock.now

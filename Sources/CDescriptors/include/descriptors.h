@@ -29,4 +29,9 @@ int sluice_spawn_add_chdir(void *actions, const char *path);
 /// gnu_get_libc_version(): "2.36".
 const char *sluice_glibc_version(void);
 
+/// 1 when this program was started by the kernel with the dynamic loader
+/// as its interpreter (AT_BASE set), 0 when the loader was run directly
+/// (`ld-linux.so ./sluice`), where /proc/self/exe is the loader.
+int sluice_started_normally(void);
+
 #endif

@@ -39,7 +39,7 @@ extension Connection {
             } else {
                 downBlockedSince = now
             }
-        } else if !blocked {
+        } else if !blocked || !libsshHolding {
             downBlockedSince = nil
         }
         if failed {

@@ -33,6 +33,11 @@ struct ReceiveWindow: Equatable {
     /// `readerFellBehind`).
     static let slowReader: Duration = .milliseconds(250)
 
+    /// Silence longer than any round trip: the connection was idle (a
+    /// database session between queries), and the time it sat idle says
+    /// nothing about the link, so the window starts over.
+    static let idle: Duration = .seconds(1)
+
     /// The window the server gets when it is next raised.
     private(set) var target = ReceiveWindow.initial
     /// Bytes received since the window was last raised. It starts at the
@@ -45,12 +50,19 @@ struct ReceiveWindow: Equatable {
     /// up, and when the first of them came.
     private var sinceTuned = 0
     private var tunedFrom: ContinuousClock.Instant?
+    private var lastReceived: ContinuousClock.Instant?
 
     /// Used enough to be worth a window adjustment.
     var wantsRaise: Bool { sinceRaised >= target / 8 }
 
     mutating func received(_ count: Int, at time: ContinuousClock.Instant = .now) {
         guard count > 0 else { return }
+        if let lastReceived, time - lastReceived > Self.idle {
+            target = Self.initial
+            sinceTuned = 0
+            tunedFrom = nil
+        }
+        lastReceived = time
         if tunedFrom == nil { tunedFrom = time }
         sinceRaised += count
         sinceTuned += count

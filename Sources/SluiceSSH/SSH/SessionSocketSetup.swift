@@ -8,7 +8,11 @@ enum SessionSocketSetup {
     /// send that would otherwise wait for all of a large flush returns
     /// after this with what fitted; libssh keeps the rest for the next
     /// POLLOUT. The session's thread (every forward of that server) never
-    /// waits on a slow link longer than this.
+    /// waits on a slow link longer than this; the kernel counts it in
+    /// clock ticks, so it is really 1 to 10 ms. The one risk left: a send
+    /// that copies nothing at all despite POLLOUT (the kernel shrinking the
+    /// send buffer under memory pressure) returns EAGAIN, which libssh 0.10
+    /// takes for a broken link; the session then reconnects.
     static let sendTimeout = timeval(tv_sec: 0, tv_usec: 1000)
 
     /// The read-ahead is used only with the libssh it was verified against
