@@ -10,9 +10,6 @@ struct ByteQueue {
     private var start = 0
     private var end = 0
 
-    /// Storage kept by an empty queue; beyond it, emptying frees it.
-    static let keptWhenEmpty = 1 << 20
-
     init(capacity: Int) {
         self.capacity = capacity
     }
@@ -56,9 +53,6 @@ struct ByteQueue {
         if start == end {
             start = 0
             end = 0
-            // Emptied after a burst: a large storage goes back to the
-            // system rather than staying resident for the connection's life.
-            if storage.count > Self.keptWhenEmpty { storage = [] }
         }
         return used
     }
