@@ -46,13 +46,7 @@ import Testing
     /// A connection that grew its window, then sat idle (a database session
     /// between queries), starts over: idle time says nothing of the link.
     @Test func afterAnIdleSecondItStartsOver() {
-        var window = ReceiveWindow()
-        var time = ContinuousClock.now
-        for _ in 0..<40 {
-            time = time + .milliseconds(5)
-            window.received(window.target / 8, at: time)
-            _ = window.raise(at: time)
-        }
+        var (window, time) = grownOnALongLink()
         #expect(window.target == ReceiveWindow.maximum)
         time = time + .seconds(2)
         window.received(1000, at: time)
@@ -66,13 +60,7 @@ import Testing
     }
 
     @Test func aReaderThatFallsBehindHalvesItDownToTheStart() {
-        var window = ReceiveWindow()
-        var time = ContinuousClock.now
-        for _ in 0..<100 {
-            time = time + .milliseconds(5)
-            window.received(window.target / 8, at: time)
-            _ = window.raise(at: time)
-        }
+        var (window, time) = grownOnALongLink()
         #expect(window.target == ReceiveWindow.maximum)
         window.readerFellBehind()
         #expect(window.target == ReceiveWindow.maximum / 2)
@@ -83,5 +71,18 @@ import Testing
         #expect(window.raise(at: time + .milliseconds(20)) == ReceiveWindow.initial)
         window.received(1, at: time + .milliseconds(20))
         #expect(window.raise(at: time + .milliseconds(20)) == 4 * ReceiveWindow.initial)
+    }
+
+    /// A window grown to the maximum by eighths arriving 5 ms apart, and
+    /// the time of the last arrival.
+    private func grownOnALongLink() -> (ReceiveWindow, ContinuousClock.Instant) {
+        var window = ReceiveWindow()
+        var time = ContinuousClock.now
+        for _ in 0..<40 {
+            time = time + .milliseconds(5)
+            window.received(window.target / 8, at: time)
+            _ = window.raise(at: time)
+        }
+        return (window, time)
     }
 }
