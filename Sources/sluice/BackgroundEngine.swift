@@ -1,7 +1,7 @@
-import CDescriptors
 import Foundation
 import SluiceCore
 import SluiceService
+import SluiceSSH
 
 /// Starts the engine for a store in the background, as `sluice start` and
 /// the screen do: this same program, `up --detached`, in a session of its
@@ -72,35 +72,16 @@ enum BackgroundEngine {
         return path.hasSuffix(" (deleted)") ? String(path.dropLast(" (deleted)".count)) : path
     }
 
+    /// In a session of its own, stdin from /dev/null, stdout and stderr to
+    /// its log, and not in the caller's folder: the engine must not keep a
+    /// mount busy (every path it is given is absolute).
     private static func spawn(_ executable: String, _ arguments: [String], log: Int32) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, log, 1)
-        posix_spawn_file_actions_adddup2(&actions, log, 2)
-        // Not the caller's folder: the engine must not keep a mount busy.
-        // Every path it is given is absolute.
-        _ = sluice_spawn_add_chdir(&actions, "/")
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGWINCH] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK) | sluice_posix_spawn_setsid_flag())
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard result == 0 else {
-            throw ExitStatus.Failure(message: "cannot start the engine: \(String(cString: strerror(result)))", code: ExitStatus.failure)
+        do throws(SystemError) {
+            return try ChildSpawn.spawn(executable, arguments,
+                                        ChildSpawn.Options(stdin: nil, stdout: log, stderr: log, session: true, directory: "/"))
+        } catch {
+            throw ExitStatus.Failure(message: "cannot start the engine: \(error.reason)", code: ExitStatus.failure)
         }
-        return pid
     }
 
     /// The last line of the log, for a start that failed at once.

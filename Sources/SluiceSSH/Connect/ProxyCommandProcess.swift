@@ -43,7 +43,8 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
         let shell = ProcessInfo.processInfo.environment["SHELL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/bin/sh"
         let pid: pid_t
         do {
-            pid = try spawn(shell, ["-c", "exec " + command], stdio: commandEnd, stderr: errorPipe.write)
+            pid = try ChildSpawn.spawn(shell, ["-c", "exec " + command],
+                                       ChildSpawn.Options(stdin: commandEnd, stdout: commandEnd, stderr: errorPipe.write, processGroup: true))
         } catch {
             close(errorPipe.read)
             close(errorPipe.write)
@@ -60,44 +61,6 @@ final class ProxyCommandProcess: LinkCarrier, @unchecked Sendable {
         ThreadSignals.startThread(named: "sluice-proxycommand") { process.reap() }
         return (process, sessionEnd)
     }
-
-    private static func spawn(_ shell: String, _ arguments: [String], stdio: Int32, stderr: Int32) throws(SystemError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdio, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdio, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        // Whatever Sluice inherited without close-on-exec stays behind too.
-        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Session threads block signals and Sluice ignores SIGPIPE; the
-        // command must start with neither.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
-        let argv = ([shell] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, shell, &actions, &attributes, argv, environ)
-        guard result == 0 else { throw SystemError(operation: "posix_spawn", path: shell, code: result) }
-        return pid
-    }
-
-    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later),
-    /// which Swift does not see without _GNU_SOURCE; nil where missing.
-    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
-    }()
 
     /// Keeps the last lines the command (or what it started) writes to stderr.
     private func collect(stderr fd: Int32) {
