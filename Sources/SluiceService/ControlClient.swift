@@ -92,7 +92,6 @@ public final class ControlClient {
             if got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return messages }
             guard got > 0 else {
                 if messages.isEmpty { throw .disconnected }
-                received = []
                 return messages
             }
             messages += try Self.decodeLines(&input, buffer.prefix(got))

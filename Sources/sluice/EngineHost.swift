@@ -88,7 +88,7 @@ final class EngineHost {
         // same); the links are checked at once rather than at the next keepalive.
         SignalPipe.install([SIGINT, SIGTERM, SIGCONT])
         defer { listener.close() }
-        warnAboutExposure(running)
+        Console.warnAboutExposure(running)
         if !running.contains(where: { $0.forwards.contains(where: \.enabled) }) {
             if options.exitOnFailure {
                 Console.error("nothing to bring up: no saved forward is switched on (switch one on with: sluice enable SERVER/FORWARD)")
@@ -178,7 +178,7 @@ final class EngineHost {
         guard next != running else { return }
         let gone = Set(running.map(\.name)).subtracting(next.map(\.name))
         for name in gone { router.cancel(server: name) }
-        warnAboutExposure(next.filter { server in !running.contains(server) })
+        Console.warnAboutExposure(next.filter { server in !running.contains(server) })
         running = next
         narrator.update(servers: next)
         driver.apply(next)
@@ -186,14 +186,6 @@ final class EngineHost {
 
     private static func chosen(_ servers: [Server], names: [String]) -> [Server] {
         names.isEmpty ? servers : servers.filter { names.contains($0.name) }
-    }
-
-    private func warnAboutExposure(_ servers: [Server]) {
-        for server in servers {
-            for forward in server.forwards where forward.enabled {
-                if let warning = forward.spec.exposureWarning { Console.warn("\(server.name)/\(forward.name) \(warning).") }
-            }
-        }
     }
 
     // MARK: - Clients

@@ -16,11 +16,7 @@ struct HeadlessSession {
 
     func run() -> Int32 {
         SignalPipe.install()
-        for server in servers {
-            for forward in server.forwards where forward.enabled {
-                if let warning = forward.spec.exposureWarning { Console.warn("\(server.name)/\(forward.name) \(warning).") }
-            }
-        }
+        Console.warnAboutExposure(servers)
         let engine = Engine(prompter: TerminalPrompter(), tuning: tuning)
         let wake = WakePipe()
         engine.board.observe { wake.wake() }
