@@ -5,7 +5,7 @@ import Testing
     /// Random appends and consumes against a plain array: the queue must hand
     /// out exactly the bytes put in, in order, and never exceed its capacity.
     @Test func behavesLikeAnUnboundedArrayWithinItsCapacity() {
-        var queue = ByteQueue(capacity: 1000)
+        var queue = ByteQueue(capacity: 1000, pool: QueueStoragePool())
         var model: [UInt8] = []
         var generator = SystemRandomNumberGenerator()
         var next: UInt8 = 0
@@ -33,11 +33,68 @@ import Testing
     }
 
     @Test func appendThroughAClosureFillsOnlyFreeSpace() {
-        var queue = ByteQueue(capacity: 8)
+        var queue = ByteQueue(capacity: 8, pool: QueueStoragePool())
         #expect(queue.append { buffer in buffer.count } == 8)
         #expect(queue.append { _ in Issue.record("called when full"); return 0 } == 0)
         queue.consume { _ in 5 }
         #expect(queue.freeSpace == 5)
         #expect(queue.append { buffer in buffer.count } == 5)
+    }
+
+    /// An idle connection holds no storage: the queue gives it back as it
+    /// empties, and the next burst takes the same storage again.
+    @Test func storageGoesBackToThePoolWhenEmptied() {
+        let pool = QueueStoragePool()
+        var queue = ByteQueue(capacity: 256 * 1024, pool: pool)
+        let chunk = [UInt8](repeating: 7, count: 100_000)
+        #expect(chunk.withUnsafeBytes { queue.append($0) } == 100_000)
+        #expect(queue.storageSize == 128 * 1024)
+        #expect(pool.spareBytes == 0)
+        queue.consume { $0.count / 2 }
+        #expect(queue.storageSize == 128 * 1024, "storage stays while bytes are queued")
+        queue.consume { $0.count }
+        #expect(queue.storageSize == 0)
+        #expect(pool.spareBytes == 128 * 1024)
+        // A small burst asks for as much as the last one needed, so a busy
+        // connection does not grow its storage again each time.
+        #expect(chunk[0..<10].withUnsafeBytes { queue.append($0) } == 10)
+        #expect(queue.storageSize == 128 * 1024)
+        #expect(pool.spareBytes == 0)
+        // A read that brings nothing leaves nothing held.
+        queue.consume { $0.count }
+        #expect(queue.append { _ in 0 } == 0)
+        #expect(queue.storageSize == 0)
+    }
+
+    /// A window grown on a long link fills more than `keptAbove`: that
+    /// storage stays with its queue, not freed and taken again each round trip.
+    @Test func largeStorageStaysWithItsQueue() {
+        let pool = QueueStoragePool()
+        var queue = ByteQueue(capacity: 4 * 1024 * 1024, pool: pool)
+        let size = ByteQueue.keptAbove + 1
+        #expect(queue.append(upTo: size) { $0.count } == size)
+        queue.consume { $0.count }
+        #expect(queue.storageSize == 2 * 1024 * 1024)
+        #expect(pool.spareBytes == 0)
+    }
+
+    /// Spares are kept only up to the pool's limit; the rest is freed, and
+    /// queues dropped with storage give it back too.
+    @Test func thePoolKeepsSparesOnlyUpToItsLimit() {
+        let pool = QueueStoragePool(spareLimit: 256 * 1024)
+        var queues = (0..<8).map { _ in Box(ByteQueue(capacity: 64 * 1024, pool: pool)) }
+        for box in queues { #expect(box.queue.append { $0.count } == 64 * 1024) }
+        #expect(pool.spareBytes == 0)
+        for box in queues { box.queue.consume { $0.count } }
+        #expect(pool.spareBytes == 256 * 1024)
+        for box in queues { #expect(box.queue.append { $0.count } == 64 * 1024) }
+        #expect(pool.spareBytes == 0)
+        queues.removeAll()
+        #expect(pool.spareBytes == 256 * 1024)
+    }
+
+    private final class Box {
+        var queue: ByteQueue
+        init(_ queue: consuming ByteQueue) { self.queue = queue }
     }
 }

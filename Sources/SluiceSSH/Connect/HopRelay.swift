@@ -29,7 +29,6 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
     private var connection: Connection?
     private let runtime: ForwardRuntime
     private let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: ReceiveWindow.maximum, alignment: 16)
-
     private init(session: SSHSession, connection: Connection, runtime: ForwardRuntime, tuning: LinkTuning) {
         self.session = session
         self.connection = connection
@@ -69,7 +68,8 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
         let runtime = ForwardRuntime(forward: Forward(
             name: "jump to \(next.label)",
             spec: ForwardSpec(kind: .local, listen: Endpoint(host: nil, port: 0), target: Endpoint(host: next.hostName, port: next.port))), tuning: tuning)
-        let connection = Connection(forward: runtime, socket: relayEnd, fallbacks: [], acceptedChannel: channel, target: target)
+        // Its queues' storage is the relay thread's alone.
+        let connection = Connection(forward: runtime, socket: relayEnd, fallbacks: [], acceptedChannel: channel, target: target, pool: QueueStoragePool())
         let relay = HopRelay(session: session, connection: connection, runtime: runtime, tuning: tuning)
         session.startPumping()
         ThreadSignals.startThread(named: "sluice-jump-\(session.host.hostName)") { relay.run() }

@@ -173,7 +173,7 @@ extension SessionLoop {
 
     /// A -L client gets its channel, a -D client starts its handshake.
     private func start(_ socket: Socket, on runtime: ForwardRuntime, session: SSHSession) {
-        let connection = Connection(forward: runtime, socket: socket)
+        let connection = Connection(forward: runtime, socket: socket, pool: queueStorage)
         add(connection)
         if runtime.spec.kind == .local, let target = runtime.spec.target {
             connection.startOpening(session: session, host: target.host ?? "127.0.0.1", port: target.port)
@@ -261,7 +261,7 @@ extension SessionLoop {
                     do { socket = try Socket.connect(to: addresses.removeFirst()) } catch { lastError = error }
                 }
                 guard let socket else { throw lastError ?? SocketError(code: EINVAL, description: "no address for \(host)") }
-                add(Connection(forward: runtime, socket: socket, fallbacks: addresses, acceptedChannel: channel, target: targetText))
+                add(Connection(forward: runtime, socket: socket, fallbacks: addresses, acceptedChannel: channel, target: targetText, pool: queueStorage))
             } catch {
                 channel.close()
                 // -R may use the descriptors listeners leave free; when even

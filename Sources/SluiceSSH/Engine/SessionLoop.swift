@@ -54,6 +54,9 @@ final class SessionLoop: @unchecked Sendable {
     /// (see `Connection.growWindow`); one for all. Raw memory, not an
     /// array: a mutable borrow of a stored array can copy it first.
     let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: ReceiveWindow.maximum, alignment: 16)
+    /// Storage for the connections' queues, shared: it follows the bytes
+    /// in flight, not the connections open.
+    let queueStorage = QueueStoragePool()
     var session: SSHSession?
     var link = ServerStatus.Link.idle
     var linkError: String?

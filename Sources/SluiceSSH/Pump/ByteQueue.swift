@@ -1,42 +1,59 @@
 import Foundation
 
 /// A bounded FIFO of bytes between a socket and a channel. Bytes are taken
-/// from the front and added at the back. Storage grows only as far as it is
-/// used, up to `capacity`, and compacts itself when the back runs out of
-/// room, so it never holds more than `capacity` bytes.
-struct ByteQueue {
+/// from the front and added at the back; it never holds more than
+/// `capacity` bytes.
+///
+/// Storage comes from the thread's `QueueStoragePool` when bytes arrive,
+/// grows as far as it is used, and goes back to the pool when the queue
+/// empties, so an idle connection holds none. Storage above `keptAbove` is
+/// kept instead: only a transfer whose window grew on a long link fills that
+/// much, and handing back and taking again up to 16 MiB per round trip
+/// cost that transfer two thirds of its speed.
+struct ByteQueue: ~Copyable {
+    /// Storage larger than this stays with the queue when it empties.
+    static let keptAbove = 1024 * 1024
+
     let capacity: Int
-    private var storage: [UInt8] = []
+    private let pool: QueueStoragePool
+    private var storage: UnsafeMutableRawBufferPointer?
+    /// The size of the storage last given back: a busy connection asks for
+    /// as much again at once, not growing (and copying) up to it each burst.
+    private var lastStorageSize = 0
     private var start = 0
     private var end = 0
 
-    init(capacity: Int) {
+    init(capacity: Int, pool: QueueStoragePool) {
         self.capacity = capacity
+        self.pool = pool
+    }
+
+    deinit {
+        if let storage { pool.recycle(storage) }
     }
 
     var count: Int { end - start }
     var isEmpty: Bool { start == end }
     var freeSpace: Int { capacity - count }
+    /// Bytes of storage held now (zero while empty, unless kept).
+    var storageSize: Int { storage?.count ?? 0 }
 
     /// Lets `body` fill free space at the back and returns what it reports filling.
     mutating func append(upTo limit: Int = .max, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
         let room = makeRoom(min(limit, freeSpace))
-        guard room > 0 else { return 0 }
-        let filled = storage.withUnsafeMutableBytes { raw in
-            body(UnsafeMutableRawBufferPointer(rebasing: raw[end..<(end + room)]))
-        }
+        guard room > 0, let storage else { return 0 }
+        let filled = body(UnsafeMutableRawBufferPointer(rebasing: storage[end..<(end + room)]))
         precondition(filled >= 0 && filled <= room)
         end += filled
+        if isEmpty { releaseStorage() }
         return filled
     }
 
     /// Copies in as much of `bytes` as fits; returns how much.
     mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int {
         let taken = makeRoom(bytes.count)
-        guard taken > 0 else { return 0 }
-        storage.withUnsafeMutableBytes { raw in
-            raw.baseAddress!.advanced(by: end).copyMemory(from: bytes.baseAddress!, byteCount: taken)
-        }
+        guard taken > 0, let storage else { return 0 }
+        storage.baseAddress!.advanced(by: end).copyMemory(from: bytes.baseAddress!, byteCount: taken)
         end += taken
         return taken
     }
@@ -44,16 +61,11 @@ struct ByteQueue {
     /// Lets `body` read the queued bytes and drops as many as it reports using.
     @discardableResult
     mutating func consume(_ body: (UnsafeRawBufferPointer) -> Int) -> Int {
-        guard !isEmpty else { return 0 }
-        let used = storage.withUnsafeBytes { raw in
-            body(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-        }
+        guard !isEmpty, let storage else { return 0 }
+        let used = body(UnsafeRawBufferPointer(rebasing: storage[start..<end]))
         precondition(used >= 0 && used <= count)
         start += used
-        if start == end {
-            start = 0
-            end = 0
-        }
+        if isEmpty { releaseStorage() }
         return used
     }
 
@@ -62,37 +74,40 @@ struct ByteQueue {
     private mutating func makeRoom(_ wanted: Int) -> Int {
         let want = min(wanted, freeSpace)
         guard want > 0 else { return 0 }
-        if storage.count - end >= want { return want }
+        if storageSize - end >= want { return want }
         if start > 0 { compact() }
-        if storage.count - end < want {
-            grow(to: min(capacity, max(end + want, storage.count * 2)))
+        if storageSize - end < want {
+            grow(to: max(end + want, storageSize * 2))
         }
-        return min(want, storage.count - end)
+        return min(want, storageSize - end)
     }
 
-    /// New storage of `size` bytes holding the live ones. Filled with
-    /// memset and memcpy, not appended a byte at a time: in a debug build
-    /// (the tests') that took 30 ms per 64 KiB, so a crowd of 2,048
-    /// connections reset at once kept the loop busy for a minute.
+    /// Storage of at least `size` bytes (at most what `capacity` needs)
+    /// holding the live ones; the old storage goes back to the pool.
     private mutating func grow(to size: Int) {
-        let live = end
-        storage = storage.withUnsafeBytes { old in
-            [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                let raw = UnsafeMutableRawBufferPointer(buffer)
-                if live > 0 { raw.baseAddress!.copyMemory(from: old.baseAddress!, byteCount: live) }
-                memset(raw.baseAddress! + live, 0, size - live)
-                initialized = size
-            }
+        let fresh = pool.take(atLeast: min(max(size, lastStorageSize), capacity), ceiling: capacity)
+        if let old = storage {
+            if end > 0 { fresh.baseAddress!.copyMemory(from: old.baseAddress!, byteCount: end) }
+            pool.recycle(old)
         }
+        storage = fresh
     }
 
     private mutating func compact() {
-        let length = count
-        storage.withUnsafeMutableBytes { raw in
-            // The live bytes may overlap their new place: memmove, not memcpy.
-            _ = memmove(raw.baseAddress!, raw.baseAddress!.advanced(by: start), length)
-        }
+        guard let storage else { return }
+        // The live bytes may overlap their new place: memmove, not memcpy.
+        memmove(storage.baseAddress!, storage.baseAddress!.advanced(by: start), count)
+        end = count
         start = 0
-        end = length
+    }
+
+    /// Empty again: small storage goes back to the pool.
+    private mutating func releaseStorage() {
+        start = 0
+        end = 0
+        guard let held = storage, held.count <= Self.keptAbove else { return }
+        storage = nil
+        lastStorageSize = held.count
+        pool.recycle(held)
     }
 }

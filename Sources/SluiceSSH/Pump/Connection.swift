@@ -22,6 +22,10 @@ final class Connection: ChannelEventHandler {
     /// window, plus the soft limit): see `drainHeldChannelData`. Storage is
     /// taken only as used.
     static let downCapacity = ReceiveWindow.maximum + downSoftLimit
+    /// Bytes read ahead while the server opens the channel: a client's
+    /// first words (an HTTP request), not its upload. A crowd of clients
+    /// opening at once leaves the rest in their sockets, not in memory.
+    static let openingReadAhead = 16 * 1024
 
     enum Phase: Equatable {
         /// A -D client is still saying where to go.
@@ -44,7 +48,7 @@ final class Connection: ChannelEventHandler {
     /// Why it ended early, for the forward's status.
     private(set) var failure: String?
 
-    private var up = ByteQueue(capacity: Connection.upCapacity)
+    private var up: ByteQueue
     /// How much one read from the local socket may take (see `readUp`).
     private var upReadLimit = 64 * 1024
     private var localEOF = false
@@ -52,7 +56,7 @@ final class Connection: ChannelEventHandler {
 
     // The server-to-client half's state, kept here (stored properties
     // cannot live in an extension) for Connection+Downstream.swift.
-    var down = ByteQueue(capacity: Connection.downCapacity)
+    var down: ByteQueue
     var remoteEOF = false
     var remoteClosed = false
     var shutLocalWrite = false
@@ -71,19 +75,24 @@ final class Connection: ChannelEventHandler {
     /// Its place among the loop's handshake deadlines (`socksDeadlines`).
     var socksTicket: ExpiryQueue<Connection>.Ticket?
 
-    /// A -L or -D connection just accepted.
-    init(forward: ForwardRuntime, socket: Socket) {
+    /// A -L or -D connection just accepted; its queues take storage from
+    /// `pool`, its session thread's.
+    init(forward: ForwardRuntime, socket: Socket, pool: QueueStoragePool) {
         self.forward = forward
         self.socket = socket
+        up = ByteQueue(capacity: Self.upCapacity, pool: pool)
+        down = ByteQueue(capacity: Self.downCapacity, pool: pool)
         phase = forward.spec.kind == .dynamic ? .socksHandshake : .opening(target: "")
         if forward.spec.kind == .dynamic { socks = SOCKSHandshake() }
     }
 
     /// A -R connection: the server opened `channel`; `socket` is connecting
     /// to the first of the target's addresses, `fallbacks` are the rest.
-    init(forward: ForwardRuntime, socket: Socket, fallbacks: [SocketAddress], acceptedChannel: SSHChannel, target: String) {
+    init(forward: ForwardRuntime, socket: Socket, fallbacks: [SocketAddress], acceptedChannel: SSHChannel, target: String, pool: QueueStoragePool) {
         self.forward = forward
         self.socket = socket
+        up = ByteQueue(capacity: Self.upCapacity, pool: pool)
+        down = ByteQueue(capacity: Self.downCapacity, pool: pool)
         fallbackAddresses = fallbacks
         channel = acceptedChannel
         phase = .connectingLocal(target: target)
@@ -146,7 +155,7 @@ final class Connection: ChannelEventHandler {
         case .opening:
             // Read ahead while the server opens the channel: clients often
             // send first (HTTP), and a hang-up is noticed at once.
-            return !localEOF && up.freeSpace > 0 ? Int16(POLLIN) : 0
+            return !localEOF && up.count < Self.openingReadAhead ? Int16(POLLIN) : 0
         case .finished:
             return 0
         case .connectingLocal:
@@ -185,7 +194,11 @@ final class Connection: ChannelEventHandler {
                 flushDown()
                 drainHeldChannelData()
             }
-            if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && phase == .relaying { readUp() }
+            // With libssh's output still queued, what is read now would
+            // only pile up behind it: the socket waits for the next turn.
+            // A hang-up or error is read at once.
+            let readable = revents & Int16(POLLIN | POLLHUP | POLLERR) != 0
+            if readable && phase == .relaying && (!session.wantsWrite || revents & Int16(POLLHUP | POLLERR) != 0) { readUp() }
         case .opening:
             if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { readUp() }
         case .finished:
@@ -226,7 +239,7 @@ final class Connection: ChannelEventHandler {
 
     private func readUp() {
         var result = Socket.ReadResult.wouldBlock
-        let limit = upReadLimit
+        let limit = isOpening ? Self.openingReadAhead - up.count : upReadLimit
         let count = up.append(upTo: limit) { buffer in
             result = socket.read(into: buffer)
             if case .data(let count) = result { return count }
@@ -235,7 +248,7 @@ final class Connection: ChannelEventHandler {
         // A read that filled its limit asks for a bigger one next time: a
         // bulk transfer soon reads `upCapacity` at once, while a small
         // exchange never makes its queue allocate more than it uses.
-        if count == limit { upReadLimit = min(limit * 2, Self.upCapacity) }
+        if count == upReadLimit { upReadLimit = min(upReadLimit * 2, Self.upCapacity) }
         switch result {
         case .data, .wouldBlock:
             break
