@@ -16,6 +16,10 @@ struct ConcurrentEcho {
     let connections: Int
     let bytes: Int
     var timeout: Double = 120
+    /// Connections opened at once, then a pause of `wavePause` seconds
+    /// before the next; nil opens them all in one burst.
+    var wave: Int?
+    var wavePause = 0.05
 
     private final class Peer {
         let fd: Int32
@@ -34,6 +38,7 @@ struct ConcurrentEcho {
         let started = Clock.now
         var peers: [Peer] = []
         for index in 0..<connections {
+            if let wave, index > 0, index % wave == 0 { usleep(UInt32(wavePause * 1e6)) }
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             BenchSocket.setNonBlocking(fd)
             BenchSocket.setNoDelay(fd)

@@ -143,8 +143,12 @@ struct SluiceBench: ParsableCommand {
             rows.append(ReportRow(measure: "client CPU per GiB moved, \(cipher.split(separator: "@").first!)", values: bench.cpuPerGiB[cipher] ?? [:],
                                   format: { String(format: "%.2f s", $0) }, target: .none))
         }
-        rows.append(ReportRow(measure: "client peak RSS", values: bench.peakResident,
+        rows.append(ReportRow(measure: "client peak RSS, whole run", values: bench.peakResident,
                               format: { String(format: "%.1f MiB", $0 / 1_048_576) }, target: .none))
+        rows.append(ReportRow(measure: "client peak RSS, fresh, \(settings.connections) concurrent only", values: medians(bench.crowdResident),
+                              format: { String(format: "%.1f MiB", $0 / 1_048_576) }, target: .ratioAtMost(1)))
+        rows.append(ReportRow(measure: "  of which served (worst run)", values: bench.crowdSucceeded.mapValues { $0.min()! },
+                              format: { String(Int($0)) }, target: .sluiceEquals(Double(settings.connections))))
         rows.append(ReportRow(measure: "screen: first frame attached to a running engine, 1,000 forwards on 100 servers", values: firstFrames.isEmpty ? [:] : [.sluice: Statistics.median(firstFrames)],
                               format: { String(format: "%.1f ms", $0) }, target: .sluiceBelow(50)))
         rows.append(ReportRow(measure: "idle CPU over \(Int(idleSeconds)) s, 20 live forwards (Sluice: the engine, no client; OpenSSH: ssh -N)", values: idle,

@@ -38,6 +38,10 @@ final class TunnelBench {
     private(set) var concurrentSeconds: Samples = [:]
     private(set) var fetchesPerSecond: Samples = [:]
     private(set) var peakResident: [Tunnel.Kind: Double] = [:]
+    /// Peak resident memory of a fresh client that served only the
+    /// concurrent connections, and how many of them it served.
+    private(set) var crowdResident: Samples = [:]
+    private(set) var crowdSucceeded: Samples = [:]
 
     init(settings: Settings, services: Services) {
         self.settings = settings
@@ -93,6 +97,31 @@ final class TunnelBench {
             }
             peakResident[tunnel.kind] = max(peakResident[tunnel.kind] ?? 0, Double(tunnel.usage!.peakResidentBytes))
             tunnel.stop()
+        }
+        if connectionsToo {
+            try measureCrowdMemory(server: server, home: home, cipher: cipher)
+        }
+    }
+
+    /// The memory a crowd of connections costs, apart from everything else:
+    /// each run starts both tools afresh, sends `connections` concurrent
+    /// connections through (all open until the last is done), and reads the
+    /// peak resident size (VmHWM).
+    private func measureCrowdMemory(server: SSHServer, home: ClientHome, cipher: String) throws {
+        for run in 0..<settings.runs {
+            for kind in [Tunnel.Kind.openSSH, .sluice].rotated(by: run) {
+                let tunnel = try Tunnel(kind, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath)
+                defer { tunnel.stop() }
+                // In waves of 100, 50 ms apart: ssh accepts from a queue of
+                // 128, and a burst of 1,000 leaves it serving a few hundred,
+                // which would flatter its memory.
+                let outcome = ConcurrentEcho(port: tunnel.localEchoPort, connections: settings.connections, bytes: settings.connectionBytes, wave: 100).run()
+                let peak = Double(tunnel.usage!.peakResidentBytes)
+                crowdResident[kind, default: []].append(peak)
+                crowdSucceeded[kind, default: []].append(Double(outcome.succeeded))
+                Progress.say("run \(run + 1)/\(settings.runs) \(kind.rawValue) fresh, \(settings.connections) concurrent: \(outcome.succeeded) succeeded, peak RSS \(String(format: "%.1f", peak / 1_048_576)) MiB"
+                    + (outcome.firstFailure.map { " (first failure: \($0))" } ?? ""))
+            }
         }
     }
 
