@@ -20,6 +20,31 @@ struct ReportRow {
     var values: [Tunnel.Kind: Double]
     var format: (Double) -> String
     var target: Target
+    /// The lowest and highest run behind each median, when there were runs.
+    var spreads: [Tunnel.Kind: ClosedRange<Double>] = [:]
+    /// The lowest and highest Sluice/OpenSSH ratio of a single run (runs
+    /// are interleaved, so each run's two figures were taken side by side).
+    var ratioSpread: ClosedRange<Double>?
+
+    init(measure: String, values: [Tunnel.Kind: Double], format: @escaping (Double) -> String, target: Target) {
+        self.measure = measure
+        self.values = values
+        self.format = format
+        self.target = target
+    }
+
+    /// A row of medians, each with the spread of the runs behind it.
+    init(measure: String, samples: [Tunnel.Kind: [Double]], format: @escaping (Double) -> String, target: Target) {
+        self.init(measure: measure, values: samples.filter { !$0.value.isEmpty }.mapValues(Statistics.median), format: format, target: target)
+        for (kind, runs) in samples where runs.count > 1 {
+            spreads[kind] = runs.min()!...runs.max()!
+        }
+        if let sluice = samples[.sluice], let openSSH = samples[.openSSH], sluice.count > 1, sluice.count == openSSH.count,
+           !openSSH.contains(0) {
+            let ratios = zip(sluice, openSSH).map { $0 / $1 }
+            ratioSpread = ratios.min()!...ratios.max()!
+        }
+    }
 
     var ratio: Double? {
         guard let sluice = values[.sluice], let openSSH = values[.openSSH], openSSH > 0 else { return nil }
@@ -49,8 +74,22 @@ struct ReportRow {
 
     /// The row's cells, in the table's column order.
     var cells: [String] {
-        let figures = Tunnel.Kind.allCases.map { kind in values[kind].map(format) ?? "–" }
+        let figures = Tunnel.Kind.allCases.map { kind in
+            guard let value = values[kind] else { return "–" }
+            guard let spread = spreads[kind] else { return format(value) }
+            return "\(format(value)) (\(Self.bare(format(spread.lowerBound)))–\(Self.bare(format(spread.upperBound))))"
+        }
         let metText = met.map { $0 ? "yes" : "**no**" } ?? ""
-        return [measure] + figures + [ratio.map { String(format: "%.3f", $0) } ?? "–", targetText, metText]
+        var ratioText = ratio.map { String(format: "%.3f", $0) } ?? "–"
+        if let ratioSpread {
+            ratioText += String(format: " (%.2f–%.2f)", ratioSpread.lowerBound, ratioSpread.upperBound)
+        }
+        return [measure] + figures + [ratioText, targetText, metText]
+    }
+
+    /// A formatted figure without its unit ("926 MB/s" -> "926"), for the
+    /// spread beside the median, which has it.
+    private static func bare(_ text: String) -> String {
+        String(text.prefix { $0 != " " })
     }
 }

@@ -13,6 +13,8 @@ struct SluiceBench: ParsableCommand {
     static let defaultCiphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"]
 
     @Option(help: "The sluice binary to measure.") var sluice = ".build/release/sluice"
+    @Option(name: .customLong("sluice-env"), help: ArgumentHelp("Set NAME=VALUE in the environment of every sluice the bench starts (repeatable), e.g. SLUICE_READ_AHEAD=0.", valueName: "NAME=VALUE"))
+    var sluiceEnvironment: [String] = []
     @Option(help: "Runs per figure; the table shows medians.") var runs = 5
     @Option(help: "MiB per throughput transfer.") var mebibytes = 1024
     @Option(name: .customLong("round-trips"), help: "Sequential connect + 1-byte echo round trips per run.") var roundTrips = 2000
@@ -35,6 +37,13 @@ struct SluiceBench: ParsableCommand {
         case throughput, connections, screen, engine, wan
     }
 
+    private var environmentSettings: [String: String] {
+        Dictionary(sluiceEnvironment.map { setting in
+            let equals = setting.firstIndex(of: "=")!
+            return (String(setting[..<equals]), String(setting[setting.index(after: equals)...]))
+        }, uniquingKeysWith: { $1 })
+    }
+
     private var parts: Set<Part> { Set(only.split(separator: ",").compactMap { Part(rawValue: String($0)) }) }
     private var cipherList: [String] { ciphers.split(separator: ",").map(String.init) }
 
@@ -48,6 +57,9 @@ struct SluiceBench: ParsableCommand {
         for part in only.split(separator: ",") where Part(rawValue: String(part)) == nil {
             throw ValidationError("unknown part '\(part)' for --only; the parts are \(Part.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        for setting in sluiceEnvironment where !setting.contains("=") || setting.hasPrefix("=") {
+            throw ValidationError("--sluice-env takes NAME=VALUE, not '\(setting)'")
+        }
         guard !cipherList.isEmpty else { throw ValidationError("--ciphers needs at least one cipher") }
     }
 
@@ -59,7 +71,7 @@ struct SluiceBench: ParsableCommand {
         let services = try Services()
         let settings = TunnelBench.Settings(
             runs: runs, transferBytes: mebibytes << 20, roundTrips: roundTrips, connections: connections,
-            connectionBytes: connectionKiB << 10, fetches: fetches, sluicePath: sluice)
+            connectionBytes: connectionKiB << 10, fetches: fetches, sluicePath: sluice, sluiceEnvironment: environmentSettings)
         let tunnels = TunnelBench(settings: settings, services: services)
         for (index, cipher) in cipherList.enumerated() where parts.contains(.throughput) || (index == 0 && parts.contains(.connections)) {
             try tunnels.measure(cipher: cipher, throughput: parts.contains(.throughput), connections: index == 0 && parts.contains(.connections))
@@ -82,7 +94,7 @@ struct SluiceBench: ParsableCommand {
         if parts.contains(.wan) {
             let wan = WanBench(settings: WanBench.Settings(
                 runs: wanRuns, roundTrips: wanRoundTrips.split(separator: ",").compactMap { Double($0) }, streamBytes: wanMebibytes << 20,
-                parallelStreams: 8, sluicePath: sluice), services: services)
+                parallelStreams: 8, sluicePath: sluice, sluiceEnvironment: environmentSettings), services: services)
             try wan.measure()
             rows += Self.wanRows(wan)
             try WanChart.write(wan, to: wanChart)
@@ -90,7 +102,7 @@ struct SluiceBench: ParsableCommand {
         }
         let report = """
             Machine: \(machine)
-            Command: make bench (\(runs) interleaved runs, medians; \(mebibytes) MiB per transfer), \(Int((Clock.now - started) / 60)) min
+            Command: make bench (\(runs) interleaved runs, medians; \(mebibytes) MiB per transfer)\(sluiceEnvironment.isEmpty ? "" : ", sluice with " + sluiceEnvironment.joined(separator: " ")), \(Int((Clock.now - started) / 60)) min
 
             \(ReportTable(rows: rows).markdown)
             """
@@ -116,7 +128,6 @@ struct SluiceBench: ParsableCommand {
 
     /// The table's rows; parts that were not measured are left out.
     private static func rows(_ bench: TunnelBench, settings: TunnelBench.Settings, ciphers: [String], firstFrames: [Double], idle: [Tunnel.Kind: Double], idleSeconds: Double) -> [ReportRow] {
-        func medians(_ samples: TunnelBench.Samples) -> [Tunnel.Kind: Double] { samples.mapValues(Statistics.median) }
         let megabytes: (Double) -> String = { String(format: "%.0f MB/s", $0) }
         let microseconds: (Double) -> String = { String(format: "%.0f µs", $0) }
         var rows: [ReportRow] = []
@@ -125,19 +136,19 @@ struct SluiceBench: ParsableCommand {
                 for direction in TunnelBench.Direction.allCases {
                     let key = TunnelBench.throughputKey(path, direction, cipher)
                     rows.append(ReportRow(measure: "\(path.rawValue) \(direction.rawValue), \(cipher.split(separator: "@").first!)",
-                                          values: medians(bench.throughput[key] ?? [:]), format: megabytes, target: .ratioAtLeast(1)))
+                                          samples: bench.throughput[key] ?? [:], format: megabytes, target: .ratioAtLeast(1)))
                 }
             }
         }
-        rows.append(ReportRow(measure: "connect + 1-byte echo, p50 (\(settings.roundTrips) sequential)", values: medians(bench.latencyP50),
+        rows.append(ReportRow(measure: "connect + 1-byte echo, p50 (\(settings.roundTrips) sequential)", samples: bench.latencyP50,
                               format: microseconds, target: .ratioAtMost(1)))
-        rows.append(ReportRow(measure: "connect + 1-byte echo, p99", values: medians(bench.latencyP99), format: microseconds, target: .none))
+        rows.append(ReportRow(measure: "connect + 1-byte echo, p99", samples: bench.latencyP99, format: microseconds, target: .none))
         rows.append(ReportRow(measure: "\(settings.connections) concurrent × \(settings.connectionBytes >> 10) KiB each way: succeeded (worst run)",
                               values: bench.concurrentSucceeded.mapValues { $0.min()! }, format: { String(Int($0)) },
                               target: .sluiceEquals(Double(settings.connections))))
-        rows.append(ReportRow(measure: "\(settings.connections) concurrent: wall time", values: medians(bench.concurrentSeconds),
+        rows.append(ReportRow(measure: "\(settings.connections) concurrent: wall time", samples: bench.concurrentSeconds,
                               format: { String(format: "%.2f s", $0) }, target: .none))
-        rows.append(ReportRow(measure: "SOCKS5: \(settings.fetches) sequential 16 KiB fetches (curl)", values: medians(bench.fetchesPerSecond),
+        rows.append(ReportRow(measure: "SOCKS5: \(settings.fetches) sequential 16 KiB fetches (curl)", samples: bench.fetchesPerSecond,
                               format: { String(format: "%.0f /s", $0) }, target: .ratioAtLeast(1)))
         for cipher in ciphers {
             rows.append(ReportRow(measure: "client CPU per GiB moved, \(cipher.split(separator: "@").first!)", values: bench.cpuPerGiB[cipher] ?? [:],
@@ -145,7 +156,7 @@ struct SluiceBench: ParsableCommand {
         }
         rows.append(ReportRow(measure: "client peak RSS, whole run", values: bench.peakResident,
                               format: { String(format: "%.1f MiB", $0 / 1_048_576) }, target: .none))
-        rows.append(ReportRow(measure: "client peak RSS, fresh, \(settings.connections) concurrent only", values: medians(bench.crowdResident),
+        rows.append(ReportRow(measure: "client peak RSS, fresh, \(settings.connections) concurrent only", samples: bench.crowdResident,
                               format: { String(format: "%.1f MiB", $0 / 1_048_576) }, target: .ratioAtMost(1)))
         rows.append(ReportRow(measure: "  of which served (worst run)", values: bench.crowdSucceeded.mapValues { $0.min()! },
                               format: { String(Int($0)) }, target: .sluiceEquals(Double(settings.connections))))
@@ -158,7 +169,7 @@ struct SluiceBench: ParsableCommand {
 
     private static func wanRows(_ wan: WanBench) -> [ReportRow] {
         wan.throughput.keys.sorted().map { key in
-            ReportRow(measure: "delay line \(key.label)", values: wan.throughput[key]!.mapValues(Statistics.median),
+            ReportRow(measure: "delay line \(key.label)", samples: wan.throughput[key]!,
                       format: { String(format: "%.1f MB/s", $0) }, target: .none)
         }
     }

@@ -40,7 +40,7 @@ final class Tunnel {
     /// against `server`, and waits until every forward accepts connections.
     /// `sshPort`: where the tool connects for SSH, when not the server's
     /// own port (a `DelayLine` in front of it).
-    init(_ kind: Kind, server: SSHServer, home: ClientHome, cipher: String?, services: Services, sluicePath: String, sshPort: Int? = nil) throws {
+    init(_ kind: Kind, server: SSHServer, home: ClientHome, cipher: String?, services: Services, sluicePath: String, sluiceEnvironment: [String: String] = [:], sshPort: Int? = nil) throws {
         precondition(kind != .direct)
         self.kind = kind
         localBulkPort = try LoopbackPort.free()
@@ -69,7 +69,7 @@ final class Tunnel {
             try home.directory.write(".ssh/config", cipher.map { "Ciphers \($0)\n" } ?? "", mode: 0o600)
             process = try ChildProcess(sluicePath, [
                 "forward", "\(CurrentUser.name)@127.0.0.1:\(port)", "--identity", home.identityPath, "--drain", "1",
-            ] + forwards, environment: home.environment, stdout: logs.file("out.log"), stderr: logs.file("err.log"))
+            ] + forwards, environment: home.environment.merging(sluiceEnvironment) { $1 }, stdout: logs.file("out.log"), stderr: logs.file("err.log"))
         case .direct:
             process = nil
         }

@@ -13,6 +13,8 @@ final class TunnelBench {
         var connectionBytes: Int
         var fetches: Int
         var sluicePath: String
+        /// Added to the environment of every `sluice` the bench starts.
+        var sluiceEnvironment: [String: String] = [:]
     }
 
     enum Path: String, CaseIterable {
@@ -60,8 +62,8 @@ final class TunnelBench {
         let home = try ClientHome(trusting: server)
         let tunnels = [
             Tunnel(direct: services),
-            try Tunnel(.openSSH, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath),
-            try Tunnel(.sluice, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath),
+            try Tunnel(.openSSH, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath, sluiceEnvironment: settings.sluiceEnvironment),
+            try Tunnel(.sluice, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath, sluiceEnvironment: settings.sluiceEnvironment),
         ]
         var cpu: [Tunnel.Kind: Double] = [:]
         var moved: [Tunnel.Kind: Double] = [:]
@@ -110,7 +112,7 @@ final class TunnelBench {
     private func measureCrowdMemory(server: SSHServer, home: ClientHome, cipher: String) throws {
         for run in 0..<settings.runs {
             for kind in [Tunnel.Kind.openSSH, .sluice].rotated(by: run) {
-                let tunnel = try Tunnel(kind, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath)
+                let tunnel = try Tunnel(kind, server: server, home: home, cipher: cipher, services: services, sluicePath: settings.sluicePath, sluiceEnvironment: settings.sluiceEnvironment)
                 defer { tunnel.stop() }
                 // In waves of 100, 50 ms apart: ssh accepts from a queue of
                 // 128, and a burst of 1,000 leaves it serving a few hundred,

@@ -12,6 +12,8 @@ final class WanBench {
         var streamBytes: Int
         var parallelStreams: Int
         var sluicePath: String
+        /// Added to the environment of every `sluice` the bench starts.
+        var sluiceEnvironment: [String: String] = [:]
     }
 
     struct Key: Hashable, Comparable {
@@ -48,8 +50,8 @@ final class WanBench {
             let knownHosts = try String(contentsOfFile: home.knownHostsPath, encoding: .utf8)
             try home.directory.write(".ssh/known_hosts", knownHosts + server.knownHostsLine.replacingOccurrences(of: "]:\(server.port) ", with: "]:\(line.port) ") + "\n")
             let tunnels = [
-                try Tunnel(.openSSH, server: server, home: home, cipher: nil, services: services, sluicePath: settings.sluicePath, sshPort: line.port),
-                try Tunnel(.sluice, server: server, home: home, cipher: nil, services: services, sluicePath: settings.sluicePath, sshPort: line.port),
+                try Tunnel(.openSSH, server: server, home: home, cipher: nil, services: services, sluicePath: settings.sluicePath, sluiceEnvironment: settings.sluiceEnvironment, sshPort: line.port),
+                try Tunnel(.sluice, server: server, home: home, cipher: nil, services: services, sluicePath: settings.sluicePath, sluiceEnvironment: settings.sluiceEnvironment, sshPort: line.port),
             ]
             for run in 0..<settings.runs {
                 for tunnel in tunnels.rotated(by: run) {
