@@ -12,6 +12,16 @@ extension SessionLoop {
 
     func pumpOnce() {
         resumeAccepting()
+        // libssh asks for POLLOUT after every send, even one that went out
+        // whole, only to learn that the socket is writable again. Asked
+        // here with a zero timeout, that costs one poll() of one socket;
+        // left to the poll() below it cost a whole turn, with two more
+        // polls inside libssh, for every packet sent (a connect and a
+        // one-byte echo: 18 polls, OpenSSH's ssh 7). A socket that is
+        // really full still waits for POLLOUT below.
+        if let session, session.wantsWrite {
+            serviceSession(batch: 1)
+        }
         var fds: [pollfd] = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
         var owners: [Owner] = [.wake]
         if let session {
@@ -93,9 +103,9 @@ extension SessionLoop {
         publish()
     }
 
-    private func serviceSession() {
+    private func serviceSession(batch: Int = 64) {
         guard let session else { return }
-        guard session.processIncoming() else {
+        guard session.processIncoming(batch: batch) else {
             linkLost(session.failureReason)
             return
         }
