@@ -14,18 +14,19 @@ import Testing
         #expect(window.wantsRaise)
     }
 
-    /// Windows that take 30 ms each to arrive (a long link), a reader that
-    /// keeps up: 2 MiB, then 8, then 16, and no further.
+    /// A 30 ms link where each window takes a round trip to arrive (the
+    /// window holds the transfer back) and a reader that keeps up: 2 MiB,
+    /// then 8, then 16, and no further.
     @Test func onALongLinkItGrowsToTheMaximumAndNoFurther() {
         var window = ReceiveWindow()
         var time = ContinuousClock.now
-        var sizes: [Int] = [window.raise(at: time)]
+        var sizes: [Int] = [window.raise(at: time, roundTrip: .milliseconds(30))]
         for _ in 0..<200 {
             // An eighth of the window, in an eighth of 30 ms.
             time = time + .microseconds(30_000 / 8)
             window.received(window.target / 8, at: time)
             #expect(window.wantsRaise)
-            sizes.append(window.raise(at: time))
+            sizes.append(window.raise(at: time, roundTrip: .milliseconds(30)))
         }
         #expect(Array(Set(sizes)).sorted() == [2 * mebibyte, 8 * mebibyte, 16 * mebibyte])
         // Each size holds until half a window of it has been delivered.
@@ -39,8 +40,60 @@ import Testing
         for _ in 0..<200 {
             time = time + .microseconds(125)
             window.received(window.target / 8, at: time)
-            #expect(window.raise(at: time) == ReceiveWindow.initial)
+            #expect(window.raise(at: time, roundTrip: .microseconds(200)) == ReceiveWindow.initial)
         }
+    }
+
+    /// Loopback with busy CPUs: each window takes 40 ms to arrive, but the
+    /// link's round trip is a fraction of a millisecond, so the window is
+    /// not what holds the transfer back. Growing it there made sshd spend
+    /// twice the CPU per GiB and halved the transfer.
+    @Test func aSlowTransferOnAShortLinkStays() {
+        var window = ReceiveWindow()
+        var time = ContinuousClock.now
+        for _ in 0..<200 {
+            time = time + .milliseconds(5)
+            window.received(window.target / 8, at: time)
+            #expect(window.raise(at: time, roundTrip: .microseconds(300)) == ReceiveWindow.initial)
+        }
+    }
+
+    /// A long link whose transfer something else holds back (a slow line,
+    /// a busy server): half a window takes longer than a round trip, and a
+    /// larger window would only pile more up in sshd.
+    @Test func aLongLinkThatTheWindowDoesNotHoldBackStays() {
+        var window = ReceiveWindow()
+        var time = ContinuousClock.now
+        for _ in 0..<200 {
+            // Half a window in 120 ms on a 50 ms link.
+            time = time + .milliseconds(30)
+            window.received(window.target / 8, at: time)
+            #expect(window.raise(at: time, roundTrip: .milliseconds(50)) == ReceiveWindow.initial)
+        }
+    }
+
+    /// Until the server has answered anything, the round trip is unknown,
+    /// and the window stays.
+    @Test func withoutARoundTripItStays() {
+        var window = ReceiveWindow()
+        var time = ContinuousClock.now
+        for _ in 0..<200 {
+            time = time + .microseconds(30_000 / 8)
+            window.received(window.target / 8, at: time)
+            #expect(window.raise(at: time, roundTrip: nil) == ReceiveWindow.initial)
+        }
+    }
+
+    /// The quickest answer is the round trip; slower ones (the server also
+    /// connected somewhere far) do not raise it.
+    @Test func theQuickestAnswerIsTheRoundTrip() {
+        var estimate = RoundTripEstimate()
+        #expect(estimate.quickest == nil)
+        estimate.add(.milliseconds(80))
+        estimate.add(.milliseconds(52))
+        estimate.add(.milliseconds(300))
+        estimate.add(.zero)
+        #expect(estimate.quickest == .milliseconds(52))
     }
 
     /// A connection that grew its window, then sat idle (a database session
@@ -50,12 +103,12 @@ import Testing
         #expect(window.target == ReceiveWindow.maximum)
         time = time + .seconds(2)
         window.received(1000, at: time)
-        #expect(window.raise(at: time) == ReceiveWindow.initial)
+        #expect(window.raise(at: time, roundTrip: .milliseconds(40)) == ReceiveWindow.initial)
         // Small answers a second apart never grow it again.
         for _ in 0..<20 {
             time = time + .milliseconds(1500)
             window.received(100_000, at: time)
-            #expect(window.raise(at: time) == ReceiveWindow.initial)
+            #expect(window.raise(at: time, roundTrip: .milliseconds(40)) == ReceiveWindow.initial)
         }
     }
 
@@ -68,20 +121,20 @@ import Testing
         #expect(window.target == ReceiveWindow.initial)
         // Growing again needs half a window delivered after falling behind.
         window.received(ReceiveWindow.initial / 2 - 1, at: time)
-        #expect(window.raise(at: time + .milliseconds(20)) == ReceiveWindow.initial)
+        #expect(window.raise(at: time + .milliseconds(20), roundTrip: .milliseconds(40)) == ReceiveWindow.initial)
         window.received(1, at: time + .milliseconds(20))
-        #expect(window.raise(at: time + .milliseconds(20)) == 4 * ReceiveWindow.initial)
+        #expect(window.raise(at: time + .milliseconds(20), roundTrip: .milliseconds(40)) == 4 * ReceiveWindow.initial)
     }
 
-    /// A window grown to the maximum by eighths arriving 5 ms apart, and
-    /// the time of the last arrival.
+    /// A window grown to the maximum on a 40 ms link by eighths arriving
+    /// 5 ms apart, and the time of the last arrival.
     private func grownOnALongLink() -> (ReceiveWindow, ContinuousClock.Instant) {
         var window = ReceiveWindow()
         var time = ContinuousClock.now
         for _ in 0..<40 {
             time = time + .milliseconds(5)
             window.received(window.target / 8, at: time)
-            _ = window.raise(at: time)
+            _ = window.raise(at: time, roundTrip: .milliseconds(40))
         }
         return (window, time)
     }

@@ -54,7 +54,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
         }
         switch opened {
         case .open:
-            break
+            if let answered = channel.openAnsweredAfter { session.roundTrip.add(answered) }
         case .pending:
             throw .timedOut(host: next.hostName, port: next.port, seconds: next.connectTimeout)
         case .failed(let failure):
@@ -143,7 +143,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
             if fds[2].revents != 0 { connection.handleSocket(fds[2].revents, session: session) }
         }
         if connection.hasStalledUpload && !session.wantsWrite { connection.flushUp() }
-        if connection.wantsWindowGrown { connection.growWindow(scratch: windowScratch) }
+        if connection.wantsWindowGrown { connection.growWindow(scratch: windowScratch, roundTrip: session.roundTrip.quickest) }
         guard session.isConnected, session.fd >= 0 else {
             fail(session.failureReason)
             return false

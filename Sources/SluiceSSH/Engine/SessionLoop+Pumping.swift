@@ -82,7 +82,7 @@ extension SessionLoop {
                 connection.flushUp()
             }
             for connection in connections where connection.wantsWindowGrown {
-                connection.growWindow(scratch: windowScratch)
+                connection.growWindow(scratch: windowScratch, roundTrip: session.roundTrip.quickest)
             }
             // Any libssh call may have read packets off the socket (a write's
             // flush, another channel's open), using up the readiness poll()
@@ -127,7 +127,7 @@ extension SessionLoop {
         packetsAtLastOpenCheck = packets
         openCheckForced = false
         for connection in connections where connection.isOpening {
-            connection.continueOpening()
+            connection.continueOpening(session: session)
         }
         unansweredChannels.removeAll { channel in
             switch channel.pollOpen() {

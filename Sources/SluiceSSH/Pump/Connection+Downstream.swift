@@ -61,9 +61,10 @@ extension Connection {
     /// `ReceiveWindow.maximum` long) takes what libssh hands back in the
     /// same call, usually nothing; that joins the down queue, which has
     /// room: it holds less than `downSoftLimit` of its `downCapacity`.
-    func growWindow(scratch: UnsafeMutableRawBufferPointer) {
+    /// `roundTrip` is the link's, if known (see `ReceiveWindow.raise`).
+    func growWindow(scratch: UnsafeMutableRawBufferPointer, roundTrip: Duration?) {
         guard wantsWindowGrown, let channel else { return }
-        let size = window.raise()
+        let size = window.raise(roundTrip: roundTrip)
         draining = true
         let count = channel.growWindow(to: size, takingHeldBytesInto: scratch)
         draining = false

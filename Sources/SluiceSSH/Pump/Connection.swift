@@ -111,21 +111,22 @@ final class Connection: ChannelEventHandler {
         channel.install(self)
         self.channel = channel
         phase = .opening(target: "\(Endpoint.bracketed(host)):\(port)")
-        handleOpenResult(channel.openForward(host: host, port: port, originHost: "127.0.0.1", originPort: socket.localPort))
+        handleOpenResult(channel.openForward(host: host, port: port, originHost: "127.0.0.1", originPort: socket.localPort), session: session)
     }
 
     /// Re-asks libssh whether the server has answered the open.
-    func continueOpening() {
+    func continueOpening(session: SSHSession) {
         guard case .opening = phase, let channel else { return }
-        handleOpenResult(channel.pollOpen())
+        handleOpenResult(channel.pollOpen(), session: session)
     }
 
-    private func handleOpenResult(_ result: SSHChannel.OpenResult) {
+    private func handleOpenResult(_ result: SSHChannel.OpenResult, session: SSHSession) {
         guard case .opening(let target) = phase else { return }
         switch result {
         case .pending:
             return
         case .open:
+            if let answered = channel?.openAnsweredAfter { session.roundTrip.add(answered) }
             if socks != nil {
                 sendSmall(socks!.successReply())
                 socks = nil

@@ -6,15 +6,18 @@ import Foundation
 /// On a long link a forward moves at most one window per round trip, so a
 /// fixed 2 MiB window caps a 100 ms link near 20 MB/s whatever the line
 /// could carry. The window starts at OpenSSH's 2 MiB and grows fourfold, up
-/// to 16 MiB, each time half a window's worth has been delivered to the
-/// local socket, with the local side keeping up, in more than half of
-/// `longLink`. A sender held by its window delivers one window per round
-/// trip, so a window that takes that long to arrive means a long link (or a slow
-/// line, where a larger window costs nothing but sshd's buffering). On a
-/// short, fast link a window arrives in a few milliseconds and the window
-/// stays at 2 MiB: there a larger one would only make sshd buffer more
-/// (it then spent up to 2.7 s of CPU per GiB instead of 1 moving its buffer
-/// around). When the local side falls behind the window halves again.
+/// to 16 MiB, when the window is what holds the transfer back: the link's
+/// round trip (`RoundTripEstimate`) is at least `longLink`, and half a
+/// window was delivered to the local socket, with the local side keeping
+/// up, within three quarters of a round trip. A sender held by its window
+/// delivers one window per round trip, half of it in half of one; a
+/// transfer held back by anything else (a slow line, busy CPUs) takes
+/// longer, and there a larger window would only make sshd buffer more: on
+/// loopback with busy CPUs it spent 2.2 s of CPU per GiB instead of 1
+/// moving its buffer around, and the transfer ran at half speed, when the
+/// window grew because a window merely arrived slowly. On a short link it
+/// stays at 2 MiB, enough for 1 GB/s up to 2 ms. When the local side falls
+/// behind the window halves again.
 /// Memory stays bounded: bytes are granted only while the local queue is
 /// drained, so what waits in memory for a slow reader is at most one
 /// window.
@@ -26,8 +29,8 @@ struct ReceiveWindow: Equatable {
     static let initial = 2 * 1024 * 1024
     static let maximum = 16 * 1024 * 1024
 
-    /// A window that takes longer than this to arrive: worth growing.
-    static let longLink: Duration = .milliseconds(10)
+    /// A round trip this long or longer: a window may be worth growing.
+    static let longLink: Duration = .milliseconds(4)
 
     /// A local reader that leaves the socket full this long is slow (see
     /// `readerFellBehind`).
@@ -68,11 +71,12 @@ struct ReceiveWindow: Equatable {
         sinceTuned += count
     }
 
-    /// The window to raise to at `time`; the local side is keeping up (the
-    /// caller raises only then).
-    mutating func raise(at time: ContinuousClock.Instant = .now) -> Int {
+    /// The window to raise to at `time`, on a link of `roundTrip` (nil:
+    /// not known yet); the local side is keeping up (the caller raises only
+    /// then).
+    mutating func raise(at time: ContinuousClock.Instant = .now, roundTrip: Duration? = nil) -> Int {
         if sinceTuned >= target / 2 && target < Self.maximum, let tunedFrom {
-            if time - tunedFrom >= Self.longLink / 2 {
+            if let roundTrip, roundTrip >= Self.longLink, time - tunedFrom <= roundTrip * 3 / 4 {
                 target = min(target * 4, Self.maximum)
             }
             // Measured afresh either way: a link's delay shows in each window.

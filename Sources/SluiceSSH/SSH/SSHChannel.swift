@@ -43,10 +43,15 @@ final class SSHChannel {
     /// Non-blocking: while it answers `.pending`, ask again with `pollOpen`.
     func openForward(host: String, port: Int, originHost: String, originPort: Int) -> OpenResult {
         openRequest = (host, port, originHost, originPort)
+        openRequestedAt = .now
         return pollOpen()
     }
 
     private var openRequest: (host: String, port: Int, originHost: String, originPort: Int)?
+    private var openRequestedAt: ContinuousClock.Instant?
+    /// How long the server took to open it: a round trip, plus its
+    /// connecting to the target (see `RoundTripEstimate`).
+    private(set) var openAnsweredAfter: Duration?
 
     /// Whether the server has answered the open. Calling libssh's open again
     /// on an opening channel only waits for the answer; it sends nothing.
@@ -55,7 +60,10 @@ final class SSHChannel {
         let result = ssh_channel_open_forward(handle, request.host, Int32(request.port), request.originHost, Int32(request.originPort))
         if result == SSH_AGAIN { return .pending }
         openRequest = nil
-        if result == SSH_OK { return .open }
+        if result == SSH_OK {
+            openAnsweredAfter = openRequestedAt.map { .now - $0 }
+            return .open
+        }
         return .failed(ChannelOpenFailure(libsshMessage: String(cString: ssh_get_error(UnsafeMutableRawPointer(session)))))
     }
 

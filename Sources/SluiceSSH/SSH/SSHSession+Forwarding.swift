@@ -8,7 +8,9 @@ extension SSHSession {
         try blocking { () throws(SessionError) -> Int in
             clearGlobalRequestState()
             var bound: Int32 = 0
+            let asked = ContinuousClock.now
             let result = ssh_channel_listen_forward(handle, address, Int32(port), &bound)
+            roundTrip.add(.now - asked)
             guard result == SSH_OK else {
                 if !isConnected { throw .linkLost(lastError) }
                 throw .forwardRefused("the server would not listen on \(address):\(port == 0 ? "(any port)" : String(port)): "

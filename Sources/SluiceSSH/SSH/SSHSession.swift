@@ -39,6 +39,9 @@ final class SSHSession {
     /// Things the user should know that are not errors, such as a host key
     /// trusted on first use.
     var notices: [String] = []
+    /// The link's round trip, learnt from the server's answers (see
+    /// `ReceiveWindow`, which grows windows only on a long link).
+    var roundTrip = RoundTripEstimate()
     /// The socket given to this session, if any: libssh takes it over (and
     /// closes it) from `ssh_connect` on; before that it is still ours.
     private let givenSocket: Int32?
