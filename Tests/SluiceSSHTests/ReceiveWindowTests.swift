@@ -35,13 +35,7 @@ import Testing
 
     /// On a short, fast link a window arrives in a millisecond: it stays.
     @Test func onAShortLinkItStays() {
-        var window = ReceiveWindow()
-        var time = ContinuousClock.now
-        for _ in 0..<200 {
-            time = time + .microseconds(125)
-            window.received(window.target / 8, at: time)
-            #expect(window.raise(at: time, roundTrip: .microseconds(200)) == ReceiveWindow.initial)
-        }
+        expectItStays(eighthsEvery: .microseconds(125), roundTrip: .microseconds(200))
     }
 
     /// Loopback with busy CPUs: each window takes 40 ms to arrive, but the
@@ -49,39 +43,20 @@ import Testing
     /// not what holds the transfer back. Growing it there made sshd spend
     /// twice the CPU per GiB and halved the transfer.
     @Test func aSlowTransferOnAShortLinkStays() {
-        var window = ReceiveWindow()
-        var time = ContinuousClock.now
-        for _ in 0..<200 {
-            time = time + .milliseconds(5)
-            window.received(window.target / 8, at: time)
-            #expect(window.raise(at: time, roundTrip: .microseconds(300)) == ReceiveWindow.initial)
-        }
+        expectItStays(eighthsEvery: .milliseconds(5), roundTrip: .microseconds(300))
     }
 
     /// A long link whose transfer something else holds back (a slow line,
-    /// a busy server): half a window takes longer than a round trip, and a
+    /// a busy server): half a window takes 120 ms on a 50 ms link, and a
     /// larger window would only pile more up in sshd.
     @Test func aLongLinkThatTheWindowDoesNotHoldBackStays() {
-        var window = ReceiveWindow()
-        var time = ContinuousClock.now
-        for _ in 0..<200 {
-            // Half a window in 120 ms on a 50 ms link.
-            time = time + .milliseconds(30)
-            window.received(window.target / 8, at: time)
-            #expect(window.raise(at: time, roundTrip: .milliseconds(50)) == ReceiveWindow.initial)
-        }
+        expectItStays(eighthsEvery: .milliseconds(30), roundTrip: .milliseconds(50))
     }
 
     /// Until the server has answered anything, the round trip is unknown,
     /// and the window stays.
     @Test func withoutARoundTripItStays() {
-        var window = ReceiveWindow()
-        var time = ContinuousClock.now
-        for _ in 0..<200 {
-            time = time + .microseconds(30_000 / 8)
-            window.received(window.target / 8, at: time)
-            #expect(window.raise(at: time, roundTrip: nil) == ReceiveWindow.initial)
-        }
+        expectItStays(eighthsEvery: .microseconds(30_000 / 8), roundTrip: nil)
     }
 
     /// The quickest answer is the round trip; slower ones (the server also
@@ -124,6 +99,18 @@ import Testing
         #expect(window.raise(at: time + .milliseconds(20), roundTrip: .milliseconds(40)) == ReceiveWindow.initial)
         window.received(1, at: time + .milliseconds(20))
         #expect(window.raise(at: time + .milliseconds(20), roundTrip: .milliseconds(40)) == 4 * ReceiveWindow.initial)
+    }
+
+    /// Eighths of the window arriving `eighthsEvery` apart on a link of
+    /// `roundTrip`, the reader keeping up: the window never grows.
+    private func expectItStays(eighthsEvery interval: Duration, roundTrip: Duration?) {
+        var window = ReceiveWindow()
+        var time = ContinuousClock.now
+        for _ in 0..<200 {
+            time = time + interval
+            window.received(window.target / 8, at: time)
+            #expect(window.raise(at: time, roundTrip: roundTrip) == ReceiveWindow.initial)
+        }
     }
 
     /// A window grown to the maximum on a 40 ms link by eighths arriving
