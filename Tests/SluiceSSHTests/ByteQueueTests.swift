@@ -5,19 +5,29 @@ import Testing
     /// Random appends and consumes against a plain array: the queue must hand
     /// out exactly the bytes put in, in order, and never exceed its capacity.
     @Test func behavesLikeAnUnboundedArrayWithinItsCapacity() {
-        var queue = ByteQueue(capacity: 1000, pool: QueueStoragePool())
+        compareWithAnArray(capacity: 1000, largestChunk: 700, turns: 20_000)
+    }
+
+    /// The same with large chunks, so storage grows (and is handed back and
+    /// taken again) while bytes are queued.
+    @Test func keepsItsBytesAcrossGrowthAndRelease() {
+        compareWithAnArray(capacity: 1024 * 1024, largestChunk: 300_000, turns: 400)
+    }
+
+    private func compareWithAnArray(capacity: Int, largestChunk: Int, turns: Int) {
+        var queue = ByteQueue(capacity: capacity, pool: QueueStoragePool())
         var model: [UInt8] = []
         var generator = SystemRandomNumberGenerator()
         var next: UInt8 = 0
-        for _ in 0..<20_000 {
+        for _ in 0..<turns {
             if Bool.random(using: &generator) {
-                let size = Int.random(in: 0...700, using: &generator)
-                let chunk = (0..<size).map { _ -> UInt8 in next &+= 1; return next }
+                let size = Int.random(in: 0...largestChunk, using: &generator)
+                let chunk = (0..<size).map { _ -> UInt8 in next &+= 7; return next }
                 let taken = chunk.withUnsafeBytes { queue.append($0) }
-                #expect(taken == min(size, 1000 - model.count))
+                #expect(taken == min(size, capacity - model.count))
                 model += chunk[0..<taken]
             } else {
-                let want = Int.random(in: 0...700, using: &generator)
+                let want = Int.random(in: 0...largestChunk, using: &generator)
                 var got: [UInt8] = []
                 queue.consume { bytes in
                     let used = min(want, bytes.count)
@@ -29,6 +39,8 @@ import Testing
             }
             #expect(queue.count == model.count)
             #expect(queue.count <= queue.capacity)
+            #expect(queue.storageSize >= queue.count)
+            #expect(queue.isEmpty == (queue.storageSize == 0))
         }
     }
 
@@ -66,16 +78,35 @@ import Testing
         #expect(queue.storageSize == 0)
     }
 
-    /// A window grown on a long link fills more than `keptAbove`: that
-    /// storage stays with its queue, not freed and taken again each round trip.
-    @Test func largeStorageStaysWithItsQueue() {
+    /// A window grown on a long link comes back in bursts of up to 16 MiB:
+    /// while the queue is told to keep its storage, it does.
+    @Test func storageStaysWithAQueueThatKeepsIt() {
         let pool = QueueStoragePool()
         var queue = ByteQueue(capacity: 4 * 1024 * 1024, pool: pool)
-        let size = ByteQueue.keptAbove + 1
-        #expect(queue.append(upTo: size) { $0.count } == size)
+        queue.keepsStorage = true
+        #expect(queue.append(upTo: 1_500_000) { $0.count } == 1_500_000)
         queue.consume { $0.count }
         #expect(queue.storageSize == 2 * 1024 * 1024)
         #expect(pool.spareBytes == 0)
+        queue.keepsStorage = false
+        #expect(queue.append(upTo: 10) { $0.count } == 10)
+        queue.consume { $0.count }
+        #expect(queue.storageSize == 0, "given back once no longer kept")
+    }
+
+    /// A spare much larger than asked for is not handed out: a small queue
+    /// would hold it for a burst of a few bytes.
+    @Test func thePoolHandsOutOnlySparesThatFit() {
+        let pool = QueueStoragePool(spareLimit: 8 * 1024 * 1024)
+        let large = pool.take(atLeast: 2 * 1024 * 1024, ceiling: 4 * 1024 * 1024)
+        pool.recycle(large)
+        let small = pool.take(atLeast: 1000, ceiling: 256 * 1024)
+        #expect(small.count == QueueStoragePool.smallest)
+        #expect(pool.spareBytes == 2 * 1024 * 1024)
+        small.deallocate()
+        let again = pool.take(atLeast: 1024 * 1024 + 1, ceiling: 4 * 1024 * 1024)
+        #expect(again.baseAddress == large.baseAddress, "a spare up to twice the size asked is used")
+        again.deallocate()
     }
 
     /// Spares are kept only up to the pool's limit; the rest is freed, and

@@ -53,6 +53,25 @@ import Testing
         expectItStays(eighthsEvery: .milliseconds(30), roundTrip: .milliseconds(50))
     }
 
+    /// A 3 ms link: the window holds the transfer back (half of it arrives
+    /// in 0.4 ms), but 2 MiB already carries 700 MB/s there.
+    @Test func belowTheLongLinkRoundTripItStays() {
+        expectItStays(eighthsEvery: .microseconds(100), roundTrip: .milliseconds(3))
+    }
+
+    /// From a 4 ms round trip on, a window that holds the transfer back grows.
+    @Test func fromTheLongLinkRoundTripItGrows() {
+        var window = ReceiveWindow()
+        var time = ContinuousClock.now
+        _ = window.raise(at: time, roundTrip: ReceiveWindow.longLink)
+        for _ in 0..<4 {
+            time = time + .microseconds(100)
+            window.received(window.target / 8, at: time)
+            _ = window.raise(at: time, roundTrip: ReceiveWindow.longLink)
+        }
+        #expect(window.target == 4 * ReceiveWindow.initial)
+    }
+
     /// Until the server has answered anything, the round trip is unknown,
     /// and the window stays.
     @Test func withoutARoundTripItStays() {

@@ -49,6 +49,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
             throw .protocolError("cannot create a channel: \(TerminalText.sanitized(session.lastError))")
         }
         let target = "\(Endpoint.bracketed(next.hostName)):\(next.port)"
+        session.measureRoundTrip()
         let opened = try session.blocking { () throws(SessionError) -> SSHChannel.OpenResult in
             channel.openForward(host: next.hostName, port: next.port, originHost: "127.0.0.1", originPort: 0)
         }

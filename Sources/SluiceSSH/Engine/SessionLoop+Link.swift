@@ -15,6 +15,7 @@ extension SessionLoop {
             notices = opened.notices
             session = newSession
             openCheckForced = true
+            newSession.measureRoundTrip()
             // Still in blocking mode: remote ports are asked for before any
             // channel carries traffic, so the bound port is read reliably.
             for runtime in forwards where runtime.forward.enabled && runtime.spec.kind == .reverse {

@@ -39,7 +39,12 @@ extension SessionLoop {
             }
         }
         let busy = session?.wantsWrite ?? true
-        for connection in connections {
+        // A connection reads only while libssh's output is empty (see
+        // Connection.handleSocket), so the first served in a turn may be the
+        // only one to read: who comes first rotates, or one busy upload
+        // would starve every other connection's.
+        servingStart = connections.isEmpty ? 0 : (servingStart + 1) % connections.count
+        for connection in connections[servingStart...] + connections[..<servingStart] {
             let events = connection.socketEvents(sessionBusy: busy)
             guard events != 0 else { continue }
             fds.append(pollfd(fd: connection.socket.fd, events: events, revents: 0))

@@ -57,6 +57,8 @@ final class SessionLoop: @unchecked Sendable {
     /// Storage for the connections' queues, shared: it follows the bytes
     /// in flight, not the connections open.
     let queueStorage = QueueStoragePool()
+    /// Where in `connections` this turn starts serving (see `pumpOnce`).
+    var servingStart = 0
     var session: SSHSession?
     var link = ServerStatus.Link.idle
     var linkError: String?

@@ -6,20 +6,24 @@ import Foundation
 ///
 /// Storage comes from the thread's `QueueStoragePool` when bytes arrive,
 /// grows as far as it is used, and goes back to the pool when the queue
-/// empties, so an idle connection holds none. Storage above `keptAbove` is
-/// kept instead: only a transfer whose window grew on a long link fills that
-/// much, and handing back and taking again up to 16 MiB per round trip
-/// cost that transfer two thirds of its speed.
+/// empties, so an idle connection holds none. While `keepsStorage` is set
+/// (a window grown on a long link: see `Connection.growWindow`) it stays
+/// instead: handing back and taking again up to 16 MiB per round trip cost
+/// that transfer two thirds of its speed.
 struct ByteQueue: ~Copyable {
-    /// Storage larger than this stays with the queue when it empties.
-    static let keptAbove = 1024 * 1024
+    /// The most a queue asks for at once after emptying (see
+    /// `lastStorageSize`): a bulk transfer's batch, not its largest burst.
+    static let rememberedSizeLimit = 256 * 1024
 
     let capacity: Int
     private let pool: QueueStoragePool
     private var storage: UnsafeMutableRawBufferPointer?
-    /// The size of the storage last given back: a busy connection asks for
-    /// as much again at once, not growing (and copying) up to it each burst.
+    /// The size of the storage last given back (up to
+    /// `rememberedSizeLimit`): a busy connection asks for as much again at
+    /// once, not growing (and copying) up to it each burst.
     private var lastStorageSize = 0
+    /// Keep storage when emptied.
+    var keepsStorage = false
     private var start = 0
     private var end = 0
 
@@ -101,13 +105,13 @@ struct ByteQueue: ~Copyable {
         start = 0
     }
 
-    /// Empty again: small storage goes back to the pool.
+    /// Empty again: the storage goes back to the pool, unless kept.
     private mutating func releaseStorage() {
         start = 0
         end = 0
-        guard let held = storage, held.count <= Self.keptAbove else { return }
+        guard let held = storage, !keepsStorage else { return }
         storage = nil
-        lastStorageSize = held.count
+        lastStorageSize = min(held.count, Self.rememberedSizeLimit)
         pool.recycle(held)
     }
 }

@@ -65,6 +65,9 @@ extension Connection {
     func growWindow(scratch: UnsafeMutableRawBufferPointer, roundTrip: Duration?) {
         guard wantsWindowGrown, let channel else { return }
         let size = window.raise(roundTrip: roundTrip)
+        // A window grown on a long link comes back in bursts of up to a
+        // window: the queue keeps its storage between them.
+        down.keepsStorage = size > ReceiveWindow.initial
         draining = true
         let count = channel.growWindow(to: size, takingHeldBytesInto: scratch)
         draining = false
@@ -154,14 +157,20 @@ extension Connection {
         return taken
     }
 
+    // While `draining`, a read from libssh is filling the down queue: the
+    // EOF or close it may bring is only noted, and acted on once the read
+    // is done (drainHeldChannelData and growWindow end with flushDown).
+    // Looking at the queue here would overlap that access, which Swift
+    // stops the process for.
+
     func channelReceivedEOF() {
         remoteEOF = true
-        shutLocalWriteIfDone()
+        if !draining { shutLocalWriteIfDone() }
     }
 
     func channelClosed() {
         remoteClosed = true
         remoteEOF = true
-        shutLocalWriteIfDone()
+        if !draining { shutLocalWriteIfDone() }
     }
 }

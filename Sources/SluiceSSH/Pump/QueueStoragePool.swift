@@ -28,13 +28,14 @@ final class QueueStoragePool {
         for spare in spares { spare.deallocate() }
     }
 
-    /// Storage for at least `size` bytes: the smallest spare that fits, or
-    /// new storage of the next power of two (from `smallest`), but not past
-    /// `ceiling` when that is enough.
+    /// Storage for at least `size` bytes: the smallest spare that fits and
+    /// is at most twice that and no more than `ceiling`, or new storage of
+    /// the next power of two (from `smallest`), but not past `ceiling` when
+    /// that is enough.
     func take(atLeast size: Int, ceiling: Int) -> UnsafeMutableRawBufferPointer {
         precondition(size > 0 && size <= ceiling)
         var best: Int?
-        for (index, spare) in spares.enumerated() where spare.count >= size {
+        for (index, spare) in spares.enumerated() where spare.count >= size && spare.count <= min(ceiling, max(2 * size, Self.smallest)) {
             if best == nil || spare.count < spares[best!].count { best = index }
         }
         if let best {

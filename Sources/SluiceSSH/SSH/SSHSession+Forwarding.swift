@@ -10,7 +10,7 @@ extension SSHSession {
             var bound: Int32 = 0
             let asked = ContinuousClock.now
             let result = ssh_channel_listen_forward(handle, address, Int32(port), &bound)
-            roundTrip.add(.now - asked)
+            if result == SSH_OK { roundTrip.add(.now - asked) }
             guard result == SSH_OK else {
                 if !isConnected { throw .linkLost(lastError) }
                 throw .forwardRefused("the server would not listen on \(address):\(port == 0 ? "(any port)" : String(port)): "
@@ -32,6 +32,20 @@ extension SSHSession {
     /// keepalive would make the next request return its stale answer
     /// without being sent. A blocking keepalive collects whatever is
     /// outstanding and leaves the state clear.
+    /// Times one keepalive, which the server answers at once: the link's
+    /// round trip with nothing else in it (see `RoundTripEstimate`; an
+    /// open's answer also holds the server's connecting to the target).
+    /// Blocking, so the link's setup waits one round trip more.
+    func measureRoundTrip() {
+        _ = try? blocking { () throws(SessionError) in
+            let packets = packetsReceived
+            let asked = ContinuousClock.now
+            _ = ssh_send_keepalive(handle)
+            // libssh reports no error for it: an answer is a packet received.
+            if isConnected && packetsReceived > packets { roundTrip.add(.now - asked) }
+        }
+    }
+
     private func clearGlobalRequestState() {
         _ = ssh_send_keepalive(handle)
     }
