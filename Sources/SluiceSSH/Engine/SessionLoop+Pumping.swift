@@ -39,10 +39,9 @@ extension SessionLoop {
             }
         }
         let busy = session?.wantsWrite ?? true
-        // A connection reads only while libssh's output is empty (see
-        // Connection.handleSocket), so the first served in a turn may be the
-        // only one to read: who comes first rotates, or one busy upload
-        // would starve every other connection's.
+        // A turn reads at most `upBytesPerTurn` toward the server, so the
+        // first served may be the only ones to read: who comes first
+        // rotates, or one busy upload would starve every other's.
         servingStart = connections.isEmpty ? 0 : (servingStart + 1) % connections.count
         for connection in connections[servingStart...] + connections[..<servingStart] {
             let events = connection.socketEvents(sessionBusy: busy)
@@ -62,6 +61,7 @@ extension SessionLoop {
         }
         if ready > 0 {
             let hadSession = session != nil
+            var upBytes = 0
             for (index, descriptor) in fds.enumerated() where descriptor.revents != 0 {
                 // A link lost on the way took the connections polled with it.
                 if hadSession && session == nil { break }
@@ -76,7 +76,7 @@ extension SessionLoop {
                     acceptConnections(on: runtime)
                 case .connection(let connection):
                     guard let session else { continue }
-                    connection.handleSocket(descriptor.revents, session: session)
+                    upBytes += connection.handleSocket(descriptor.revents, session: session, mayRead: upBytes < Self.upBytesPerTurn)
                 }
             }
         }

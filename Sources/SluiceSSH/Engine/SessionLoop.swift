@@ -59,6 +59,12 @@ final class SessionLoop: @unchecked Sendable {
     let queueStorage = QueueStoragePool()
     /// Where in `connections` this turn starts serving (see `pumpOnce`).
     var servingStart = 0
+    /// What one turn reads from local sockets toward the server, at most
+    /// (one read may pass it). libssh keeps what the socket does not take
+    /// at once; when a crowd of clients all sent at once, reading from
+    /// every one in a turn left 1,000 × 64 KiB in libssh's output buffer
+    /// (which never shrinks: 32 MiB for the session's life).
+    static let upBytesPerTurn = 1024 * 1024
     var session: SSHSession?
     var link = ServerStatus.Link.idle
     var linkError: String?

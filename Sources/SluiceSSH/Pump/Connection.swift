@@ -169,8 +169,12 @@ final class Connection: ChannelEventHandler {
         }
     }
 
-    /// Acts on what poll() reported for the socket.
-    func handleSocket(_ revents: Int16, session: SSHSession) {
+    /// Acts on what poll() reported for the socket. `mayRead`: the turn's
+    /// budget for reading toward the server is not spent (see
+    /// `SessionLoop.upBytesPerTurn`); a hang-up or error is read regardless.
+    /// Returns the bytes read from the socket.
+    @discardableResult
+    func handleSocket(_ revents: Int16, session: SSHSession, mayRead: Bool = true) -> Int {
         switch phase {
         case .socksHandshake:
             readSOCKS(session: session)
@@ -180,13 +184,13 @@ final class Connection: ChannelEventHandler {
                 phase = .relaying
                 drainHeldChannelData()
                 flushDown()
-                return
+                return 0
             }
             while !fallbackAddresses.isEmpty {
                 let next = fallbackAddresses.removeFirst()
                 if let retry = try? Socket.connect(to: next) {
                     socket = retry
-                    return
+                    return 0
                 }
             }
             finish(because: "nothing accepts connections on \(target) on this machine (\(String(cString: strerror(error))))")
@@ -195,16 +199,14 @@ final class Connection: ChannelEventHandler {
                 flushDown()
                 drainHeldChannelData()
             }
-            // With libssh's output still queued, what is read now would
-            // only pile up behind it: the socket waits for the next turn.
-            // A hang-up or error is read at once.
             let readable = revents & Int16(POLLIN | POLLHUP | POLLERR) != 0
-            if readable && phase == .relaying && (!session.wantsWrite || revents & Int16(POLLHUP | POLLERR) != 0) { readUp() }
+            if readable && phase == .relaying && (mayRead || revents & Int16(POLLHUP | POLLERR) != 0) { return readUp() }
         case .opening:
-            if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { readUp() }
+            if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { return readUp() }
         case .finished:
-            return
+            break
         }
+        return 0
     }
 
     /// Sends queued bytes up once the channel's window has room again.
@@ -238,7 +240,8 @@ final class Connection: ChannelEventHandler {
         }
     }
 
-    private func readUp() {
+    @discardableResult
+    private func readUp() -> Int {
         var result = Socket.ReadResult.wouldBlock
         let limit = isOpening ? Self.openingReadAhead - up.count : upReadLimit
         let count = up.append(upTo: limit) { buffer in
@@ -258,9 +261,10 @@ final class Connection: ChannelEventHandler {
         case .failed:
             // The local side reset the connection: nothing more to deliver.
             finish(because: nil)
-            return
+            return count
         }
         flushUp()
+        return count
     }
 
     /// Finishes once both directions are done, or the server closed and
