@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build release run test bench demo screenshots install clean
+.PHONY: deps build release run test sanitize bench demo screenshots install clean
 
 deps:
 	@scripts/install-deps
@@ -38,6 +38,16 @@ test: deps
 	  scripts/stop-servers "$$servers"; rm -f "$$servers"; \
 	  exit $$status
 
+# The engine's tests under ThreadSanitizer, then AddressSanitizer (with
+# LeakSanitizer), Sluice's process-wide tunings off; each in its own build
+# folder (.build-tsan, .build-asan). Both run even if the first fails. Not
+# part of make test.
+sanitize: deps
+	@status=0; \
+	  SWIFT=$(SWIFT) scripts/sanitize thread || status=$$?; \
+	  SWIFT=$(SWIFT) scripts/sanitize address || status=$$?; \
+	  exit $$status
+
 # Sluice beside OpenSSH on loopback, one table (bench/README.md). Several
 # minutes; nothing of it stays running. ARGS go to the benchmark.
 bench: deps
@@ -48,4 +58,4 @@ install: release
 	install -m 0755 .build/release/sluice $(DESTDIR)$(PREFIX)/bin/sluice
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan .build-asan

@@ -10,7 +10,8 @@ public final class ChildProcess: @unchecked Sendable {
     private var exitStatus: Int32?
 
     /// Starts `executable`; stdin, stdout and stderr are opened from the given
-    /// paths (default /dev/null).
+    /// paths (default /dev/null). Without `environment`, the child gets this
+    /// process's; with one, that plus `InheritedEnvironment`.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                 stdin: String = "/dev/null", stdout: String = "/dev/null", stderr: String = "/dev/null") throws {
         var actions = posix_spawn_file_actions_t()
@@ -38,7 +39,8 @@ public final class ChildProcess: @unchecked Sendable {
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let environmentList = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let environment = environment.map { InheritedEnvironment.adding(to: $0) } ?? ProcessInfo.processInfo.environment
+        let environmentList = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { environmentList.forEach { free($0) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environmentList)

@@ -12,7 +12,8 @@ public final class TmuxSession: @unchecked Sendable {
     public init(_ executable: String, _ arguments: [String], environment: [String: String], width: Int = 100, height: Int = 30) throws {
         logs = try TemporaryDirectory()
         socket = "sluice-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let assignments = environment.map { "\($0.key)=\($0.value)" }
+        // tmux starts the program from its server, not from this process.
+        let assignments = InheritedEnvironment.adding(to: environment).map { "\($0.key)=\($0.value)" }
         let command = (["env", "-i"] + assignments + [executable] + arguments).map(Self.quoted).joined(separator: " ")
         let script = "\(command) 2>\(Self.quoted(logs.file("stderr"))); echo $? > \(Self.quoted(statusFile))"
         let result = try tmux(["new-session", "-d", "-s", "main", "-x", String(width), "-y", String(height), script])
