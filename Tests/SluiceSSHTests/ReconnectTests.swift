@@ -59,4 +59,57 @@ import Testing
         #expect(fixture.waitForState("test", "local", .up))
         #expect(TCPTestClient.echo(port: port, bytes: 100_000, seed: 3).exact, "\(fixture.dump)")
     }
+
+    /// A server that freezes while eight uploads are in flight (more than
+    /// its windows and the socket buffers can take) is still noticed within
+    /// the keepalive bound: the session thread must never wait in the
+    /// kernel for the frozen server. Two things keep it out: reads from
+    /// clients stop while libssh's output is queued, so little waits to be
+    /// sent, and the 1 ms send timeout on the session socket
+    /// (SessionSocketSetup) ends any send that would wait. Either alone
+    /// passes this test; it fails if the session thread blocks.
+    @Test func aServerFrozenUnderUploadsIsStillNoticedWithinTheKeepaliveBound() throws {
+        let tuning = LinkTuning(keepaliveInterval: 1, keepaliveCountMax: 2, reconnectInitial: 0.2, reconnectMaximum: 1, connectTimeout: 3)
+        let fixture = try EngineFixture(tuning: tuning)
+        let sink = try TCPTestServer(mode: .report)
+        let port = try LoopbackPort.free()
+        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("local", "-L \(port):127.0.0.1:\(sink.port)")])])
+        #expect(fixture.waitForState("test", "local", .up), "\(fixture.dump)")
+        let uploads = DispatchGroup()
+        let sent = SentCounter()
+        for _ in 0..<8 {
+            DispatchQueue.global().async(group: uploads) {
+                // Sends until the tunnel stops taking bytes (2 s timeout).
+                let fd = TCPTestClient.connect(port: port, timeout: 2)
+                guard fd >= 0 else { return }
+                defer { close(fd) }
+                let chunk = [UInt8](repeating: 0x5a, count: 64 * 1024)
+                while !sent.stopped && chunk.withUnsafeBytes({ TCPTestClient.sendAll(fd, $0) }) { sent.add(chunk.count) }
+            }
+        }
+        // Well past what sshd takes before it freezes: its window, the
+        // socket buffers, and more.
+        let started = Date()
+        while sent.total < 64 << 20 && Date().timeIntervalSince(started) < 20 { usleep(10_000) }
+        #expect(sent.total >= 64 << 20, "the uploads never got going: \(sent.total) bytes\n\(fixture.dump)")
+        fixture.sshd.freeze()
+        let frozenAt = Date()
+        #expect(fixture.waitUntil(timeout: tuning.deadLinkBound + 3) { servers in servers.first?.link != .connected }, "\(fixture.dump)")
+        let noticedAfter = Date().timeIntervalSince(frozenAt)
+        #expect(noticedAfter <= tuning.deadLinkBound + 1.5, "noticed after \(noticedAfter) s")
+        sent.stop()
+        fixture.sshd.thaw()
+        #expect(uploads.wait(timeout: .now() + 30) == .success, "the uploads did not end")
+        #expect(fixture.waitUntil(timeout: 20) { servers in servers.first?.link == .connected }, "\(fixture.dump)")
+    }
+
+    private final class SentCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var bytes = 0
+        private var stopRequested = false
+        func add(_ count: Int) { lock.withLock { bytes += count } }
+        var total: Int { lock.withLock { bytes } }
+        func stop() { lock.withLock { stopRequested = true } }
+        var stopped: Bool { lock.withLock { stopRequested } }
+    }
 }
