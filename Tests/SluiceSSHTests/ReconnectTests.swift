@@ -42,22 +42,14 @@ import Testing
     /// A server that stops answering (SIGSTOP) but keeps its TCP connection
     /// open is noticed by keepalives within interval x (count + 1).
     @Test func aFrozenServerIsNoticedWithinTheKeepaliveBoundAndRejoinedAfterThaw() throws {
-        let tuning = LinkTuning(keepaliveInterval: 1, keepaliveCountMax: 2, reconnectInitial: 0.2, reconnectMaximum: 1, connectTimeout: 3)
-        let fixture = try EngineFixture(tuning: tuning)
-        let echo = try TCPTestServer(mode: .echo)
-        let port = try LoopbackPort.free()
-        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("local", "-L \(port):127.0.0.1:\(echo.port)")])])
-        #expect(fixture.waitForState("test", "local", .up), "\(fixture.dump)")
-        fixture.sshd.freeze()
-        let frozenAt = Date()
-        #expect(fixture.waitUntil(timeout: tuning.deadLinkBound + 3) { servers in servers.first?.link != .connected }, "\(fixture.dump)")
-        let noticedAfter = Date().timeIntervalSince(frozenAt)
-        #expect(noticedAfter <= tuning.deadLinkBound + 1.5, "noticed after \(noticedAfter) s")
+        let (fixture, echo, port) = try forwardToAService(.echo)
+        freezeAndExpectTheLossNoticed(fixture)
         #expect(fixture.engine.board.server(named: "test")?.lastError?.contains("no answer from the server") == true, "\(fixture.dump)")
         fixture.sshd.thaw()
         #expect(fixture.waitUntil(timeout: 20) { servers in servers.first?.link == .connected }, "\(fixture.dump)")
         #expect(fixture.waitForState("test", "local", .up))
         #expect(TCPTestClient.echo(port: port, bytes: 100_000, seed: 3).exact, "\(fixture.dump)")
+        withExtendedLifetime(echo) {}
     }
 
     /// A server that freezes while eight uploads are in flight (more than
@@ -69,12 +61,7 @@ import Testing
     /// (SessionSocketSetup) ends any send that would wait. Either alone
     /// passes this test; it fails if the session thread blocks.
     @Test func aServerFrozenUnderUploadsIsStillNoticedWithinTheKeepaliveBound() throws {
-        let tuning = LinkTuning(keepaliveInterval: 1, keepaliveCountMax: 2, reconnectInitial: 0.2, reconnectMaximum: 1, connectTimeout: 3)
-        let fixture = try EngineFixture(tuning: tuning)
-        let sink = try TCPTestServer(mode: .report)
-        let port = try LoopbackPort.free()
-        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("local", "-L \(port):127.0.0.1:\(sink.port)")])])
-        #expect(fixture.waitForState("test", "local", .up), "\(fixture.dump)")
+        let (fixture, sink, port) = try forwardToAService(.report)
         let uploads = DispatchGroup()
         let sent = SentCounter()
         for _ in 0..<8 {
@@ -92,15 +79,36 @@ import Testing
         let started = Date()
         while sent.total < 64 << 20 && Date().timeIntervalSince(started) < 20 { usleep(10_000) }
         #expect(sent.total >= 64 << 20, "the uploads never got going: \(sent.total) bytes\n\(fixture.dump)")
-        fixture.sshd.freeze()
-        let frozenAt = Date()
-        #expect(fixture.waitUntil(timeout: tuning.deadLinkBound + 3) { servers in servers.first?.link != .connected }, "\(fixture.dump)")
-        let noticedAfter = Date().timeIntervalSince(frozenAt)
-        #expect(noticedAfter <= tuning.deadLinkBound + 1.5, "noticed after \(noticedAfter) s")
+        freezeAndExpectTheLossNoticed(fixture)
         sent.stop()
         fixture.sshd.thaw()
         #expect(uploads.wait(timeout: .now() + 30) == .success, "the uploads did not end")
         #expect(fixture.waitUntil(timeout: 20) { servers in servers.first?.link == .connected }, "\(fixture.dump)")
+        withExtendedLifetime(sink) {}
+    }
+
+    /// Quick keepalives: a dead link is noticed within 3 s.
+    private static let quickTuning = LinkTuning(keepaliveInterval: 1, keepaliveCountMax: 2, reconnectInitial: 0.2, reconnectMaximum: 1, connectTimeout: 3)
+
+    /// An engine with one -L forward, up, to a new service of `mode`.
+    private func forwardToAService(_ mode: TCPTestServer.Mode) throws -> (EngineFixture, TCPTestServer, Int) {
+        let fixture = try EngineFixture(tuning: Self.quickTuning)
+        let service = try TCPTestServer(mode: mode)
+        let port = try LoopbackPort.free()
+        fixture.engine.apply([fixture.server(forwards: [try EngineFixture.forward("local", "-L \(port):127.0.0.1:\(service.port)")])])
+        #expect(fixture.waitForState("test", "local", .up), "\(fixture.dump)")
+        return (fixture, service, port)
+    }
+
+    /// Freezes the server (SIGSTOP: its TCP connection stays open) and
+    /// expects the engine to call the link lost within the keepalive bound.
+    private func freezeAndExpectTheLossNoticed(_ fixture: EngineFixture) {
+        let bound = Self.quickTuning.deadLinkBound
+        fixture.sshd.freeze()
+        let frozenAt = Date()
+        #expect(fixture.waitUntil(timeout: bound + 3) { servers in servers.first?.link != .connected }, "\(fixture.dump)")
+        let noticedAfter = Date().timeIntervalSince(frozenAt)
+        #expect(noticedAfter <= bound + 1.5, "noticed after \(noticedAfter) s")
     }
 
     private final class SentCounter: @unchecked Sendable {
