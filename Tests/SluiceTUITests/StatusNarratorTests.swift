@@ -38,6 +38,19 @@ import Testing
         #expect(!lost.contains { $0.text.contains("accepting") }, "\(lost)")
     }
 
+    /// A link that fails for good (a changed host key) fails its forwards
+    /// with its own words: said once, by the server, not again per forward.
+    /// A forward's own failure is still told.
+    @Test func aLinkFailureIsToldOnceNotAgainPerForward() {
+        var narrator = StatusNarrator(servers: [server])
+        var status = ServerStatus(name: "db", link: .failed, forwards: [ForwardStatus(name: "L5432", state: .failed)])
+        status.lastError = "the host key changed"
+        status.forwards[0].lastError = "db: the host key changed"
+        #expect(narrator.events(for: [status]).map(\.text) == ["db: the host key changed"])
+        status.forwards[0].lastError = "port 5432 is taken on this machine"
+        #expect(narrator.events(for: [status]).map(\.text) == ["db/L5432: port 5432 is taken on this machine"])
+    }
+
     @Test func numbersAreGroupedTheSameWayEverywhere() {
         #expect(ForwardStatus.AcceptPause.connectionLimit(7).reason == "7 connections open, the most one forward takes")
         #expect(ForwardStatus.AcceptPause.connectionLimit(65536).reason == "65,536 connections open, the most one forward takes")

@@ -34,8 +34,12 @@ public struct StatusNarrator: Sendable {
             // By name through a table: a server with thousands of forwards
             // must not cost a search per forward.
             let earlier = Dictionary((before?.forwards ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            // A link that failed for good fails its forwards with its own
+            // words ("work: ..."): the link's line says it once, not again
+            // per forward ("work/L17090: work: ...").
+            let linkFailure = status.link == .failed ? "\(status.name): \(status.lastError ?? "failed")" : nil
             for forward in status.forwards {
-                lines += forwardLines(forward, server: status.name, before: earlier[forward.name])
+                lines += forwardLines(forward, server: status.name, before: earlier[forward.name], linkFailure: linkFailure)
             }
             events += lines.map { StatusEvent(time: time, server: status.name, text: $0.text, isProblem: $0.isProblem) }
             previous[status.name] = status
@@ -59,19 +63,22 @@ public struct StatusNarrator: Sendable {
         }
     }
 
-    private func forwardLines(_ forward: ForwardStatus, server: String, before: ForwardStatus?) -> [Line] {
+    private func forwardLines(_ forward: ForwardStatus, server: String, before: ForwardStatus?, linkFailure: String?) -> [Line] {
         var lines: [Line] = []
         let name = "\(server)/\(forward.name)"
+        let ownError = forward.lastError == linkFailure ? nil : forward.lastError
         if forward.state != before?.state {
             switch forward.state {
             case .up:
                 lines.append(Line(upLine(forward, server: server)))
             case .failed:
-                lines.append(Line("\(name): \(forward.lastError ?? "failed")", isProblem: true))
+                if forward.lastError == nil || ownError != nil {
+                    lines.append(Line("\(name): \(ownError ?? "failed")", isProblem: true))
+                }
             case .off, .starting:
                 break
             }
-        } else if forward.lastError != before?.lastError, let error = forward.lastError {
+        } else if forward.lastError != before?.lastError, let error = ownError {
             lines.append(Line("\(name): \(error)", isProblem: true))
         }
         if forward.acceptPause != before?.acceptPause {
