@@ -28,7 +28,10 @@ struct AddCommand: ParsableCommand {
     @Flag(name: .long, help: "Save it switched off.")
     var disabled = false
 
-    func validate() throws {
+    /// Checked in run, not validate: the argument parser reports an
+    /// unknown option (`-X 1`) only once validate has passed, and "say what
+    /// to forward" would hide the real mistake.
+    private func checkOneForwardGiven() throws {
         let given = [local, reverse, dynamic].compactMap { $0 }
         guard given.count == 1 else {
             throw ValidationError(given.isEmpty
@@ -38,6 +41,7 @@ struct AddCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOneForwardGiven()
         let spec: ForwardSpec
         if let local {
             spec = try ForwardSpec(parsing: local, kind: .local)

@@ -29,13 +29,12 @@ struct ForwardCommand: ParsableCommand {
     var jump: String?
     @OptionGroup var drain: DrainOptions
 
-    func validate() throws {
+    func run() throws {
+        // Here, not in validate: an unknown option is reported only once
+        // validate has passed, and this would hide it (see AddCommand).
         guard !(shorthand + local + reverse + dynamic).isEmpty else {
             throw ValidationError("say what to forward, e.g. sluice forward \(TerminalText.echo(destination)) -L 5432:localhost:5432 (or just 5432)")
         }
-    }
-
-    func run() throws {
         let specs = try (shorthand + local).map { try ForwardSpec(parsing: $0, kind: .local) }
             + reverse.map { try ForwardSpec(parsing: $0, kind: .reverse) }
             + dynamic.map { try ForwardSpec(parsing: $0, kind: .dynamic) }

@@ -79,6 +79,13 @@ import Testing
         #expect(noFlag.stderr.contains("one of -L, -R or -D"))
         let twoFlags = try sluice("add", "db", "-L", "1", "-D", "2", expect: 64)
         #expect(twoFlags.stderr.contains("one forward at a time"))
+        // An unknown option is named, not taken for a missing forward.
+        for unknown in [try sluice("add", "db", "-X", "1", expect: 64), try sluice("forward", "db", "-X", "1", expect: 64)] {
+            #expect(unknown.stderr.contains("Unknown option '-X'"), "\(unknown.stderr)")
+            #expect(!unknown.stderr.contains("say what to forward"), "\(unknown.stderr)")
+        }
+        let nothingToForward = try sluice("forward", "db", expect: 64)
+        #expect(nothingToForward.stderr.contains("say what to forward, e.g. sluice forward db -L 5432:localhost:5432"))
         try sluice("bogus", expect: 64)
         // None of that changed the store.
         #expect(try sluice("list", "--json").stdout.contains("\"forwards\": []"))
