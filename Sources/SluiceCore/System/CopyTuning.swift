@@ -26,10 +26,12 @@ public enum CopyTuning {
     /// `SLUICE_GLIBC_TUNING=0` switches this off.
     public static let switchVariable = "SLUICE_GLIBC_TUNING"
 
-    /// The environment to restart with, or nil to go on as is.
-    public static func restartEnvironment(cpuVendor: String?, glibcVersion: String?, environment: [String: String]) -> [String: String]? {
+    /// The environment to restart with, or nil to go on as is. The vendor
+    /// is asked for last: reading /proc/cpuinfo is the costly part, and
+    /// every command starts here.
+    public static func restartEnvironment(cpuVendor: @autoclosure () -> String?, glibcVersion: String?, environment: [String: String]) -> [String: String]? {
         guard environment[switchVariable] != "0", environment[marker] == nil else { return nil }
-        guard cpuVendor == "AuthenticAMD", let glibcVersion, isBefore239(glibcVersion) else { return nil }
+        guard let glibcVersion, isBefore239(glibcVersion), cpuVendor() == "AuthenticAMD" else { return nil }
         let existing = environment["GLIBC_TUNABLES"] ?? ""
         // The user's own setting of it wins.
         guard !existing.contains(tunable + "=") else { return nil }

@@ -43,7 +43,8 @@ extension SessionLoop {
         // first served may be the only ones to read: who comes first
         // rotates, or one busy upload would starve every other's.
         servingStart = connections.isEmpty ? 0 : (servingStart + 1) % connections.count
-        for connection in connections[servingStart...] + connections[..<servingStart] {
+        for offset in connections.indices {
+            let connection = connections[(servingStart + offset) % connections.count]
             let events = connection.socketEvents(sessionBusy: busy)
             guard events != 0 else { continue }
             fds.append(pollfd(fd: connection.socket.fd, events: events, revents: 0))

@@ -39,7 +39,7 @@ extension Connection {
             } else {
                 downBlockedSince = now
             }
-        } else if !blocked || !libsshHolding {
+        } else {
             downBlockedSince = nil
         }
         if failed {

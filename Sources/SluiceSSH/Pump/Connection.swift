@@ -240,7 +240,6 @@ final class Connection: ChannelEventHandler {
         }
     }
 
-    @discardableResult
     private func readUp() -> Int {
         var result = Socket.ReadResult.wouldBlock
         let limit = isOpening ? Self.openingReadAhead - up.count : upReadLimit
