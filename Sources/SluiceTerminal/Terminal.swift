@@ -1,4 +1,5 @@
 import CNcursesw
+import Foundation
 import Glibc
 import SluiceTUI
 
@@ -7,12 +8,25 @@ import SluiceTUI
 public final class Terminal {
     /// The characters this terminal can show (from the locale).
     public let symbols: Symbols
+    /// True when clicks and the wheel are reported (`Key.mouse`).
+    public let hasMouse: Bool
     private let palette: Palette
     private var isOpen = true
+    /// Text of a paste under way: its end may come in a later read.
+    private var pasted: String?
+
+    /// Key codes given to the bracketed paste markers (past ncurses' own).
+    private static let pasteBegins: Int32 = KEY_MAX + 1
+    private static let pasteEnds: Int32 = KEY_MAX + 2
+    /// Asks the terminal to mark pasted text (ESC[200~ ... ESC[201~), and
+    /// to stop.
+    private static let bracketedPasteOn = "\u{1B}[?2004h"
+    private static let bracketedPasteOff = "\u{1B}[?2004l"
 
     /// Opens the full screen. Colours follow the terminal unless `NO_COLOR`
-    /// is set, as https://no-color.org asks.
-    public init(environment: [String: String]) throws(TerminalError) {
+    /// is set, as https://no-color.org asks; the mouse is used unless
+    /// `mouse` is false or the terminal has none.
+    public init(environment: [String: String], mouse: Bool = true) throws(TerminalError) {
         setlocale(LC_ALL, "")
         symbols = sluice_locale_is_utf8() != 0 ? .unicode : .ascii
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -39,6 +53,10 @@ public final class Terminal {
             use_default_colors()
         }
         palette = Palette(colors: wantsColor)
+        hasMouse = mouse && sluice_enable_mouse() != 0
+        define_key("\u{1B}[200~", Self.pasteBegins)
+        define_key("\u{1B}[201~", Self.pasteEnds)
+        Self.send(Self.bracketedPasteOn)
     }
 
     deinit {
@@ -78,12 +96,56 @@ public final class Terminal {
             let kind = wget_wch(sluice_stdscr(), &value)
             if kind == ERR { break }
             if kind == KEY_CODE_YES {
-                if Int32(value) == KEY_RESIZE { resized = true } else if let key = KeyDecoder.functionKey(value) { keys.append(key) }
+                switch Int32(value) {
+                case KEY_RESIZE: resized = true
+                case Self.pasteBegins: pasted = ""
+                case Self.pasteEnds:
+                    if let text = pasted { keys.append(.paste(text)) }
+                    pasted = nil
+                case sluice_key_mouse():
+                    if pasted == nil, let event = Self.mouseEvent() { keys.append(.mouse(event)) }
+                default:
+                    if pasted == nil, let key = KeyDecoder.functionKey(value) { keys.append(key) }
+                }
+            } else if pasted != nil {
+                // Inside a paste every character is text, Enter included.
+                if let scalar = UnicodeScalar(value) { pasted?.unicodeScalars.append(scalar == "\r" ? "\n" : scalar) }
             } else if let key = KeyDecoder.character(value) {
                 keys.append(key)
             }
         }
         return (keys, resized)
+    }
+
+    private static func mouseEvent() -> MouseEvent? {
+        var x: Int32 = 0, y: Int32 = 0
+        switch sluice_read_mouse(&x, &y) {
+        case 1: return MouseEvent(.press, x: Int(x), y: Int(y))
+        case 2: return MouseEvent(.wheelUp, x: Int(x), y: Int(y))
+        case 3: return MouseEvent(.wheelDown, x: Int(x), y: Int(y))
+        default: return nil
+        }
+    }
+
+    /// Writes terminal control text straight to the terminal, past curses
+    /// (which would draw it as characters): OSC 52, mode switches.
+    static func send(_ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    /// Puts `text` on the clipboard of the terminal (and of the machine the
+    /// terminal runs on, over SSH too) with OSC 52, as xterm, kitty, iTerm2,
+    /// WezTerm, foot and Windows Terminal take it; tmux passes it on with
+    /// `set-clipboard on`.
+    public func copyToClipboard(_ text: String) {
+        Self.send("\u{1B}]52;c;\(Data(text.utf8).base64EncodedString())\u{07}")
     }
 
     /// Takes the terminal's new size after SIGWINCH.
@@ -98,7 +160,9 @@ public final class Terminal {
     public func restore() {
         guard isOpen else { return }
         isOpen = false
+        if hasMouse { mousemask(0, nil) }
         endwin()
+        Self.send(Self.bracketedPasteOff)
         TerminalRescue.disarm()
     }
 }

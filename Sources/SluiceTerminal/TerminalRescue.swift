@@ -8,8 +8,9 @@ import Glibc
 enum TerminalRescue {
     nonisolated(unsafe) private static var savedModes = termios()
     nonisolated(unsafe) private static var hasSavedModes = false
-    /// Leave the alternate screen, show the cursor, reset colours.
-    private static let reset: StaticString = "\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\r\n"
+    /// Leave the alternate screen, show the cursor, reset colours, stop
+    /// mouse reports and bracketed paste.
+    private static let reset: StaticString = "\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\u{1B}[?1000l\u{1B}[?1006l\u{1B}[?2004l\r\n"
 
     static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT]
 

@@ -16,6 +16,8 @@ import SluiceTerminal
 struct ScreenSession {
     let store: Store
     let link: LinkOptions
+    /// Clicks and the wheel are read (unless the terminal has no mouse).
+    var mouse = true
 
     /// Seconds open connections may take to finish when the user quits
     /// and stops the forwards.
@@ -27,7 +29,7 @@ struct ScreenSession {
         try paths.prepareFolder()
         // No terminal, no engine: the error says to use sluice up instead.
         SignalPipe.install([SIGINT, SIGTERM, SIGHUP, SIGWINCH])
-        let terminal = try Terminal(environment: ProcessInfo.processInfo.environment)
+        let terminal = try Terminal(environment: ProcessInfo.processInfo.environment, mouse: mouse)
         defer { terminal.restore() }
         var (client, startedEngine) = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)
         try client.send(.watch)
@@ -59,6 +61,8 @@ struct ScreenSession {
                     try? client.send(.answer(prompt: id, answer))
                 case .retry(let server):
                     try? client.send(.retry(server: server))
+                case .copy(let text):
+                    terminal.copyToClipboard(text)
                 case let .checkPort(host, port):
                     perform(state.reduce(.portChecked(host: host, port: port, problem: ListenCheck.problem(host: host, port: port))))
                 case .quit:
@@ -112,6 +116,9 @@ struct ScreenSession {
 
         while !state.isQuitting {
             let size = terminal.size
+            if size.width != state.screenWidth || size.height != state.screenHeight {
+                perform(state.reduce(.resized(width: size.width, height: size.height)))
+            }
             let frame = ScreenView(state: state, symbols: terminal.symbols).render(width: size.width, height: size.height)
             if frame != shown {
                 terminal.draw(frame)

@@ -37,9 +37,12 @@ struct Sluice: ParsableCommand {
 
     @OptionGroup var link: LinkOptions
 
+    @Flag(name: .customLong("no-mouse"), help: "Do not use the mouse in the screen (leaves clicks to the terminal, e.g. to select text).")
+    var noMouse = false
+
     /// With no command: the full screen.
     func run() throws {
-        try ScreenSession(store: store.resolved, link: link).run()
+        try ScreenSession(store: store.resolved, link: link, mouse: !noMouse).run()
     }
 
     /// Runs the command and turns any error into a message on stderr and the

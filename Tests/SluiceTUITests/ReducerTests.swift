@@ -184,7 +184,9 @@ struct ReducerTests {
         let duplicate = press([.character("A")] + type("db") + [.tab] + type("other") + [.enter], on: &state)
         #expect(duplicate.isEmpty)
         guard case .serverForm(let form) = state.overlay else { Issue.record("the form closed"); return }
-        #expect(form.saveError?.contains("already exists") == true)
+        // Refused before the store is asked: the name field says why.
+        #expect(form.focus == .name)
+        #expect(form.rows(document: state.document)[0].error == "A server named db exists already; choose another name")
     }
 
     private let hostKey = Prompt.unknownHostKey(host: "lab", keyType: "ssh-ed25519", fingerprint: "SHA256:pV2mQeXyD3Kx4z1o7Qm5S0c9bQ1c2Yf3nq8o0m3xX3E")
@@ -240,9 +242,9 @@ struct ReducerTests {
     @Test func aYTypedBeforeTheQuestionOpenedSavesNothing() {
         var state = F.busy
         let opened = F.questionTime
-        // On the main screen "y" does nothing; read before the question
-        // came, it is not the question's answer.
-        #expect(press([.character("y")], on: &state, at: opened - .milliseconds(10)).isEmpty)
+        // On the main screen "y" copies an address; read before the
+        // question came, it is not the question's answer.
+        #expect(press([.character("y")], on: &state, at: opened - .milliseconds(10)) == [.copy("127.0.0.1:5432")])
         _ = state.reduce(.prompt(id: 1, server: "lab", hostKey, at: opened))
         // Read after the question came but stamped before it: still not an answer.
         #expect(press([.character("y"), .enter], on: &state, at: opened - .milliseconds(1)).isEmpty)

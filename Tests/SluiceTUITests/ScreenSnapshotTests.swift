@@ -153,4 +153,88 @@ struct ScreenSnapshotTests {
         _ = state.reduce(.key(.character("q"), at: F.keyTime))
         assertSnapshot(F.render(state), named: "confirm-quit-80x24")
     }
+
+    @Test func aCursorInTheMiddleOfAField() {
+        var state = F.busy
+        _ = state.reduce(.key(.character("A"), at: F.keyTime))
+        for key in "staging" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        _ = state.reduce(.key(.tab, at: F.keyTime))
+        for key in "ci@stagng.internal:2222" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        for _ in 0..<16 { _ = state.reduce(.key(.left, at: F.keyTime)) }
+        let screen = F.render(state)
+        assertSnapshot(screen, named: "server-form-cursor-80x24")
+        // The cursor is the highlighted cell on the "n" after "stag".
+        let row = screen.lines.firstIndex { $0.contains("ci@stagng") }!
+        let column = Array(screen.lines[row]).firstIndex(of: "@")! + 5
+        #expect(screen[column, row].character == "n")
+        #expect(screen[column, row].role == .selected)
+        #expect((0..<screen.width).filter { screen[$0, row].role == .selected }.count == 1)
+    }
+
+    @Test func aFilterThatMatchesNothingSaysSo() {
+        var state = F.busy
+        for key in "/nosuch" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        _ = state.reduce(.key(.enter, at: F.keyTime))
+        let screen = F.render(state)
+        assertSnapshot(screen, named: "filter-no-match-80x24")
+        #expect(!screen.text.contains("No servers yet"))
+    }
+
+    @Test func longLogLinesWrap() {
+        var state = F.busy
+        state.focus = .servers
+        state.selectedServer = "lab"
+        _ = state.reduce(.key(.character("L"), at: F.keyTime))
+        let screen = F.render(state)
+        assertSnapshot(screen, named: "log-wrapped-80x24")
+        #expect(screen.text.contains("ssh-keygen -R lab"))
+        #expect(!screen.text.contains("Switched"))
+    }
+
+    @Test func dialogsAt80ColumnsLeaveNoStrayCharacters() {
+        var state = F.busy
+        _ = state.reduce(.key(.character("a"), at: F.keyTime))
+        let screen = F.render(state)
+        for line in screen.lines where line.contains("│") {
+            // Nothing of the screen below shows right of the box's edge.
+            #expect(line.hasSuffix("│"), "\(line)")
+        }
+        _ = state.reduce(.key(.escape, at: F.keyTime))
+        _ = state.reduce(.key(.character("A"), at: F.keyTime))
+        for line in F.render(state).lines where line.contains("│") { #expect(line.hasSuffix("│"), "\(line)") }
+    }
+
+    @Test func valuesStayInTheirColumnAsTheNameIsTyped() {
+        var state = F.busy
+        _ = state.reduce(.key(.character("A"), at: F.keyTime))
+        func valueColumns(_ screen: ScreenBuffer) -> Set<Int> {
+            Set(screen.lines.compactMap { line -> Int? in
+                for label in ["Name", "Destination", "Identity file", "Jump host"] {
+                    guard let range = line.range(of: label + " ") else { continue }
+                    let after = line[range.upperBound...]
+                    return line.distance(from: line.startIndex, to: after.firstIndex { $0 != " " } ?? after.endIndex)
+                }
+                return nil
+            })
+        }
+        let empty = valueColumns(F.render(state))
+        for key in "db2" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        #expect(empty.count == 1)
+        #expect(valueColumns(F.render(state)) == empty)
+    }
+
+    /// The NAME column, rates in and out at 120 columns, and a minute of
+    /// traffic as a sparkline on the details' rule.
+    @Test func trafficAtAGlance() {
+        var state = F.busy
+        var statuses = F.statuses
+        for second in 1...70 {
+            statuses[0].forwards[0].bytesIn += UInt64((second % 13) * 100_000)
+            statuses[0].forwards[0].bytesOut += UInt64((second % 7 + 1) * 20_000)
+            _ = state.reduce(.status(statuses, at: F.now.addingTimeInterval(Double(second))))
+        }
+        assertSnapshot(F.render(state), named: "sparkline-80x24")
+        assertSnapshot(F.render(state, width: 120, height: 40), named: "sparkline-120x40")
+        assertSnapshot(F.render(state, symbols: .ascii), named: "sparkline-ascii-80x24")
+    }
 }

@@ -35,4 +35,14 @@ public enum StoreChange: Sendable, Equatable {
             }
         }
     }
+
+    /// The server the change is about (after a rename, its new name): the
+    /// screen files the change's event under it.
+    public var server: String {
+        switch self {
+        case .addServer(let server), .editServer(_, let server): return server.name
+        case .removeServer(let name), .addForward(let name, _), .setAllEnabled(let name, _): return name
+        case .editForward(let reference, _), .removeForward(let reference), .setEnabled(let reference, _): return reference.server
+        }
+    }
 }

@@ -4,5 +4,6 @@ public enum Command: Sendable, Hashable {
     case switchPane, focusServers, focusForwards
     case toggle, connect, retry
     case addForward, addServer, edit, delete
+    case copyAddress, copyCommand
     case filter, log, help, quit
 }

@@ -5,6 +5,10 @@ public enum Key: Hashable, Sendable {
     case control(Character)
     case up, down, left, right, home, end, pageUp, pageDown
     case tab, backTab, enter, escape, backspace, delete
+    /// Text the terminal says was pasted (bracketed paste): typed into a
+    /// field whole, never read as commands.
+    case paste(String)
+    case mouse(MouseEvent)
 
     public static let space = Key.character(" ")
 
@@ -28,6 +32,8 @@ public enum Key: Hashable, Sendable {
         case .escape: return "Esc"
         case .backspace: return "Backspace"
         case .delete: return "Delete"
+        case .paste: return "Paste"
+        case .mouse(let event): return event.label
         }
     }
 }

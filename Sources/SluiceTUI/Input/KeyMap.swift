@@ -16,6 +16,10 @@ public enum KeyMap {
         KeyBinding(keys: [.character("A")], command: .addServer, short: "server", help: "Add a server"),
         KeyBinding(keys: [.character("e")], command: .edit, short: "edit", help: "Edit the selected server or forward"),
         KeyBinding(keys: [.character("d"), .delete], command: .delete, short: "delete", help: "Delete the selected server or forward (asks first)"),
+        KeyBinding(keys: [.character("y")], command: .copyAddress, short: "copy",
+                   help: "Copy the forward's address to use (a server's destination) to the clipboard"),
+        KeyBinding(keys: [.character("Y")], command: .copyCommand, short: "copy ssh",
+                   help: "Copy the same forward (a server's forwards) as an ssh command"),
         KeyBinding(keys: [.character("/")], command: .filter, short: "filter", help: "Filter by name, host or port (Esc clears)"),
         KeyBinding(keys: [.character("L")], command: .log, short: "log", help: "Show the log of recent events"),
         KeyBinding(keys: [.character("?")], command: .help, short: "help", help: "Show this help"),
@@ -31,11 +35,18 @@ public enum KeyMap {
     /// Keys inside forms and dialogs, for the help screen.
     public static let dialogs: [(keys: String, help: String)] = [
         ("Tab/↓ Shift+Tab/↑", "next or previous field"),
-        ("←/→", "change the kind of forward"),
-        ("Ctrl+U", "clear the field"),
+        ("←/→ Home/End Ctrl+A/E", "move in the field; on Kind ←/→ change the kind"),
+        ("Backspace/Delete Ctrl+W/U/K", "delete a character, the word before, to the start, to the end"),
         ("Enter", "save or answer"),
         ("Esc", "cancel, nothing saved"),
         ("yes/once/no", "host key: trust and remember, trust once, reject"),
+    ]
+
+    /// What the mouse does, for the help screen.
+    public static let mouse: [(action: String, help: String)] = [
+        ("Click", "select a server or forward; on ON, switch the forward; on the key bar, run it"),
+        ("Wheel", "move through the list under the pointer; scroll the log"),
+        ("Paste", "goes whole into the field being typed in, never read as keys"),
     ]
 
     public static func command(for key: Key) -> Command? {

@@ -14,6 +14,39 @@ struct ForwardPresentation {
         return forward.spec.route
     }
 
+    /// The route for a narrow table: a loopback listening address goes
+    /// without its host (the K column marks every other one), so
+    /// `5432 -> localhost:5432` fits where `127.0.0.1:5432 -> ...` is cut.
+    var compactRoute: String {
+        let listen = forward.spec.listen
+        guard listen.isLoopback else { return route }
+        var port = String(listen.port)
+        if forward.kind == .reverse, listen.port == 0 {
+            port = status?.listening.flatMap { $0.split(separator: ":").last.map(String.init) } ?? "(server picks)"
+        }
+        switch forward.kind {
+        case .local: return "\(port) -> \(forward.spec.targetAddress)"
+        case .dynamic: return "SOCKS5 on \(port)"
+        case .reverse: return "server \(port) -> \(forward.spec.targetAddress)"
+        }
+    }
+
+    /// What a client is pointed at: `127.0.0.1:5432`, for -D
+    /// `socks5h://127.0.0.1:1080`, for -R the address on the server. A
+    /// listener on every interface is reached here through loopback.
+    var addressToUse: String {
+        if forward.kind == .reverse { return status?.listening ?? forward.spec.listen.displayAddress }
+        let listen = forward.spec.listen
+        let host: String
+        switch listen.bindAddress {
+        case "0.0.0.0": host = "127.0.0.1"
+        case "::": host = "[::1]"
+        default: host = listen.displayHost
+        }
+        let address = "\(host):\(listen.port)"
+        return forward.kind == .dynamic ? "socks5h://\(address)" : address
+    }
+
     var state: ForwardStatus.State {
         status?.state ?? (forward.enabled ? .starting : .off)
     }

@@ -15,12 +15,16 @@ public struct Symbols: Sendable, Equatable {
     public var separator: String
     public var outbound: String
     public var inbound: String
+    /// Bar heights for sparklines, lowest (no traffic) first.
+    public var sparkline: [Character]
 
     public static let unicode = Symbols(
         connected: "●", connecting: "◌", failed: "✖", idle: "○", exposed: "⚠", ellipsis: "…", mask: "•",
-        horizontal: "─", vertical: "│", corners: ["┌", "┐", "└", "┘"], separator: " · ", outbound: "↑", inbound: "↓")
+        horizontal: "─", vertical: "│", corners: ["┌", "┐", "└", "┘"], separator: " · ", outbound: "↑", inbound: "↓",
+        sparkline: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"])
 
     public static let ascii = Symbols(
         connected: "*", connecting: "~", failed: "x", idle: "-", exposed: "!", ellipsis: "~", mask: "*",
-        horizontal: "-", vertical: "|", corners: ["+", "+", "+", "+"], separator: " | ", outbound: "out ", inbound: "in ")
+        horizontal: "-", vertical: "|", corners: ["+", "+", "+", "+"], separator: " | ", outbound: "out ", inbound: "in ",
+        sparkline: ["_", ".", ",", "-", "=", "+", "*", "#"])
 }

@@ -7,6 +7,8 @@ public enum Action: Sendable {
     /// A key, with the time it was read from the terminal (monotonic, so
     /// a change of the wall clock cannot shorten a question's guard).
     case key(Key, at: ContinuousClock.Instant)
+    /// The terminal has this size now.
+    case resized(width: Int, height: Int)
     /// The engine's status board, as of `at`.
     case status([ServerStatus], at: Date)
     /// Time passed: countdowns and rates move on.

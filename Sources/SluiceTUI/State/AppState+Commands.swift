@@ -32,12 +32,18 @@ extension AppState {
             } else if let server = currentServer {
                 overlay = .confirm(.deleteServer(server.name, forwards: server.forwards.count))
             }
+        case .copyAddress: return copy(command: false)
+        case .copyCommand: return copy(command: true)
         case .filter:
+            // A new search, as / is in less and vim: the old text would
+            // only be typed onto.
+            filter = TextField()
             isEditingFilter = true
         case .log:
             logScroll = 0
             overlay = .log
         case .help:
+            helpScroll = 0
             overlay = .help
         case .quit:
             if onCount > 0 {
@@ -73,7 +79,7 @@ extension AppState {
             return []
         }
         guard let server = currentServer, let forward = currentForward else {
-            if currentServer != nil { note("No forward here yet: press a to add one.") }
+            if let server = currentServer { note("No forward here yet: press a to add one.", server: server.name) }
             return []
         }
         let reference = ForwardReference(server: server.name, forward: forward.name)
@@ -83,7 +89,7 @@ extension AppState {
     private mutating func connect() -> [Effect] {
         guard let server = currentServer else { return [] }
         guard !server.forwards.isEmpty else {
-            note("\(server.name) has no forwards to connect for: press a to add one.")
+            note("\(server.name) has no forwards to connect for: press a to add one.", server: server.name)
             return []
         }
         if server.forwards.contains(where: \.enabled) {
@@ -92,10 +98,34 @@ extension AppState {
         return save(.setAllEnabled(server: server.name, true), saying: "Connecting \(server.name): all its forwards are on.")
     }
 
+    /// The selected forward's address to use, or the ssh command that makes
+    /// it; on the servers pane, the server's destination or the ssh command
+    /// for all its forwards.
+    private mutating func copy(command: Bool) -> [Effect] {
+        guard let server = currentServer else { return [] }
+        let forward = focus == .forwards ? currentForward : nil
+        let text: String
+        var what: String
+        if command {
+            text = ShellWords.joined(server.sshArguments(for: forward.map { [$0] } ?? server.forwards))
+            what = "the ssh command"
+        } else if let forward {
+            let status = status(of: ForwardReference(server: server.name, forward: forward.name))
+            text = ForwardPresentation(forward: forward, status: status).addressToUse
+            what = forward.kind == .reverse ? "\(text) (an address on \(server.name))" : text
+        } else {
+            text = server.destination.description
+            what = text
+        }
+        if command { what += " " + text }
+        note("Copied \(what) to the clipboard (OSC 52; in tmux: set -g set-clipboard on).", server: server.name)
+        return [.copy(text)]
+    }
+
     private mutating func retry() -> [Effect] {
         guard let server = currentServer else { return [] }
         guard server.forwards.contains(where: \.enabled) else {
-            note("\(server.name) has no forward switched on, so there is nothing to connect.")
+            note("\(server.name) has no forward switched on, so there is nothing to connect.", server: server.name)
             return []
         }
         note("Retrying \(server.name) now.", server: server.name)

@@ -13,8 +13,8 @@ extension AppState {
             form.focus = Self.cycle(fields, from: form.focus, forward: key == .tab || key == .down)
         case .enter:
             form.triedToSave = true
-            guard let server = form.server else {
-                form.focus = fields.first { form.problem(in: $0, strict: true) != nil } ?? form.focus
+            guard let server = form.server, form.takenName(in: document) == nil else {
+                form.focus = fields.first { form.problem(in: $0, strict: true) != nil } ?? .name
                 break
             }
             let change: StoreChange = form.editing.map { .editServer(name: $0, to: server) } ?? .addServer(server)
@@ -27,9 +27,9 @@ extension AppState {
             if form.editing == nil {
                 focus = .forwards
                 selectedForward = nil
-                note("Saved server \(server.name). Press a to add a forward.")
+                note("Saved server \(server.name). Press a to add a forward.", server: server.name)
             } else {
-                note("Saved server \(server.name).")
+                note("Saved server \(server.name).", server: server.name)
             }
             return [.save(change)]
         default:
@@ -50,8 +50,8 @@ extension AppState {
             form.focus = Self.cycle(form.fields, from: form.focus, forward: key == .tab || key == .down)
         case .enter:
             form.triedToSave = true
-            guard var forward = form.forward, let server = currentServer(named: form.server) else {
-                form.focus = form.fields.first { form.problem(in: $0, strict: true) != nil } ?? form.focus
+            guard var forward = form.forward, let server = currentServer(named: form.server), form.takenName(in: document) == nil else {
+                form.focus = form.fields.first { form.problem(in: $0, strict: true) != nil } ?? (form.takenName(in: document) != nil ? .name : form.focus)
                 break
             }
             if forward.name.isEmpty {
@@ -69,7 +69,7 @@ extension AppState {
             selectedServer = server.name
             selectedForward = forward.name
             let reference = ForwardReference(server: server.name, forward: forward.name)
-            note("Saved \(reference): \(forward.spec) (\(forward.spec.route)).")
+            note("Saved \(reference): \(forward.spec) (\(forward.spec.route)).", server: server.name)
             return [.save(change)]
         default:
             form.saveError = nil

@@ -7,7 +7,12 @@ extension AppState {
     public mutating func reduce(_ action: Action) -> [Effect] {
         switch action {
         case let .key(key, time):
+            if case .mouse(let event) = key { return isQuitting ? [] : handleMouse(event) }
             return handle(key, at: time)
+        case let .resized(width, height):
+            screenWidth = width
+            screenHeight = height
+            return []
         case let .status(snapshot, time):
             absorb(snapshot, at: time)
             return []
@@ -15,7 +20,8 @@ extension AppState {
             now = time
             for (reference, meter) in meters {
                 var updated = meter
-                updated.record(bytes: totalBytes(of: reference), at: time)
+                let status = status(of: reference)
+                updated.record(out: status?.bytesOut ?? 0, in: status?.bytesIn ?? 0, at: time)
                 meters[reference] = updated
             }
             return []
@@ -25,10 +31,10 @@ extension AppState {
             return []
         case let .promptWithdrawn(id, time):
             guard let index = prompts.firstIndex(where: { $0.id == id }) else { return [] }
-            prompts.remove(at: index)
+            let withdrawn = prompts.remove(at: index)
             // The next question's guard starts when it comes on screen.
             if index == 0 && !prompts.isEmpty { prompts[0].shownSince = time }
-            note("A question is no longer asked: it was answered elsewhere, or its server stopped.")
+            note("A question of \(withdrawn.server) is no longer asked: it was answered elsewhere, or its server stopped.", server: withdrawn.server)
             return []
         case let .engineNotice(text, isProblem):
             note(text, isProblem: isProblem)
@@ -54,7 +60,7 @@ extension AppState {
         if !prompts.isEmpty { return handlePromptKey(key, at: time) }
         switch overlay {
         case .help:
-            if [.escape, .character("q"), .character("?"), .enter].contains(key) { overlay = nil }
+            handleHelpKey(key)
             return []
         case .log:
             return handleLogKey(key)
@@ -123,18 +129,12 @@ extension AppState {
         for server in snapshot {
             for forward in server.forwards {
                 let reference = ForwardReference(server: server.name, forward: forward.name)
-                let bytes = forward.bytesIn + forward.bytesOut
-                var meter = meters[reference] ?? TrafficMeter(bytes: bytes, at: time)
-                meter.record(bytes: bytes, at: time)
+                var meter = meters[reference] ?? TrafficMeter(out: forward.bytesOut, in: forward.bytesIn, at: time)
+                meter.record(out: forward.bytesOut, in: forward.bytesIn, at: time)
                 seen[reference] = meter
             }
         }
         meters = seen
-    }
-
-    private func totalBytes(of reference: ForwardReference) -> UInt64 {
-        guard let forward = status(of: reference) else { return 0 }
-        return forward.bytesIn + forward.bytesOut
     }
 
     private mutating func handleFilterKey(_ key: Key) -> [Effect] {
@@ -154,9 +154,28 @@ extension AppState {
         return []
     }
 
-    private mutating func handleLogKey(_ key: Key) -> [Effect] {
+    mutating func handleHelpKey(_ key: Key) {
+        let width = min(screenWidth - 2, HelpText.preferredWidth) - 4
+        let hidden = max(0, HelpText.lines(width: width, symbols: .unicode).count - max(1, screenHeight - 2))
+        switch key {
+        case .escape, .character("q"), .character("?"), .enter: overlay = nil
+        case .up, .character("k"): helpScroll -= 1
+        case .down, .character("j"): helpScroll += 1
+        case .pageUp: helpScroll -= 10
+        case .pageDown: helpScroll += 10
+        case .home, .character("g"): helpScroll = 0
+        case .end, .character("G"): helpScroll = hidden
+        default: break
+        }
+        helpScroll = min(max(0, helpScroll), hidden)
+    }
+
+    mutating func handleLogKey(_ key: Key) -> [Effect] {
         switch key {
         case .escape, .character("q"), .character("L"), .enter: overlay = nil
+        case .character("a"):
+            logShowsAll.toggle()
+            logScroll = 0
         case .up, .character("k"): logScroll += 1
         case .down, .character("j"): logScroll = max(0, logScroll - 1)
         case .pageUp: logScroll += 10
@@ -164,7 +183,7 @@ extension AppState {
         case .end, .character("G"): logScroll = 0
         default: break
         }
-        logScroll = min(logScroll, max(0, events.count - 1))
+        logScroll = min(logScroll, max(0, logEvents.count - 1))
         return []
     }
 
@@ -223,10 +242,10 @@ extension AppState {
     /// change, says why and returns nothing.
     mutating func save(_ change: StoreChange, saying message: String? = nil) -> [Effect] {
         if let error = commit(change) {
-            note(error.description, isProblem: true)
+            note(error.description, server: change.server, isProblem: true)
             return []
         }
-        if let message { note(message) }
+        if let message { note(message, server: change.server) }
         return [.save(change)]
     }
 }

@@ -19,12 +19,20 @@ public struct AppState: Sendable {
     public var events: [StatusEvent] = []
     public var meters: [ForwardReference: TrafficMeter] = [:]
     public var now: Date
+    /// The terminal's size, for reading where a click landed.
+    public var screenWidth = 80
+    public var screenHeight = 24
     /// Set once quitting has begun: the screen says forwards are closing.
     public var isQuitting = false
     /// Quitting stops the forwards (the engine), rather than leaving them
     /// running in the background.
     public var stopsForwardsOnQuit = false
+    /// Events hidden below the log's last line, when scrolled back.
     public var logScroll = 0
+    /// Help lines scrolled off the top, on a short screen.
+    public var helpScroll = 0
+    /// The log shows every server's events, not only the selected one's.
+    public var logShowsAll = false
     var narrator: StatusNarrator
 
     static let eventLimit = 500
@@ -62,6 +70,13 @@ public struct AppState: Sendable {
         return visible.first { $0.name == selectedForward } ?? visible.first
     }
 
+    /// What the log lists: the selected server's events and those about no
+    /// server in particular, or with `logShowsAll` every event.
+    public var logEvents: [StatusEvent] {
+        guard !logShowsAll, let server = currentServer?.name else { return events }
+        return events.filter { $0.server == nil || $0.server == server }
+    }
+
     public func status(of server: String) -> ServerStatus? { statuses[server] }
 
     public func status(of forward: ForwardReference) -> ForwardStatus? {
@@ -79,6 +94,7 @@ public struct AppState: Sendable {
         statuses.values.reduce(0) { $0 + $1.forwards.filter { $0.state == .up }.count }
     }
 
+    /// Bytes per second both ways together.
     public func rate(of forward: ForwardReference) -> Double {
         meters[forward]?.bytesPerSecond ?? 0
     }
@@ -89,7 +105,7 @@ public struct AppState: Sendable {
         statuses.values.contains { status in
             if case .reconnecting = status.link { return true }
             return false
-        } || meters.values.contains { $0.bytesPerSecond > 0 }
+        } || meters.values.contains(where: \.isMoving)
     }
 
     private func matches(_ server: Server) -> Bool {

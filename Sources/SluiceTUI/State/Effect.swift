@@ -8,6 +8,8 @@ public enum Effect: Sendable, Equatable {
     case answer(promptID: Int, PromptAnswer)
     /// Try the server's connection again now.
     case retry(server: String)
+    /// Put `text` on the terminal's clipboard (OSC 52).
+    case copy(String)
     /// Test-bind a local address and report with `Action.portChecked`.
     case checkPort(host: String, port: Int)
     /// Leave the screen; with `stopForwards`, stop the engine too (it

@@ -9,9 +9,18 @@ extension ForwardForm {
     public func rows(document: StoreDocument) -> [FormRow] {
         fields.map { field in
             FormRow(label: label(of: field), value: value(of: field), hint: hint(of: field),
-                    error: problem(in: field, strict: triedToSave),
+                    error: problem(in: field, strict: triedToSave) ?? (field == .name ? takenName(in: document) : nil),
                     warning: warning(for: field, document: document), isFocused: field == focus)
         }
+    }
+
+    /// Why the typed name cannot be saved though it is a valid name:
+    /// another forward of the server has it. Checked as it is typed.
+    public func takenName(in document: StoreDocument) -> String? {
+        let typed = name.trimmed
+        guard !typed.isEmpty, typed != editing?.forward,
+              document.servers.first(where: { $0.name == server })?.forward(named: typed) != nil else { return nil }
+        return "\(server) has a forward named \(typed) already; choose another name"
     }
 
     private func value(of field: Field) -> FormRow.Value {

@@ -67,11 +67,20 @@ public struct ServerForm: Sendable, Equatable {
         }
     }
 
-    public func rows() -> [FormRow] {
+    public func rows(document: StoreDocument) -> [FormRow] {
         Field.allCases.map { field in
             FormRow(label: label(of: field), value: .text(text(of: field)), hint: hint(of: field),
-                    error: problem(in: field, strict: triedToSave), warning: nil, isFocused: field == focus)
+                    error: problem(in: field, strict: triedToSave) ?? (field == .name ? takenName(in: document) : nil),
+                    warning: nil, isFocused: field == focus)
         }
+    }
+
+    /// Why the typed name cannot be saved though it is a valid name:
+    /// another server has it. Checked as it is typed.
+    public func takenName(in document: StoreDocument) -> String? {
+        let typed = name.trimmed
+        guard !typed.isEmpty, typed != editing, document.servers.contains(where: { $0.name == typed }) else { return nil }
+        return "A server named \(typed) exists already; choose another name"
     }
 
     func label(of field: Field) -> String {

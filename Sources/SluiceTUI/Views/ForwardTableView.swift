@@ -1,7 +1,8 @@
 import SluiceCore
 
-/// The current server's forwards as a table: switch, kind, route, state,
-/// connections and traffic. Narrow screens show traffic as one column.
+/// The current server's forwards as a table: switch, kind, name, route,
+/// state, connections, traffic and rates. Wide screens split traffic and
+/// rate in and out; narrow ones shorten loopback routes.
 struct ForwardTableView {
     let state: AppState
     let symbols: Symbols
@@ -12,7 +13,8 @@ struct ForwardTableView {
         var alignRight = false
     }
 
-    func draw(into buffer: inout ScreenBuffer, top: Int, rows: Int, width: Int) {
+    func draw(into buffer: inout ScreenBuffer, layout: MainLayout) {
+        let top = layout.tableTop, rows = layout.tableRows, width = layout.width
         guard let server = state.currentServer else { return }
         let forwards = state.visibleForwards
         guard !forwards.isEmpty else {
@@ -22,18 +24,20 @@ struct ForwardTableView {
         }
         let wide = width >= 110
         let trafficColumns: [Column] = wide
-            ? [Column(title: "OUT", width: 8, alignRight: true), Column(title: "IN", width: 8, alignRight: true)]
-            : [Column(title: "TRAFFIC", width: 8, alignRight: true)]
-        let head = [Column(title: "ON", width: 3), Column(title: "K", width: 2)]
-        let tail = [Column(title: "STATE", width: 10), Column(title: "CONNS", width: 5, alignRight: true)]
-            + trafficColumns + [Column(title: "RATE", width: 9, alignRight: true)]
+            ? [Column(title: "OUT", width: 8, alignRight: true), Column(title: "IN", width: 8, alignRight: true),
+               Column(title: "OUT/s", width: 9, alignRight: true), Column(title: "IN/s", width: 9, alignRight: true)]
+            : [Column(title: "TRAFFIC", width: 8, alignRight: true), Column(title: "RATE", width: 9, alignRight: true)]
+        let longestName = forwards.map { DisplayWidth.of($0.name) }.max() ?? 4
+        let nameWidth = min(wide ? 16 : 10, max(4, longestName))
+        let head = [Column(title: "ON", width: 3), Column(title: "K", width: 2), Column(title: "NAME", width: nameWidth)]
+        let tail = [Column(title: "STATE", width: 10), Column(title: "CONNS", width: 5, alignRight: true)] + trafficColumns
         let fixed = 2 + (head + tail).reduce(0) { $0 + $1.width + 1 }
         let columns = head + [Column(title: "LISTEN -> TARGET", width: max(10, width - fixed - 1))] + tail
         drawRow(columns.map { ($0.title, StyleRole.muted) }, columns: columns, y: top, into: &buffer)
 
         let rowsForForwards = max(0, rows - 1)
         let selected = forwards.firstIndex { $0.name == state.currentForward?.name } ?? 0
-        let offset = max(0, selected - rowsForForwards + 1)
+        let offset = layout.forwardOffset
         for (row, forward) in forwards.dropFirst(offset).prefix(rowsForForwards).enumerated() {
             let y = top + 1 + row
             let reference = ForwardReference(server: server.name, forward: forward.name)
@@ -46,17 +50,21 @@ struct ForwardTableView {
             var cells: [(String, StyleRole)] = [
                 (forward.enabled ? "on" : "off", forward.enabled ? .ok : .muted),
                 (kind, forward.spec.listen.isLoopback ? .key : .warning),
-                (presentation.route, .normal),
+                (forward.name, .key),
+                (width >= 100 ? presentation.route : presentation.compactRoute, .normal),
                 (presentation.stateWord, presentation.stateRole),
                 (counted.map { String($0.totalConnections) } ?? "", .normal),
             ]
+            let meter = state.meters[reference]
             if wide {
                 cells.append((counted.map { Formatting.bytes($0.bytesOut) } ?? "", .normal))
                 cells.append((counted.map { Formatting.bytes($0.bytesIn) } ?? "", .normal))
+                cells.append((Formatting.rate(meter?.outPerSecond ?? 0), .normal))
+                cells.append((Formatting.rate(meter?.inPerSecond ?? 0), .normal))
             } else {
                 cells.append((counted.map { Formatting.bytes($0.bytesOut + $0.bytesIn) } ?? "", .normal))
+                cells.append((Formatting.rate(state.rate(of: reference)), .normal))
             }
-            cells.append((Formatting.rate(state.rate(of: reference)), .normal))
             drawRow(cells, columns: columns, y: y, into: &buffer)
             if offset + row == selected {
                 buffer.paint(row: y, role: state.focus == .forwards ? .selected : .current)

@@ -9,25 +9,18 @@ struct MainView {
     let timeZone: TimeZone
 
     func draw(into buffer: inout ScreenBuffer) {
-        let width = buffer.width
-        let height = buffer.height
+        let layout = MainLayout(state: state, width: buffer.width, height: buffer.height)
         drawTitle(into: &buffer)
-        let servers = state.visibleServers
-        let serverRows = min(max(1, servers.count), max(2, (height - 10) / 3))
-        var y = 1
         let filter = state.filter.trimmed.isEmpty ? "" : "\(symbols.separator)filter: \(state.filter.trimmed) (Esc clears)"
-        drawHeader("Servers" + filter, focused: state.focus == .servers, y: y, into: &buffer)
-        y += 1
-        ServerListView(state: state, symbols: symbols).draw(into: &buffer, top: y, rows: serverRows, width: width)
-        y += serverRows
-        drawHeader(forwardsTitle, focused: state.focus == .forwards, y: y, into: &buffer)
-        y += 1
-        let tableRows = max(1, height - y - 6)
-        ForwardTableView(state: state, symbols: symbols).draw(into: &buffer, top: y, rows: tableRows, width: width)
-        y += tableRows
-        drawDetails(into: &buffer, y: y)
-        drawEventLine(into: &buffer, y: height - 2)
-        drawKeyBar(into: &buffer, y: height - 1)
+        drawHeader("Servers" + filter, focused: state.focus == .servers, y: layout.serverHeaderY, into: &buffer)
+        ServerListView(state: state, symbols: symbols).draw(into: &buffer, layout: layout)
+        drawHeader(forwardsTitle, focused: state.focus == .forwards, y: layout.forwardHeaderY, into: &buffer)
+        ForwardTableView(state: state, symbols: symbols).draw(into: &buffer, layout: layout)
+        drawDetails(into: &buffer, y: layout.detailsY)
+        drawEventLine(into: &buffer, y: layout.eventY)
+        for entry in layout.bar {
+            buffer.write(entry.parts, x: entry.x, y: layout.barY, maxWidth: buffer.width - entry.x, ellipsis: symbols.ellipsis)
+        }
     }
 
     private var forwardsTitle: String {
@@ -69,6 +62,7 @@ struct MainView {
     private func drawDetails(into buffer: inout ScreenBuffer, y: Int) {
         let rule = String(repeating: symbols.horizontal, count: buffer.width)
         buffer.write(rule, x: 0, y: y, role: .muted)
+        drawTraffic(into: &buffer, y: y)
         let line = y + 1
         let width = buffer.width - 2
         if state.focus == .forwards, let server = state.currentServer, let forward = state.currentForward {
@@ -98,10 +92,41 @@ struct MainView {
             } else {
                 buffer.write("Enter shows its forwards; c switches them all on or off.", x: 1, y: line + 1, role: .muted, maxWidth: width)
             }
+        } else if !state.servers.isEmpty {
+            buffer.write("Nothing matches \"\(state.filter.trimmed)\" in names, hosts or ports. Esc clears the filter.", x: 1, y: line,
+                         role: .muted, maxWidth: width, ellipsis: symbols.ellipsis)
         } else {
             buffer.write("No servers yet. Press A to add one, or quit and run: sluice import-ssh-config", x: 1, y: line, role: .muted,
                          maxWidth: width, ellipsis: symbols.ellipsis)
         }
+    }
+
+    /// The selection's traffic over the last minute, on the rule above the
+    /// details: a sparkline and the rates now, each way. For a server, its
+    /// forwards together.
+    private func drawTraffic(into buffer: inout ScreenBuffer, y: Int) {
+        guard let server = state.currentServer else { return }
+        let meters: [TrafficMeter]
+        if state.focus == .forwards {
+            guard let forward = state.currentForward else { return }
+            meters = state.meters[ForwardReference(server: server.name, forward: forward.name)].map { [$0] } ?? []
+        } else {
+            meters = server.forwards.compactMap { state.meters[ForwardReference(server: server.name, forward: $0.name)] }
+        }
+        let history = Sparkline.sum(meters.map(\.history))
+        // No line for a minute without a byte: the table says it is idle.
+        guard history.contains(where: { $0 > 0 }) else { return }
+        let out = meters.reduce(0) { $0 + $1.outPerSecond }
+        let back = meters.reduce(0) { $0 + $1.inPerSecond }
+        let rates = " \(symbols.outbound)\(Formatting.rate(out).isEmpty ? "0 B/s" : Formatting.rate(out))"
+            + " \(symbols.inbound)\(Formatting.rate(back).isEmpty ? "0 B/s" : Formatting.rate(back)) "
+        let room = buffer.width - 2 - DisplayWidth.of(rates) - 12
+        let seconds = min(TrafficMeter.historyLength, room)
+        guard seconds >= 10 else { return }
+        let label = " last \(seconds) s "
+        let spark = Sparkline.text(history, width: seconds, levels: symbols.sparkline)
+        let x = buffer.width - 1 - DisplayWidth.of(label) - seconds - DisplayWidth.of(rates)
+        buffer.write([(label, .muted), (spark, .ok), (rates, .normal)], x: x, y: y, maxWidth: buffer.width - x, ellipsis: symbols.ellipsis)
     }
 
     /// Two lines at most, so an error message can be read whole.
@@ -116,32 +141,17 @@ struct MainView {
 
     private func drawEventLine(into buffer: inout ScreenBuffer, y: Int) {
         if state.isEditingFilter {
-            let used = buffer.write("/\(state.filter.text)", x: 0, y: y, role: .normal, maxWidth: buffer.width - 1)
-            buffer.write(" ", x: used, y: y, role: .selected)
             let help = "  Enter keep · Esc clear"
-            buffer.write(help, x: used + 1, y: y, role: .muted, maxWidth: buffer.width - used - 1, ellipsis: symbols.ellipsis)
+            let room = max(1, buffer.width - 1 - DisplayWidth.of(help))
+            var parts: [(String, StyleRole)] = [("/", .normal)]
+            parts += TextFieldView(field: state.filter, isFocused: true, symbols: symbols).parts(width: room)
+            parts.append((help, .muted))
+            buffer.write(parts, x: 0, y: y, maxWidth: buffer.width, ellipsis: symbols.ellipsis)
             return
         }
         guard let event = state.events.last else { return }
         let time = Formatting.clock(event.time, in: timeZone)
         buffer.write([(time + " ", .muted), (event.text, event.isProblem ? .error : .normal)], x: 0, y: y,
                      maxWidth: buffer.width, ellipsis: symbols.ellipsis)
-    }
-
-    /// As many of the bar's commands as fit, in order; help and quit always.
-    private func drawKeyBar(into buffer: inout ScreenBuffer, y: Int) {
-        func entry(_ command: Command) -> [(String, StyleRole)] {
-            guard let binding = KeyMap.binding(for: command), let key = binding.keys.first else { return [] }
-            return [(key.label, .key), (" \(binding.short)  ", .muted)]
-        }
-        func width(_ parts: [(String, StyleRole)]) -> Int { parts.reduce(0) { $0 + DisplayWidth.of($1.0) } }
-        let always = KeyMap.barAlways.flatMap(entry)
-        var parts: [(String, StyleRole)] = []
-        for command in KeyMap.bar where !KeyMap.barAlways.contains(command) {
-            let next = entry(command)
-            if width(parts) + width(next) + width(always) > buffer.width { break }
-            parts += next
-        }
-        buffer.write(parts + always, x: 0, y: y, maxWidth: buffer.width, ellipsis: symbols.ellipsis)
     }
 }

@@ -26,7 +26,7 @@ public struct ScreenView {
         case .help: dialogs.drawHelp(into: &buffer)
         case .log: dialogs.drawLog(into: &buffer)
         case .confirm(let confirmation): dialogs.drawConfirmation(confirmation, into: &buffer)
-        case .serverForm(let form): dialogs.drawForm(title: form.title, rows: form.rows(), error: form.saveError, into: &buffer)
+        case .serverForm(let form): dialogs.drawForm(title: form.title, rows: form.rows(document: state.document), error: form.saveError, into: &buffer)
         case .forwardForm(let form):
             dialogs.drawForm(title: form.title, rows: form.rows(document: state.document), error: form.saveError, into: &buffer)
         case nil: break

@@ -6,7 +6,8 @@ struct ServerListView {
     let state: AppState
     let symbols: Symbols
 
-    func draw(into buffer: inout ScreenBuffer, top: Int, rows: Int, width: Int) {
+    func draw(into buffer: inout ScreenBuffer, layout: MainLayout) {
+        let top = layout.serverTop, rows = layout.serverRows, width = layout.width
         let servers = state.visibleServers
         guard !servers.isEmpty else {
             let text = state.servers.isEmpty ? "No servers yet: press A to add one." : "No server matches the filter."
@@ -14,7 +15,7 @@ struct ServerListView {
             return
         }
         let selected = servers.firstIndex { $0.name == state.currentServer?.name } ?? 0
-        let offset = max(0, selected - rows + 1)
+        let offset = layout.serverOffset
         let nameWidth = min(20, servers.map { DisplayWidth.of($0.name) }.max() ?? 4)
         let destinationWidth = min(max(12, width / 3), servers.map { DisplayWidth.of($0.destination.description) }.max() ?? 4)
         for (row, server) in servers.dropFirst(offset).prefix(rows).enumerated() {

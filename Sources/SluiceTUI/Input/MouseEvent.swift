@@ -1,0 +1,26 @@
+/// A mouse action at a cell of the screen (0-based column and row).
+public struct MouseEvent: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// The left button went down: a click.
+        case press
+        case wheelUp, wheelDown
+    }
+
+    public var kind: Kind
+    public var x: Int
+    public var y: Int
+
+    public init(_ kind: Kind, x: Int, y: Int) {
+        self.kind = kind
+        self.x = x
+        self.y = y
+    }
+
+    /// How the help screen writes it.
+    var label: String {
+        switch kind {
+        case .press: return "Click"
+        case .wheelUp, .wheelDown: return "Wheel"
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import SluiceCore
+@testable import SluiceTUI
+import Testing
+
+/// The screen's second pass, as the reducer sees it: filter, forms, log,
+/// mouse and clipboard.
+@Suite("Filter, forms, log, mouse and clipboard")
+struct ScreenInteractionTests {
+    typealias F = ScreenFixtures
+
+    private func press(_ keys: [Key], on state: inout AppState) -> [Effect] {
+        keys.flatMap { state.reduce(.key($0, at: F.keyTime)) }
+    }
+
+    private func type(_ text: String) -> [Key] { text.map { Key.character($0) } }
+
+    private func click(_ x: Int, _ y: Int, _ kind: MouseEvent.Kind = .press) -> Key {
+        .mouse(MouseEvent(kind, x: x, y: y))
+    }
+
+    // MARK: Filter
+
+    @Test func slashStartsANewFilter() {
+        var state = F.busy
+        _ = press([.character("/")] + type("18080") + [.enter], on: &state)
+        #expect(state.filter.text == "18080")
+        _ = press([.character("/")] + type("stag"), on: &state)
+        #expect(state.filter.text == "stag")
+        #expect(state.visibleServers.map(\.name) == ["staging"])
+    }
+
+    @Test func theFilterFindsForwardNames() {
+        var state = F.busy
+        _ = press([.character("/")] + type("webhook") + [.enter], on: &state)
+        #expect(state.visibleServers.map(\.name) == ["db"])
+        #expect(state.visibleForwards.map(\.name) == ["webhook"])
+    }
+
+    @Test func theFilterEditsInTheMiddle() {
+        var state = F.busy
+        _ = press([.character("/")] + type("sging") + [.left, .left, .left, .left] + type("ta"), on: &state)
+        #expect(state.filter.text == "staging")
+        #expect(state.visibleServers.map(\.name) == ["staging"])
+    }
+
+    // MARK: Forms
+
+    @Test func aTakenForwardNameIsFlaggedAsTyped() {
+        var state = F.busy
+        _ = press([.character("a"), .backTab] + type("redis"), on: &state)
+        guard case .forwardForm(let form) = state.overlay else { Issue.record("no form"); return }
+        let name = form.rows(document: state.document).first { $0.label == "Name" }
+        #expect(name?.error == "db has a forward named redis already; choose another name")
+        // Editing a forward keeps its own name without complaint.
+        var editing = F.busy
+        editing.selectedForward = "redis"
+        _ = press([.character("e")], on: &editing)
+        guard case .forwardForm(let own) = editing.overlay else { Issue.record("no form"); return }
+        #expect(own.rows(document: editing.document).allSatisfy { $0.error == nil })
+    }
+
+    @Test func enterOnATakenNameSavesNothingAndGoesToTheName() {
+        var state = F.busy
+        let effects = press([.character("a"), .tab, .tab] + type("7000") + [.tab, .tab] + type("80") + [.tab] + type("redis") + [.tab, .enter],
+                            on: &state)
+        #expect(effects.allSatisfy { if case .save = $0 { return false } else { return true } })
+        guard case .forwardForm(let form) = state.overlay else { Issue.record("the form closed"); return }
+        #expect(form.focus == .name)
+    }
+
+    @Test func aTakenServerNameIsFlaggedAsTyped() {
+        var state = F.busy
+        _ = press([.character("A")] + type("lab"), on: &state)
+        guard case .serverForm(let form) = state.overlay else { Issue.record("no form"); return }
+        #expect(form.rows(document: state.document)[0].error == "A server named lab exists already; choose another name")
+        _ = press([.backspace], on: &state)
+        guard case .serverForm(let shorter) = state.overlay else { Issue.record("no form"); return }
+        #expect(shorter.rows(document: state.document)[0].error == nil)
+    }
+
+    @Test func aPasteFillsAFieldAndRunsNoCommand() {
+        var state = F.busy
+        _ = press([.character("A"), .tab, .paste("deploy@db2.example.com:2222\n")], on: &state)
+        guard case .serverForm(let form) = state.overlay else { Issue.record("the paste closed the form"); return }
+        #expect(form.destination.text == "deploy@db2.example.com:2222")
+        // On the main screen a paste is not keys: "q" in it does not quit, "d" does not delete.
+        var main = F.busy
+        #expect(press([.paste("qdd y")], on: &main).isEmpty)
+        #expect(main.overlay == nil && !main.isQuitting)
+    }
+
+    // MARK: Log
+
+    @Test func theLogOfAServerHasOnlyItsEvents() {
+        var state = F.busy
+        state.selectedForward = "metrics"
+        _ = press([.space], on: &state)
+        state.selectedServer = "archive"
+        state.selectedForward = "L5000"
+        _ = press([.space], on: &state)
+        state.focus = .servers
+        state.selectedServer = "archive"
+        #expect(state.logEvents.map(\.text).contains("Switched archive/L5000 on."))
+        #expect(!state.logEvents.map(\.text).contains("Switched db/metrics on."))
+        _ = press([.character("L"), .character("a")], on: &state)
+        #expect(state.logShowsAll)
+        #expect(state.logEvents.map(\.text).contains("Switched db/metrics on."))
+    }
+
+    // MARK: Mouse
+
+    /// busy at 80x24: servers on rows 2-5, forward table title on row 7,
+    /// forwards from row 8 (postgres, socks, webhook, redis, admin, metrics).
+    private var sized: AppState {
+        var state = F.busy
+        _ = state.reduce(.resized(width: 80, height: 24))
+        return state
+    }
+
+    @Test func aClickOnTheSwitchTogglesThatForward() {
+        var state = sized
+        let effects = press([click(3, 13)], on: &state)
+        #expect(effects == [.save(.setEnabled(ForwardReference(server: "db", forward: "metrics"), true))])
+        #expect(state.selectedForward == "metrics")
+    }
+
+    @Test func aClickOnARowSelectsIt() {
+        var state = sized
+        #expect(press([click(20, 11)], on: &state).isEmpty)
+        #expect(state.selectedForward == "redis")
+        #expect(state.focus == .forwards)
+        #expect(press([click(10, 3)], on: &state).isEmpty)
+        #expect(state.focus == .servers)
+        #expect(state.selectedServer == "staging")
+    }
+
+    @Test func theWheelMovesTheListUnderIt() {
+        var state = sized
+        _ = press([click(20, 10, .wheelDown), click(20, 10, .wheelDown)], on: &state)
+        #expect(state.selectedForward == "webhook")
+        _ = press([click(20, 2, .wheelDown)], on: &state)
+        #expect(state.focus == .servers)
+        #expect(state.selectedServer == "staging")
+    }
+
+    @Test func aClickOnTheKeyBarRunsItsCommand() {
+        var state = sized
+        // "Space on/off  a add  A server ...": "a" starts at column 14.
+        _ = press([click(15, 23)], on: &state)
+        guard case .forwardForm = state.overlay else { Issue.record("a click on 'a add' opened no form"); return }
+    }
+
+    @Test func clicksOutsideADialogDoNothing() {
+        var state = sized
+        _ = press([.character("a")], on: &state)
+        let form = state.overlay
+        #expect(press([click(3, 13), click(0, 0), click(15, 23)], on: &state).isEmpty)
+        #expect(state.overlay == form)
+        #expect(state.servers[0].forward(named: "metrics")?.enabled == false)
+    }
+
+    // MARK: Clipboard
+
+    @Test func yCopiesTheAddressToUse() {
+        var state = F.busy
+        #expect(press([.character("y")], on: &state) == [.copy("127.0.0.1:5432")])
+        #expect(state.events.last?.text.hasPrefix("Copied 127.0.0.1:5432 to the clipboard") == true)
+        state.selectedForward = "socks"
+        #expect(press([.character("y")], on: &state) == [.copy("socks5h://127.0.0.1:1080")])
+        state.selectedForward = "webhook"
+        #expect(press([.character("y")], on: &state) == [.copy("127.0.0.1:41873")])
+        #expect(state.events.last?.text.contains("an address on db") == true)
+        state.selectedForward = "admin"
+        #expect(press([.character("y")], on: &state) == [.copy("127.0.0.1:8443")])
+    }
+
+    @Test func capitalYCopiesTheSshCommand() {
+        var state = F.busy
+        #expect(press([.character("Y")], on: &state) == [.copy("ssh -N -L 5432:localhost:5432 -i ~/.ssh/id_ed25519 deploy@db.example.com")])
+        state.focus = .servers
+        state.selectedServer = "staging"
+        #expect(press([.character("Y")], on: &state) == [.copy("ssh -N -L 8080:127.0.0.1:80 -p 2222 -J bastion.example.com ci@staging.internal")])
+    }
+}
