@@ -38,6 +38,30 @@ public final class TmuxSession: @unchecked Sendable {
         _ = try tmux(["send-keys", "-t", "main", "-l", text])
     }
 
+    /// Sends bytes to the program as a terminal would (a mouse report,
+    /// an escape sequence), none of them read as tmux key names.
+    public func send(bytes: [UInt8]) throws {
+        _ = try tmux(["send-keys", "-t", "main", "-H"] + bytes.map { String(format: "%02x", $0) })
+    }
+
+    /// Pastes `text` as a terminal does: in bracketed-paste markers when
+    /// the program asked for them.
+    public func paste(_ text: String) throws {
+        _ = try tmux(["set-buffer", "-b", "test", "--", text])
+        _ = try tmux(["paste-buffer", "-p", "-d", "-b", "test", "-t", "main"])
+    }
+
+    /// From now on, everything the program writes to the terminal is
+    /// copied, raw (escape sequences included), to `outputFile`.
+    public func captureOutput() throws {
+        _ = try tmux(["pipe-pane", "-O", "-t", "main", "cat >> \(Self.quoted(outputFile))"])
+    }
+
+    /// What `captureOutput` has collected so far.
+    public var capturedOutput: Data { (try? Data(contentsOf: URL(fileURLWithPath: outputFile))) ?? Data() }
+
+    private var outputFile: String { logs.file("output") }
+
     /// Resizes the terminal, as a user dragging the window would.
     public func resize(width: Int, height: Int) throws {
         _ = try tmux(["resize-window", "-t", "main", "-x", String(width), "-y", String(height)])

@@ -1,0 +1,142 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+/// The screen's second pass in the real binary, in tmux, against the
+/// harness' real sshd: a link's state after `c`, the mouse, bracketed
+/// paste and the clipboard.
+@Suite struct ScreenSecondPassTests {
+    let sshd: SSHServer
+    let web: HTTPTestServer
+
+    init() throws {
+        sshd = try SSHServer()
+        web = try HTTPTestServer()
+    }
+
+    private func open(home: ClientHome, store: String) throws -> TmuxSession {
+        let environment = home.environment.merging(["SLUICE_STORE": store, "TERM": "xterm-256color"]) { $1 }
+        return try TmuxSession(SluiceBinary.path, [], environment: environment)
+    }
+
+    /// A store with server "lab" at `destination` and one switched-on Local
+    /// forward from a free port to the web page.
+    private func saveForward(in home: ClientHome, destination: String) throws -> (store: String, port: Int) {
+        let store = home.directory.file("store.json")
+        let port = try LoopbackPort.free()
+        try Store(path: store).update { document in
+            try document.addServer(Server(name: "lab", destination: try Destination(parsing: destination), identityFile: home.identityPath))
+            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
+        }
+        return (store, port)
+    }
+
+    private func saveLabForward(in home: ClientHome) throws -> (store: String, port: Int) {
+        try saveForward(in: home, destination: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)")
+    }
+
+    private func lines(_ screen: String) -> [String] { screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+
+    /// The forward's row (its name is `L<port>`) and its index on screen.
+    private func row(of port: Int, in screen: String) -> (index: Int, text: String)? {
+        lines(screen).enumerated().first { $0.element.contains(" L\(port) ") }.map { ($0.offset, $0.element) }
+    }
+
+    /// The server list's line for "lab".
+    private func serverLine(_ screen: String) -> String {
+        lines(screen).first { $0.contains(" lab ") && !$0.contains("Forwards") } ?? ""
+    }
+
+    @Test func aServerSwitchedOffWhileReconnectingSaysOffAndStaysOff() throws {
+        let closed = try ClosedPort()
+        let home = try ClientHome(trusting: sshd)
+        let (store, _) = try saveForward(in: home, destination: "\(CurrentUser.name)@127.0.0.1:\(closed.port)")
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
+        let screen = try open(home: home, store: store)
+        var seen = screen.waitForScreen { serverLine($0).contains("reconnecting (attempt 2") }
+        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+        try screen.press("c")
+        seen = screen.waitForScreen(timeout: 1) { serverLine($0).contains("off ·") }
+        #expect(seen.matched, "the link still says what the engine no longer does: \(seen.screen)")
+        // And stays so: no attempt follows.
+        Thread.sleep(forTimeInterval: 3)
+        let later = screen.screen()
+        #expect(serverLine(later).contains("off ·") && !later.contains("reconnecting"), "\(later)")
+        try screen.press("q")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+
+    @Test func aClickOnTheSwitchTurnsTheForwardOff() throws {
+        let home = try ClientHome(trusting: sshd)
+        let (store, port) = try saveLabForward(in: home)
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
+        let screen = try open(home: home, store: store)
+        var seen = screen.waitForScreen { row(of: port, in: $0)?.text.contains("listening") == true }
+        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+        let y = try #require(row(of: port, in: seen.screen)?.index)
+        // An SGR mouse report (xterm's 1006 mode, 1-based): the left button
+        // down and up on the ON cell, column 4.
+        try screen.send(bytes: Array("\u{1B}[<0;4;\(y + 1)M\u{1B}[<0;4;\(y + 1)m".utf8))
+        seen = screen.waitForScreen { row(of: port, in: $0)?.text.split(separator: " ").filter { $0 == "off" }.count == 2 }
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(screen.waitForScreen { _ in LoopbackPort.isFree(port) }.matched)
+        #expect(try Store(path: store).load().servers[0].forwards[0].enabled == false)
+        try screen.press("q")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+
+    @Test func aPasteLandsWholeInTheFieldAndRunsNoKeys() throws {
+        let home = try ClientHome(trusting: sshd)
+        let store = home.directory.file("store.json")
+        let screen = try open(home: home, store: store)
+        #expect(screen.waitFor("No servers yet").matched)
+        try screen.press("A")
+        #expect(screen.waitFor("New server").matched)
+        // "q" would quit and Enter would save, were they read as keys.
+        try screen.paste("quay\n")
+        try screen.press("Tab")
+        try screen.paste("deploy@[::1]:2222")
+        var seen = screen.waitFor("> Destination    deploy@[::1]:2222")
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(seen.screen.contains("Name           quay "), "\(seen.screen)")
+        #expect(!seen.screen.contains("Keep it running"), "\(seen.screen)")
+        // The cursor moves: fix the user in the middle.
+        // Ctrl+A, not Home: tmux sends Home as its own terminal type does.
+        try screen.press("C-a", "Right", "Right", "Right", "Right", "Right", "Right")
+        try screen.press("BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+        try screen.type("me")
+        seen = screen.waitFor("> Destination    me@[::1]:2222")
+        #expect(seen.matched, "\(seen.screen)")
+        try screen.press("Enter")
+        seen = screen.waitFor("Saved server quay")
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(try Store(path: store).load().servers.first?.destination.description == "me@[::1]:2222")
+        try screen.press("q")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+
+    @Test func yPutsTheAddressOnTheClipboardWithOSC52() throws {
+        let home = try ClientHome(trusting: sshd)
+        let (store, port) = try saveLabForward(in: home)
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
+        let screen = try open(home: home, store: store)
+        var seen = screen.waitForScreen { row(of: port, in: $0)?.text.contains("listening") == true }
+        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+        try screen.captureOutput()
+        try screen.press("l", "y")
+        seen = screen.waitFor("Copied 127.0.0.1:\(port) to the clipboard")
+        #expect(seen.matched, "\(seen.screen)")
+        let expected = Data("\u{1B}]52;c;\(Data("127.0.0.1:\(port)".utf8).base64EncodedString())\u{07}".utf8)
+        let deadline = Date().addingTimeInterval(10)
+        while screen.capturedOutput.range(of: expected) == nil && Date() < deadline { usleep(50_000) }
+        #expect(screen.capturedOutput.range(of: expected) != nil, "\(String(decoding: screen.capturedOutput, as: UTF8.self).debugDescription)")
+        try screen.press("q")
+        #expect(screen.waitFor("Keep it running in the background?").matched)
+        try screen.press("s")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
+}
