@@ -34,8 +34,9 @@ public final class Engine: @unchecked Sendable {
                 continue
             }
             if let old = loops[server.name] {
-                // Let the old session release its ports before the new one binds them.
                 old.send(.stop(drainUntil: nil))
+                old.retire()
+                // Let the old session release its ports before the new one binds them.
                 _ = old.waitUntilStopped(timeout: 3)
             }
             let loop = SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors)
@@ -45,8 +46,11 @@ public final class Engine: @unchecked Sendable {
         }
         for (name, loop) in stale {
             loop.send(.stop(drainUntil: nil))
+            // Silenced first: a session still inside a blocking connect
+            // speaks again only when that ends, after the wait below.
+            loop.retire()
             loops[name] = nil
-            // After its last status, or the server would reappear on the board.
+            // Ports are let go before another server's session binds them.
             _ = loop.waitUntilStopped(timeout: 3)
             board.remove(name)
         }

@@ -90,6 +90,18 @@ extension SessionLoop {
         statusDirty = true
     }
 
+    /// No forward wants the link while there is no session: whatever it
+    /// was doing (waiting for its next attempt, failed), it is off now and
+    /// says so. Wanted again, it is tried at once, from the first pause.
+    func stopTrying() {
+        link = .idle
+        linkError = nil
+        linkSince = Date()
+        backoff.reset()
+        nextAttempt = .now
+        statusDirty = true
+    }
+
     /// Closes every connection and then the session: channels must go
     /// before the session they belong to.
     private func dropSession() {

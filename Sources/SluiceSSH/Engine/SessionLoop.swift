@@ -29,6 +29,10 @@ final class SessionLoop: @unchecked Sendable {
     /// Set by `checkSoon`; taken right after poll() returns, like the
     /// loop's own sleep check, before any client is served.
     private var sleepCheckRequested = false
+    /// Set by `retire`; held while a status goes to the board, so none
+    /// arrives after `retire` returns.
+    private let publishing = NSLock()
+    private var retired = false
     /// Set when the thread has ended; any number of callers may wait for it.
     private let ended = NSCondition()
     private var hasEnded = false
@@ -123,6 +127,15 @@ final class SessionLoop: @unchecked Sendable {
         return requested
     }
 
+    /// The server left the engine, or another session replaced this one:
+    /// whatever this thread still says (a blocking connect may end long
+    /// after it was told to stop) no longer reaches the board.
+    func retire() {
+        publishing.lock()
+        retired = true
+        publishing.unlock()
+    }
+
     func send(_ command: Command) {
         inboxLock.lock()
         inbox.append(command)
@@ -153,6 +166,8 @@ final class SessionLoop: @unchecked Sendable {
                 connect()
             } else if !wantsLink && session != nil && connections.isEmpty {
                 disconnect(reason: nil)
+            } else if !wantsLink && session == nil && link != .idle {
+                stopTrying()
             }
             retryRemoteForwards()
             pumpOnce()
@@ -203,7 +218,9 @@ final class SessionLoop: @unchecked Sendable {
             forwardStatus.listening = runtime.describeListening()
             return forwardStatus
         }
-        board.publish(status)
+        publishing.withLock {
+            if !retired { board.publish(status) }
+        }
         lastPublished = now
         statusDirty = false
     }
