@@ -59,7 +59,8 @@ final class SessionLoop: @unchecked Sendable {
     /// loop's own sleep check, before any client is served.
     private var sleepCheckRequested = false
     /// Set by `retire`; held while a status goes to the board, so none
-    /// arrives after `retire` returns.
+    /// arrives after `retire` returns. The board's observers run under it:
+    /// they only wake their owners, and must never call into the engine.
     private let publishing = NSLock()
     private var retired = false
     /// Set when the thread has ended; any number of callers may wait for it.
