@@ -71,7 +71,9 @@ public final class Engine: @unchecked Sendable {
     /// on that thread or on the caller's: it must be quick and must not
     /// call back into the engine. It comes at once while the session is
     /// connecting (see SessionLoop.answerWhileBusy), else on the thread's
-    /// next turn.
+    /// next turn. Asking waits while `apply` replaces a session (up to a
+    /// few seconds): a caller that must not block asks from the thread
+    /// that applies, after it (as EngineDriver does).
     public func connections(server: String, forward: String,
                             reply: @escaping @Sendable (Result<[ConnectionStatus], ConnectionRequestError>) -> Void) {
         guard let loop = loop(named: server) else {
