@@ -2,7 +2,8 @@ import Foundation
 import SluiceCore
 
 /// What a client asks of the engine: one JSON object per line, its kind in
-/// `"type"`. The first must be `hello`.
+/// `"type"`. The first must be `hello`. Any request may also carry an
+/// `"id"` (see TaggedRequest).
 public enum ControlRequest: Sendable, Equatable {
     /// `{"type":"hello","protocol":1,"client":"status","prompts":false}`:
     /// `prompts` true for a client that shows questions to a person (the
@@ -20,11 +21,18 @@ public enum ControlRequest: Sendable, Equatable {
     /// `{"type":"stop","drain":10}`: close the listeners, let open
     /// connections finish for `drain` seconds (default 10), then exit.
     case stop(drainSeconds: Double?)
+    /// `{"type":"connections","server":"db","forward":"L5432"}`: the open
+    /// connections of one forward, for a connections view; the reply is a
+    /// `connections` message (see EngineReply).
+    case connections(server: String, forward: String)
+    /// `{"type":"close","server":"db","forward":"L5432","connection":7}`:
+    /// cut one connection (both ends see it fail); `ok` once it is closed.
+    case close(server: String, forward: String, connection: UInt64)
 }
 
 extension ControlRequest: Codable {
     private enum CodingKeys: String, CodingKey {
-        case type, version = "protocol", client, prompts, server, prompt, answer, drain
+        case type, version = "protocol", client, prompts, server, prompt, answer, drain, forward, connection
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -49,6 +57,15 @@ extension ControlRequest: Codable {
         case .stop(let drain):
             try container.encode("stop", forKey: .type)
             try container.encodeIfPresent(drain, forKey: .drain)
+        case let .connections(server, forward):
+            try container.encode("connections", forKey: .type)
+            try container.encode(server, forKey: .server)
+            try container.encode(forward, forKey: .forward)
+        case let .close(server, forward, connection):
+            try container.encode("close", forKey: .type)
+            try container.encode(server, forKey: .server)
+            try container.encode(forward, forKey: .forward)
+            try container.encode(connection, forKey: .connection)
         }
     }
 
@@ -70,6 +87,11 @@ extension ControlRequest: Codable {
                 throw DecodingError.dataCorruptedError(forKey: .drain, in: container, debugDescription: "drain must be 0 to 3600 seconds")
             }
             self = .stop(drainSeconds: drain)
+        case "connections":
+            self = .connections(server: try container.decode(String.self, forKey: .server), forward: try container.decode(String.self, forKey: .forward))
+        case "close":
+            self = .close(server: try container.decode(String.self, forKey: .server), forward: try container.decode(String.self, forKey: .forward),
+                          connection: try container.decode(UInt64.self, forKey: .connection))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown request type \(other)")
         }

@@ -43,6 +43,10 @@ public final class ControlPeer {
     /// The client closed its sending side; replies already asked for still
     /// go out, then it is closed.
     public private(set) var inputEnded = false
+    /// Replies the engine still owes it that come later than its requests
+    /// (`connections`, `close`: a session thread answers them): a client
+    /// whose input has ended is kept until they are sent.
+    public var repliesOwed = 0
     private var input = LineBuffer(limit: ControlProtocol.maximumRequestBytes)
     private var output = Data()
     private var sent = 0
@@ -64,11 +68,12 @@ public final class ControlPeer {
         (phase == .greeting || phase == .ready) && !inputEnded && output.count - sent < Self.readPause
     }
 
-    /// Reads what arrived; returns the requests it completes. A malformed,
-    /// oversized or out-of-order message queues an error and closes.
-    public func readRequests() -> [ControlRequest] {
+    /// Reads what arrived; returns the requests it completes, each with the
+    /// id its reply is to carry. A malformed, oversized or out-of-order
+    /// message queues an error and closes.
+    public func readRequests() -> [TaggedRequest] {
         var buffer = [UInt8](repeating: 0, count: 16 << 10)
-        var requests: [ControlRequest] = []
+        var requests: [TaggedRequest] = []
         var taken = 0
         while (phase == .greeting || phase == .ready) && !inputEnded && taken < Self.readPerTurn {
             let got = recv(fd, &buffer, buffer.count, 0)
@@ -94,15 +99,15 @@ public final class ControlPeer {
         return requests
     }
 
-    private func parse(_ line: [UInt8]) -> ControlRequest? {
-        let request: ControlRequest
+    private func parse(_ line: [UInt8]) -> TaggedRequest? {
+        let tagged: TaggedRequest
         do {
-            request = try ControlProtocol.decode(ControlRequest.self, from: line)
+            tagged = try ControlProtocol.decode(TaggedRequest.self, from: line)
         } catch {
             refuse("not a request: \(Self.explain(error)); send one JSON object per line, e.g. {\"type\":\"status\"}")
             return nil
         }
-        switch (phase, request) {
+        switch (phase, tagged.request) {
         case let (.greeting, .hello(version, client, answersPrompts)):
             guard version == ControlProtocol.version else {
                 refuse("this engine speaks protocol \(ControlProtocol.version), not \(version)")
@@ -119,13 +124,23 @@ public final class ControlPeer {
             refuse("hello was already said")
             return nil
         default:
-            return request
+            return tagged
         }
     }
 
-    /// Queues `message`; drops the client if it is too far behind.
-    public func send(_ message: EngineMessage) {
+    /// Queues `message`, as the reply to the request `replyTo` names if it
+    /// had an id; drops the client if it is too far behind.
+    public func send(_ message: EngineMessage, replyTo id: Int? = nil) {
+        if let id {
+            send(EngineReply(to: id, .message(message)))
+            return
+        }
         guard let line = try? ControlProtocol.encode(message) else { return }
+        send(encoded: line)
+    }
+
+    public func send(_ reply: EngineReply) {
+        guard let line = try? ControlProtocol.encode(reply) else { return }
         send(encoded: line)
     }
 
@@ -157,7 +172,7 @@ public final class ControlPeer {
         if sent == output.count {
             output.removeAll(keepingCapacity: output.count < 1 << 20)
             sent = 0
-            if phase == .closing || inputEnded { drop() }
+            if phase == .closing || (inputEnded && repliesOwed == 0) { drop() }
         } else if sent > 1 << 20 {
             output.removeSubrange(..<sent)
             sent = 0

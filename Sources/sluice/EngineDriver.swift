@@ -21,6 +21,18 @@ final class EngineDriver: Sendable {
         queue.async { [engine] in engine.retry(server: server) }
     }
 
+    /// In order after the applies before it, so a forward just added is
+    /// known; the answer comes through `reply`, on another thread.
+    func connections(server: String, forward: String,
+                     reply: @escaping @Sendable (Result<[ConnectionStatus], ConnectionRequestError>) -> Void) {
+        queue.async { [engine] in engine.connections(server: server, forward: forward, reply: reply) }
+    }
+
+    func closeConnection(_ id: UInt64, server: String, forward: String,
+                         reply: @escaping @Sendable (Result<Void, ConnectionRequestError>) -> Void) {
+        queue.async { [engine] in engine.closeConnection(id, server: server, forward: forward, reply: reply) }
+    }
+
     /// Closes every forward, letting connections finish until `deadline`;
     /// returns when done.
     func stop(drainDeadline: Date) {

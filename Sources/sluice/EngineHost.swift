@@ -46,6 +46,11 @@ final class EngineHost {
     private let info: EngineInfo
     private var narrator: StatusNarrator
     private var peers: [Int32: ControlPeer] = [:]
+    /// Questions about connections, asked of the session threads and not
+    /// yet answered: by ticket, who asked and the id their reply carries.
+    private let answers = AnswerMailbox()
+    private var unanswered: [Int: (peer: ControlPeer, requestID: Int?)] = [:]
+    private var lastTicket = 0
     private var screens: Set<Int32> = []
     private var storeProblem: String?
     private var lastSent: EngineSnapshot?
@@ -103,8 +108,10 @@ final class EngineHost {
                        pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: stopped.fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: follower.fd, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0)]
+                       pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: answers.wake.fd, events: Int16(POLLIN), revents: 0)]
             let clients = Array(peers.values)
+            let firstClient = fds.count
             for peer in clients {
                 fds.append(pollfd(fd: peer.fd, events: (peer.wantsToRead ? Int16(POLLIN) : 0) | (peer.wantsToWrite ? Int16(POLLOUT) : 0), revents: 0))
             }
@@ -128,8 +135,9 @@ final class EngineHost {
                 followStore(missingIsFinal: true)
             }
             if fds[4].revents != 0 { acceptClients() }
-            for (index, peer) in clients.enumerated() where fds[5 + index].revents != 0 {
-                if fds[5 + index].revents & Int16(POLLOUT | POLLHUP | POLLERR) != 0 { peer.flush() }
+            if answers.wake.drain() { deliverAnswers() }
+            for (index, peer) in clients.enumerated() where fds[firstClient + index].revents != 0 {
+                if fds[firstClient + index].revents & Int16(POLLOUT | POLLHUP | POLLERR) != 0 { peer.flush() }
                 if peer.wantsToRead {
                     for request in peer.readRequests() { handle(request, from: peer) }
                     // Also closes a client that hung up once its replies are out.
@@ -202,35 +210,87 @@ final class EngineHost {
         }
     }
 
-    private func handle(_ request: ControlRequest, from peer: ControlPeer) {
-        switch request {
+    /// Answers `tagged`; a reply carries its id, if it had one. A watch's
+    /// snapshots never do: they are the stream, not a reply.
+    private func handle(_ tagged: TaggedRequest, from peer: ControlPeer) {
+        let requestID = tagged.id
+        switch tagged.request {
         case .hello:
             break
         case .status:
-            peer.send(.snapshot(snapshot()))
+            peer.send(.snapshot(snapshot()), replyTo: requestID)
         case .watch:
             peer.watching = true
             peer.send(.snapshot(snapshot()))
         case .retry(let server):
             guard running.contains(where: { $0.name == server }) else {
-                peer.send(.error("no server named \(server) runs in this engine"))
+                peer.send(.error("no server named \(server) runs in this engine"), replyTo: requestID)
                 return
             }
             driver.retry(server)
-            peer.send(.ok)
+            peer.send(.ok, replyTo: requestID)
         case let .answer(id, answer):
             do {
                 try router.reply(id, answer)
-                peer.send(.ok)
+                peer.send(.ok, replyTo: requestID)
             } catch .notOpen {
-                peer.send(.error("question \(id) is no longer open: it was answered elsewhere, or its server stopped"))
+                peer.send(.error("question \(id) is no longer open: it was answered elsewhere, or its server stopped"), replyTo: requestID)
             } catch {
-                peer.send(.error("that is not an answer to question \(id) (see docs/protocol.md for what each question takes)"))
+                peer.send(.error("that is not an answer to question \(id) (see docs/protocol.md for what each question takes)"), replyTo: requestID)
             }
         case .stop(let drain):
             let seconds = drain ?? options.drainSeconds
-            if !peer.watching { peer.send(.stopping(drainSeconds: seconds)) }
+            // A watcher is told with every other watcher (beginStop); one
+            // that gave an id also gets its reply.
+            if !peer.watching || requestID != nil { peer.send(.stopping(drainSeconds: seconds), replyTo: requestID) }
             beginStop(drainSeconds: seconds, now: false)
+        case let .connections(server, forward):
+            guard running.contains(where: { $0.name == server }) else {
+                peer.send(.error(ConnectionRequestError.unknownServer(server).description), replyTo: requestID)
+                return
+            }
+            let ticket = awaitAnswer(for: peer, requestID: requestID)
+            let answers = self.answers
+            driver.connections(server: server, forward: forward) { result in
+                switch result {
+                case .success(let list):
+                    answers.post(ticket, .connections(ConnectionList(server: server, forward: forward, connections: list)))
+                case .failure(let error):
+                    answers.post(ticket, .message(.error(error.description)))
+                }
+            }
+        case let .close(server, forward, id):
+            guard running.contains(where: { $0.name == server }) else {
+                peer.send(.error(ConnectionRequestError.unknownServer(server).description), replyTo: requestID)
+                return
+            }
+            let ticket = awaitAnswer(for: peer, requestID: requestID)
+            let answers = self.answers
+            driver.closeConnection(id, server: server, forward: forward) { result in
+                switch result {
+                case .success: answers.post(ticket, .message(.ok))
+                case .failure(let error): answers.post(ticket, .message(.error(error.description)))
+                }
+            }
+        }
+    }
+
+    /// Notes who waits for a session thread's answer; the ticket names it.
+    private func awaitAnswer(for peer: ControlPeer, requestID: Int?) -> Int {
+        lastTicket += 1
+        unanswered[lastTicket] = (peer, requestID)
+        peer.repliesOwed += 1
+        return lastTicket
+    }
+
+    /// Sends the session threads' answers to those who asked; one who left
+    /// meanwhile is sent nothing (a closed peer takes no more).
+    private func deliverAnswers() {
+        for (ticket, body) in answers.take() {
+            guard let asker = unanswered.removeValue(forKey: ticket) else { continue }
+            asker.peer.repliesOwed -= 1
+            // A client that has said all it will is closed once this is out.
+            asker.peer.send(EngineReply(to: asker.requestID, body))
         }
     }
 

@@ -21,6 +21,7 @@ struct Sluice: ParsableCommand {
             StopCommand.self,
             StatusCommand.self,
             RetryCommand.self,
+            ConnectionsCommand.self,
             ForwardCommand.self,
             ListCommand.self,
             ServerCommand.self,

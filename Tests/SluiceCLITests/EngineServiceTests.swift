@@ -1,6 +1,7 @@
 import Foundation
 import SluiceControl
 import SluiceCore
+import SluiceService
 import SluiceTestSupport
 import Testing
 
@@ -126,6 +127,96 @@ import Testing
         #expect(try logs.read("watch").contains("\"type\":\"stopping\""))
         let after = try sluice(["status"])
         #expect(after.status == 69 && after.stderr.contains("no engine runs for"), "\(after.stderr)")
+    }
+
+    /// A forward's connections through the real control socket: asked on
+    /// a watching connection (as the screen does) by id, asked and closed
+    /// by `sluice connections`, and by a plain script that hangs up its
+    /// sending side at once.
+    @Test func aForwardsConnectionsAreListedAndClosedThroughTheControlSocket() throws {
+        let port = try LoopbackPort.free()
+        try saveLab(ports: [port])
+        let running = try up()
+        defer { running.signal(SIGKILL); _ = running.wait() }
+        #expect(logs.waitUntil("stderr", contains: "Forwarding 127.0.0.1:\(port)"), "\(stderr)")
+        let forward = "L\(port)"
+
+        // Half a request: the web server waits for the rest, the connection stays.
+        let client = TCPTestClient.connect(port: port)
+        try #require(client >= 0)
+        defer { close(client) }
+        let partial = Array("GET /page.txt HTTP/1.0\r\n".utf8)
+        #expect(partial.withUnsafeBytes { TCPTestClient.sendAll(client, $0) })
+
+        let watcher = try ControlClient(paths: engine.paths, client: "test-screen", answersPrompts: false)
+        try watcher.send(.watch)
+        var sawSnapshot = false
+        var listed: [ConnectionStatus] = []
+        #expect(try waitUntil(timeout: 10) {
+            let id = try watcher.request(.connections(server: "lab", forward: forward))
+            var reply: EngineReply.Body?
+            let deadline = Date().addingTimeInterval(5)
+            while reply == nil && Date() < deadline {
+                var ready = pollfd(fd: watcher.fd, events: Int16(POLLIN), revents: 0)
+                _ = poll(&ready, 1, 200)
+                for message in try watcher.available() {
+                    if case .snapshot = message { sawSnapshot = true }
+                }
+                reply = watcher.takeReplies().first { $0.requestID == id }?.body
+            }
+            guard case .connections(let list)? = reply else { return false }
+            listed = list.connections
+            // Counted once the bytes are written to the channel.
+            return listed.first?.bytesOut == UInt64(partial.count)
+        }, "\(listed)")
+        #expect(sawSnapshot, "the watch's stream goes on beside the replies")
+        let connection = try #require(listed.first)
+        #expect(listed.count == 1)
+        #expect(connection.client == "127.0.0.1:\(TargetListener.localPort(of: client))")
+        #expect(connection.destination == "127.0.0.1:\(web.port)" && connection.state == .relaying, "\(connection)")
+
+        // Refusals name what is unknown.
+        let other = try ControlClient(paths: engine.paths, client: "test")
+        #expect(throws: ControlError.refused("lab has no forward named nope")) { try other.connections(server: "lab", forward: "nope") }
+        #expect(throws: ControlError.refused("no server named nowhere runs in this engine")) { try other.connections(server: "nowhere", forward: forward) }
+
+        // A script that says its request and hangs up still gets the list.
+        let script = """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(10)
+            s.sendall(b'{"type":"hello","protocol":1}\\n{"type":"connections","server":"lab","forward":"%s"}\\n' % sys.argv[2].encode())
+            s.shutdown(socket.SHUT_WR)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk: break
+                data += chunk
+            print(data.decode())
+            """
+        try home.directory.write("connections.py", script)
+        let plain = try Command("/usr/bin/python3", [home.directory.file("connections.py"), engine.paths.socket, forward], timeout: 30).run()
+        #expect(plain.stdout.contains(#""type":"connections""#) && plain.stdout.contains(#""id":\#(connection.id)"#), "\(plain.stdout) \(plain.stderr)")
+
+        // sluice connections: the table, the JSON, and a close.
+        let table = try sluice(["connections", "lab/\(forward)"])
+        #expect(table.status == 0 && table.stdout.contains("DESTINATION") && table.stdout.contains("127.0.0.1:\(web.port)")
+            && table.stdout.contains("relaying"), "\(table.stdout) \(table.stderr)")
+        let json = try sluice(["connections", "lab/\(forward)", "--json"])
+        let line = try ControlProtocol.decode(EngineLine.self, from: Array(json.stdout.utf8))
+        guard case .reply(let reply) = line, case .connections(let list) = reply.body else {
+            Issue.record("not a connection list: \(json.stdout)")
+            return
+        }
+        #expect(list.connections.map(\.id) == [connection.id] && list.server == "lab" && list.forward == forward)
+        let closed = try sluice(["connections", "lab/\(forward)", "--close", "\(connection.id)"])
+        #expect(closed.status == 0 && closed.stderr.contains("Closed connection \(connection.id) of lab/\(forward)."), "\(closed.stderr)")
+        #expect(TargetListener.seesClose(client), "the client sees the close")
+        let again = try sluice(["connections", "lab/\(forward)", "--close", "\(connection.id)"])
+        #expect(again.status == 64 && again.stderr.contains("connection \(connection.id) is already closed"), "\(again.stderr)")
+        let empty = try sluice(["connections", "lab/\(forward)"])
+        #expect(empty.stdout.contains("No open connections on lab/\(forward)."), "\(empty.stdout)")
+        let unknown = try sluice(["connections", "lab/nope"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("lab has no forward named nope"), "\(unknown.stderr)")
     }
 
     /// As a login service: started while the server is down, it keeps

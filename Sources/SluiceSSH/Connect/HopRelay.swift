@@ -69,8 +69,10 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
         let runtime = ForwardRuntime(forward: Forward(
             name: "jump to \(next.label)",
             spec: ForwardSpec(kind: .local, listen: Endpoint(host: nil, port: 0), target: Endpoint(host: next.hostName, port: next.port))), tuning: tuning)
-        // Its queues' storage is the relay thread's alone.
-        let connection = Connection(forward: runtime, socket: relayEnd, fallbacks: [], acceptedChannel: channel, target: target, pool: QueueStoragePool())
+        // Its queues' storage is the relay thread's alone. Not one of a
+        // forward's connections, it has no number (0) and no origin.
+        let connection = Connection(forward: runtime, id: 0, origin: nil, socket: relayEnd, fallbacks: [], acceptedChannel: channel,
+                                    target: target, pool: QueueStoragePool())
         let relay = HopRelay(session: session, connection: connection, runtime: runtime, tuning: tuning)
         session.startPumping()
         ThreadSignals.startThread(named: "sluice-jump-\(session.host.hostName)") { relay.run() }

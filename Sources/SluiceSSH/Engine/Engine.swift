@@ -10,6 +10,8 @@ public final class Engine: @unchecked Sendable {
     private let home: String
     /// One for all sessions: descriptors are the process's.
     private let descriptors = DescriptorReserve()
+    /// One sequence for all sessions: a connection's number is unique in the engine.
+    private let numbers = ConnectionNumbers()
     private let lock = NSLock()
     private var loops: [String: SessionLoop] = [:]
 
@@ -34,19 +36,23 @@ public final class Engine: @unchecked Sendable {
                 continue
             }
             if let old = loops[server.name] {
-                // Let the old session release its ports before the new one binds them.
                 old.send(.stop(drainUntil: nil))
+                old.retire()
+                // Let the old session release its ports before the new one binds them.
                 _ = old.waitUntilStopped(timeout: 3)
             }
-            let loop = SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors)
+            let loop = SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors, numbers: numbers)
             loops[server.name] = loop
             loop.send(.setForwards(server.forwards))
             loop.start()
         }
         for (name, loop) in stale {
             loop.send(.stop(drainUntil: nil))
+            // Silenced first: a session still inside a blocking connect
+            // speaks again only when that ends, after the wait below.
+            loop.retire()
             loops[name] = nil
-            // After its last status, or the server would reappear on the board.
+            // Ports are let go before another server's session binds them.
             _ = loop.waitUntilStopped(timeout: 3)
             board.remove(name)
         }
@@ -57,6 +63,43 @@ public final class Engine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         loops[name]?.send(.retryNow)
+    }
+
+    /// The open connections of one forward (clients waiting for the link
+    /// among them), oldest first, for a connections view; asked of the
+    /// server's session thread, which owns them. `reply` is called once,
+    /// on that thread or on the caller's: it must be quick and must not
+    /// call back into the engine. It comes at once while the session is
+    /// connecting (see SessionLoop.answerWhileBusy), else on the thread's
+    /// next turn. Asking waits while `apply` replaces a session (up to a
+    /// few seconds): a caller that must not block asks from the thread
+    /// that applies, after it (as EngineDriver does).
+    public func connections(server: String, forward: String,
+                            reply: @escaping @Sendable (Result<[ConnectionStatus], ConnectionRequestError>) -> Void) {
+        guard let loop = loop(named: server) else {
+            reply(.failure(.unknownServer(server)))
+            return
+        }
+        loop.send(.listConnections(forward: forward, reply: reply))
+    }
+
+    /// Cuts connection `id` of a forward: its local socket is reset and its
+    /// channel closed, so both ends see it fail rather than end. `reply`
+    /// as for `connections`, once it is done; a close asked while the
+    /// session is connecting is done (and answered) when that ends.
+    public func closeConnection(_ id: UInt64, server: String, forward: String,
+                                reply: @escaping @Sendable (Result<Void, ConnectionRequestError>) -> Void) {
+        guard let loop = loop(named: server) else {
+            reply(.failure(.unknownServer(server)))
+            return
+        }
+        loop.send(.closeConnection(forward: forward, id: id, reply: reply))
+    }
+
+    private func loop(named name: String) -> SessionLoop? {
+        lock.lock()
+        defer { lock.unlock() }
+        return loops[name]
     }
 
     /// Call when the process may have been stopped or the machine asleep,

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// A client of a -L or -D forward that connected while the link was down.
 /// Its listener stays bound across a reconnect (no other program may take
@@ -9,12 +10,24 @@ import Foundation
 /// error handling can act.
 final class HeldClient {
     unowned let forward: ForwardRuntime
+    /// Its number from the start: the connection it becomes keeps it.
+    let id: UInt64
+    let openedAt: Date
     let socket: Socket
     let deadline: ContinuousClock.Instant
 
-    init(forward: ForwardRuntime, socket: Socket, deadline: ContinuousClock.Instant) {
+    init(forward: ForwardRuntime, id: UInt64, openedAt: Date, socket: Socket, deadline: ContinuousClock.Instant) {
         self.forward = forward
+        self.id = id
+        self.openedAt = openedAt
         self.socket = socket
         self.deadline = deadline
+    }
+
+    /// Waiting for the link: opening. A -L client is bound for the
+    /// forward's target; a -D client has not been asked yet.
+    var status: ConnectionStatus {
+        ConnectionStatus(id: id, client: socket.peerAddress ?? "gone", destination: forward.spec.kind == .local ? forward.spec.targetAddress : nil,
+                         openedAt: openedAt, state: .opening)
     }
 }

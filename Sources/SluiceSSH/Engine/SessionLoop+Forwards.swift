@@ -163,17 +163,18 @@ extension SessionLoop {
                 pauseAccepting(runtime, descriptors.ranShort(code))
                 return
             }
+            let id = numbers.next()
             if let session {
-                start(socket, on: runtime, session: session)
+                start(socket, id: id, openedAt: Date(), on: runtime, session: session)
             } else {
-                hold(socket, on: runtime)
+                hold(socket, id: id, on: runtime)
             }
         }
     }
 
     /// A -L client gets its channel, a -D client starts its handshake.
-    private func start(_ socket: Socket, on runtime: ForwardRuntime, session: SSHSession) {
-        let connection = Connection(forward: runtime, socket: socket, pool: queueStorage)
+    private func start(_ socket: Socket, id: UInt64, openedAt: Date, on runtime: ForwardRuntime, session: SSHSession) {
+        let connection = Connection(forward: runtime, id: id, openedAt: openedAt, socket: socket, pool: queueStorage)
         add(connection)
         if runtime.spec.kind == .local, let target = runtime.spec.target {
             connection.startOpening(session: session, host: target.host ?? "127.0.0.1", port: target.port)
@@ -182,8 +183,8 @@ extension SessionLoop {
         }
     }
 
-    private func hold(_ socket: Socket, on runtime: ForwardRuntime) {
-        heldClients.append(HeldClient(forward: runtime, socket: socket, deadline: .now + .seconds(tuning.connectTimeout)))
+    private func hold(_ socket: Socket, id: UInt64, on runtime: ForwardRuntime) {
+        heldClients.append(HeldClient(forward: runtime, id: id, openedAt: Date(), socket: socket, deadline: .now + .seconds(tuning.connectTimeout)))
         runtime.heldClients += 1
     }
 
@@ -194,7 +195,7 @@ extension SessionLoop {
         heldClients.removeAll()
         for held in waiting {
             held.forward.heldClients -= 1
-            start(held.socket, on: held.forward, session: session)
+            start(held.socket, id: held.id, openedAt: held.openedAt, on: held.forward, session: session)
         }
     }
 
@@ -236,7 +237,7 @@ extension SessionLoop {
     /// connects each to its local target.
     func acceptReverseConnections() {
         guard let session, forwards.contains(where: { $0.remotePort != nil }) else { return }
-        while let (channel, port) = session.acceptForwardedChannel() {
+        while let (channel, port, origin) = session.acceptForwardedChannel() {
             guard let runtime = forwards.first(where: { $0.remotePort == port && $0.forward.enabled }),
                   let target = runtime.spec.target else {
                 channel.close()
@@ -261,7 +262,8 @@ extension SessionLoop {
                     do { socket = try Socket.connect(to: addresses.removeFirst()) } catch { lastError = error }
                 }
                 guard let socket else { throw lastError ?? SocketError(code: EINVAL, description: "no address for \(host)") }
-                add(Connection(forward: runtime, socket: socket, fallbacks: addresses, acceptedChannel: channel, target: targetText, pool: queueStorage))
+                add(Connection(forward: runtime, id: numbers.next(), origin: origin, socket: socket, fallbacks: addresses,
+                               acceptedChannel: channel, target: targetText, pool: queueStorage))
             } catch {
                 channel.close()
                 // -R may use the descriptors listeners leave free; when even

@@ -8,7 +8,12 @@ extension SessionLoop {
         linkSince = Date()
         statusDirty = true
         publish(force: true)
+        // Connecting may take the connect timeout, or as long as a person
+        // takes to answer a question: meanwhile a connections view is
+        // answered from what there is now, clients held for the link.
+        answerWhileBusy(everyForwardsConnections())
         do throws(SessionError) {
+            defer { answerFromLoop() }
             let opened = try SessionOpener(settings: settings, prompter: prompter, tuning: tuning).open()
             let newSession = opened.session
             route = opened.plan.route
@@ -87,6 +92,18 @@ extension SessionLoop {
         link = .idle
         linkError = reason
         linkSince = Date()
+        statusDirty = true
+    }
+
+    /// No forward wants the link while there is no session: whatever it
+    /// was doing (waiting for its next attempt, failed), it is off now and
+    /// says so. Wanted again, it is tried at once, from the first pause.
+    func stopTrying() {
+        link = .idle
+        linkError = nil
+        linkSince = Date()
+        backoff.reset()
+        nextAttempt = .now
         statusDirty = true
     }
 

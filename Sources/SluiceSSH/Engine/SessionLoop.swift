@@ -15,20 +15,54 @@ final class SessionLoop: @unchecked Sendable {
         /// Stop: close listeners, and either let open connections finish
         /// (up to the deadline) or close them at once.
         case stop(drainUntil: Date?)
+        /// The open connections of one forward, for a connections view.
+        case listConnections(forward: String, reply: ConnectionsReply)
+        /// Cut one connection (see `Connection.abort`).
+        case closeConnection(forward: String, id: UInt64, reply: CloseReply)
+
+        /// Answers a question that can no longer be asked; other commands
+        /// need no answer.
+        func refuse(_ error: ConnectionRequestError) {
+            switch self {
+            case .listConnections(_, let reply): reply(.failure(error))
+            case .closeConnection(_, _, let reply): reply(.failure(error))
+            case .setForwards, .retryNow, .stop: break
+            }
+        }
     }
+
+    /// Answers come on the session thread: they must be quick, and must not
+    /// call back into the engine.
+    typealias ConnectionsReply = @Sendable (Result<[ConnectionStatus], ConnectionRequestError>) -> Void
+    typealias CloseReply = @Sendable (Result<Void, ConnectionRequestError>) -> Void
 
     let settings: SessionSettings
     let prompter: any Prompter
     let board: StatusBoard
     let tuning: LinkTuning
     let descriptors: DescriptorReserve
+    let numbers: ConnectionNumbers
 
     private let wake = WakePipe()
     private let inboxLock = NSLock()
     private var inbox: [Command] = []
+    /// While the thread is inside a call that may keep it for long (a
+    /// connect, a question waiting for a person), questions about
+    /// connections are answered at once from these lists, made just before
+    /// (see `answerWhileBusy`): nothing but held clients exists then, and
+    /// they only wait.
+    private var answersWhileBusy: [String: [ConnectionStatus]]?
+    /// Set when the thread ends: what is sent after is refused at once, so
+    /// no question waits for an answer that would never come.
+    private var inboxClosed = false
     /// Set by `checkSoon`; taken right after poll() returns, like the
     /// loop's own sleep check, before any client is served.
     private var sleepCheckRequested = false
+    /// Set by `retire`; held while a status goes to the board, so none
+    /// arrives after `retire` returns. The board's observers run under it:
+    /// they only wake their owners, and must never call into the engine.
+    private let publishing = NSLock()
+    private var retired = false
     /// Set when the thread has ended; any number of callers may wait for it.
     private let ended = NSCondition()
     private var hasEnded = false
@@ -86,12 +120,14 @@ final class SessionLoop: @unchecked Sendable {
         windowScratch.deallocate()
     }
 
-    init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning, descriptors: DescriptorReserve) {
+    init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning, descriptors: DescriptorReserve,
+         numbers: ConnectionNumbers) {
         self.settings = settings
         self.prompter = prompter
         self.board = board
         self.tuning = tuning
         self.descriptors = descriptors
+        self.numbers = numbers
         backoff = Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)
     }
 
@@ -123,11 +159,51 @@ final class SessionLoop: @unchecked Sendable {
         return requested
     }
 
+    /// The server left the engine, or another session replaced this one:
+    /// whatever this thread still says (a blocking connect may end long
+    /// after it was told to stop) no longer reaches the board.
+    func retire() {
+        publishing.lock()
+        retired = true
+        publishing.unlock()
+    }
+
     func send(_ command: Command) {
         inboxLock.lock()
+        if inboxClosed {
+            inboxLock.unlock()
+            command.refuse(.sessionEnded(server: settings.serverName))
+            return
+        }
+        if case let .listConnections(forward, reply) = command, let answers = answersWhileBusy {
+            inboxLock.unlock()
+            reply(answers[forward].map { .success($0) } ?? .failure(.unknownForward(server: settings.serverName, forward: forward)))
+            return
+        }
         inbox.append(command)
         inboxLock.unlock()
         wake.wake()
+    }
+
+    /// Call before a call that may keep the thread: until `answerFromLoop`,
+    /// questions about connections get `lists` (by forward name) at once.
+    /// Closes still wait for the loop.
+    func answerWhileBusy(_ lists: [String: [ConnectionStatus]]) {
+        inboxLock.withLock { answersWhileBusy = lists }
+    }
+
+    func answerFromLoop() {
+        inboxLock.withLock { answersWhileBusy = nil }
+    }
+
+    /// The thread is ending: what waits is refused, and so is what comes.
+    private func closeInbox() {
+        inboxLock.lock()
+        inboxClosed = true
+        let left = inbox
+        inbox.removeAll()
+        inboxLock.unlock()
+        for command in left { command.refuse(.sessionEnded(server: settings.serverName)) }
     }
 
     /// Waits for the thread to end; false if it did not within `timeout`.
@@ -153,12 +229,15 @@ final class SessionLoop: @unchecked Sendable {
                 connect()
             } else if !wantsLink && session != nil && connections.isEmpty {
                 disconnect(reason: nil)
+            } else if !wantsLink && session == nil && link != .idle {
+                stopTrying()
             }
             retryRemoteForwards()
             pumpOnce()
         }
         shutDown()
         publish(force: true)
+        closeInbox()
     }
 
     /// True while some forward is switched on.
@@ -173,21 +252,27 @@ final class SessionLoop: @unchecked Sendable {
             switch command {
             case .setForwards(let wanted):
                 apply(wanted)
+                statusDirty = true
             case .retryNow:
                 if session == nil {
                     link = .idle
                     nextAttempt = .now
                     backoff.reset()
                 }
+                statusDirty = true
             case .stop(let deadline):
                 stopping = true
                 // The caller's deadline is wall time; from here on it is
                 // kept as a span, which a clock set meanwhile cannot move.
                 stopDeadline = .now + .seconds(max(0, deadline?.timeIntervalSinceNow ?? 0))
                 beginStopping()
+                statusDirty = true
+            case let .listConnections(forward, reply):
+                reply(connectionStatuses(of: forward))
+            case let .closeConnection(forward, id, reply):
+                reply(closeConnection(id, of: forward))
             }
         }
-        statusDirty = statusDirty || !commands.isEmpty
     }
 
     /// The status of everything, for the board.
@@ -203,7 +288,9 @@ final class SessionLoop: @unchecked Sendable {
             forwardStatus.listening = runtime.describeListening()
             return forwardStatus
         }
-        board.publish(status)
+        publishing.withLock {
+            if !retired { board.publish(status) }
+        }
         lastPublished = now
         statusDirty = false
     }

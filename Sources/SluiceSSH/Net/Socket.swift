@@ -135,6 +135,24 @@ final class Socket {
         shutdown(fd, Int32(SHUT_WR))
     }
 
+    /// Makes the close that comes send a reset (SO_LINGER of 0): the peer
+    /// learns the connection was cut, not ended.
+    func resetOnClose() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+    }
+
+    /// The other end's address, "127.0.0.1:53122" or "[::1]:53122"; nil
+    /// once it is gone.
+    var peerAddress: String? {
+        var address = SocketAddress()
+        address.length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let found = withUnsafeMutableBytes(of: &address.storage) { raw in
+            getpeername(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &address.length) == 0
+        }
+        return found ? address.numericDescription : nil
+    }
+
     /// The error of a connect in progress (0 once connected), from SO_ERROR.
     var pendingError: Int32 {
         var value: Int32 = 0

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// A resolved IPv4 or IPv6 socket address.
 struct SocketAddress {
@@ -36,6 +37,17 @@ struct SocketAddress {
         withUnsafeBytes(of: storage) { raw in
             body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)
         }
+    }
+
+    /// "127.0.0.1:53122", "[::1]:53122": numbers only, no name lookup.
+    var numericDescription: String? {
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        let status = withSockaddr { address, length in
+            getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST)
+        }
+        guard status == 0 else { return nil }
+        let text = host.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return "\(Endpoint.bracketed(text)):\(port)"
     }
 
     /// The port, read back after binding port 0.

@@ -78,6 +78,7 @@ extension Connection {
         let queued = down.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
         precondition(queued == count, "the down queue had no room for held bytes")
         forward.status.bytesIn += UInt64(count)
+        bytesIn += UInt64(count)
         window.received(count)
         // A full read may have left more behind; the drain takes it.
         libsshHolding = count == size
@@ -116,6 +117,7 @@ extension Connection {
                 return
             }
             forward.status.bytesIn += UInt64(count)
+            bytesIn += UInt64(count)
             window.received(count)
             if count < offered {
                 libsshHolding = false
@@ -152,6 +154,7 @@ extension Connection {
             taken = down.append(UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, room)]))
         }
         forward.status.bytesIn += UInt64(taken)
+        bytesIn += UInt64(taken)
         window.received(taken)
         libsshHolding = taken < bytes.count
         return taken

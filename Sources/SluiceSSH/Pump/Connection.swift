@@ -39,6 +39,19 @@ final class Connection: ChannelEventHandler {
     }
 
     unowned let forward: ForwardRuntime
+    /// Its number in the engine (see ConnectionNumbers), which a close names.
+    let id: UInt64
+    let openedAt: Date
+    /// For -R: where the server says the connection came from ("host:port").
+    let origin: String?
+    /// Where it goes, once known: the target, or what a SOCKS client asked for.
+    private(set) var destination: String?
+    /// The local client's address, looked up the first time it is asked
+    /// for (see Connection+Status.swift), not on the way in.
+    var peerAddress: String?
+    /// This connection's share of its forward's byte counts.
+    var bytesOut: UInt64 = 0
+    var bytesIn: UInt64 = 0
     private(set) var socket: Socket
     /// For -R: the target's other addresses, tried in turn if one refuses
     /// (e.g. "localhost" is ::1 first but the service listens on 127.0.0.1).
@@ -51,7 +64,7 @@ final class Connection: ChannelEventHandler {
     private var up: ByteQueue
     /// How much one read from the local socket may take (see `readUp`).
     private var upReadLimit = 64 * 1024
-    private var localEOF = false
+    private(set) var localEOF = false
     private var sentEOF = false
 
     // The server-to-client half's state, kept here (stored properties
@@ -77,8 +90,11 @@ final class Connection: ChannelEventHandler {
 
     /// A -L or -D connection just accepted; its queues take storage from
     /// `pool`, its session thread's.
-    init(forward: ForwardRuntime, socket: Socket, pool: QueueStoragePool) {
+    init(forward: ForwardRuntime, id: UInt64, openedAt: Date, socket: Socket, pool: QueueStoragePool) {
         self.forward = forward
+        self.id = id
+        self.openedAt = openedAt
+        origin = nil
         self.socket = socket
         up = ByteQueue(capacity: Self.upCapacity, pool: pool)
         down = ByteQueue(capacity: Self.downCapacity, pool: pool)
@@ -86,10 +102,16 @@ final class Connection: ChannelEventHandler {
         if forward.spec.kind == .dynamic { socks = SOCKSHandshake() }
     }
 
-    /// A -R connection: the server opened `channel`; `socket` is connecting
-    /// to the first of the target's addresses, `fallbacks` are the rest.
-    init(forward: ForwardRuntime, socket: Socket, fallbacks: [SocketAddress], acceptedChannel: SSHChannel, target: String, pool: QueueStoragePool) {
+    /// A -R connection: the server opened `channel` for a client at
+    /// `origin`; `socket` is connecting to the first of the target's
+    /// addresses, `fallbacks` are the rest.
+    init(forward: ForwardRuntime, id: UInt64, origin: String?, socket: Socket, fallbacks: [SocketAddress],
+         acceptedChannel: SSHChannel, target: String, pool: QueueStoragePool) {
         self.forward = forward
+        self.id = id
+        openedAt = Date()
+        self.origin = origin
+        destination = target
         self.socket = socket
         up = ByteQueue(capacity: Self.upCapacity, pool: pool)
         down = ByteQueue(capacity: Self.downCapacity, pool: pool)
@@ -110,7 +132,9 @@ final class Connection: ChannelEventHandler {
         }
         channel.install(self)
         self.channel = channel
-        phase = .opening(target: "\(Endpoint.bracketed(host)):\(port)")
+        let target = "\(Endpoint.bracketed(host)):\(port)"
+        destination = target
+        phase = .opening(target: target)
         handleOpenResult(channel.openForward(host: host, port: port, originHost: "127.0.0.1", originPort: socket.localPort), session: session)
     }
 
@@ -231,6 +255,7 @@ final class Connection: ChannelEventHandler {
                 return
             }
             forward.status.bytesOut += UInt64(sent)
+            bytesOut += UInt64(sent)
             if sent == 0 { break }
         }
         if up.isEmpty && localEOF && !sentEOF {
@@ -272,6 +297,15 @@ final class Connection: ChannelEventHandler {
         if (sentEOF && shutLocalWrite) || (remoteClosed && down.isEmpty && !libsshHolding) {
             finish(because: nil)
         }
+    }
+
+    /// Ends the connection at once, as a failure both ends can tell from a
+    /// normal end: the local side gets a reset rather than an EOF (a
+    /// download cut short must not look complete), the server's side the
+    /// channel's close. The loop closes both when it removes it.
+    func abort() {
+        socket.resetOnClose()
+        finish(because: nil)
     }
 
     /// Ends the connection; the loop then closes the channel and socket.

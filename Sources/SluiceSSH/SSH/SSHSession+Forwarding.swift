@@ -1,5 +1,6 @@
 import CLibSSH
 import Foundation
+import SluiceCore
 
 extension SSHSession {
     /// Asks the server to listen on `address:port` (port 0: it picks) and
@@ -50,12 +51,19 @@ extension SSHSession {
         _ = ssh_send_keepalive(handle)
     }
 
-    /// A connection the server opened for one of our remote forwards, or
-    /// nil when none is waiting. Never waits.
-    func acceptForwardedChannel() -> (channel: SSHChannel, port: Int)? {
+    /// A connection the server opened for one of our remote forwards, with
+    /// where the server says it came from ("host:port", nil if it did not
+    /// say), or nil when none is waiting. Never waits.
+    func acceptForwardedChannel() -> (channel: SSHChannel, port: Int, origin: String?)? {
         var port: Int32 = 0
-        guard let channel = ssh_channel_open_forward_port(handle, 0, &port, nil, nil) else { return nil }
-        return (SSHChannel(handle: channel, session: handle), Int(port))
+        var originHost: UnsafeMutablePointer<CChar>?
+        var originPort: Int32 = 0
+        guard let channel = ssh_channel_open_forward_port(handle, 0, &port, &originHost, &originPort) else { return nil }
+        // libssh hands over a copy of the server's text, ours to free.
+        defer { ssh_string_free_char(originHost) }
+        let host = originHost.map { TerminalText.sanitized(String(cString: $0)) } ?? ""
+        let origin = host.isEmpty ? nil : "\(Endpoint.bracketed(host)):\(originPort)"
+        return (SSHChannel(handle: channel, session: handle), Int(port), origin)
     }
 
     /// TCP-level help for noticing a dead link: keepalive probes on an idle
