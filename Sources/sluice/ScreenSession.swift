@@ -38,6 +38,11 @@ struct ScreenSession {
         var shown: ScreenBuffer?
         var open: Set<Int> = []
         var engineStopped = false
+        // The connections view's requests in flight, by request id: the list
+        // is asked for again a second after each answer while it is open.
+        var listing: (id: Int, forward: ForwardReference)?
+        var listedAt = ContinuousClock.now - .seconds(10)
+        var closing: [Int: (forward: ForwardReference, connection: UInt64)] = [:]
         if startedEngine {
             _ = state.reduce(.engineNotice("Started the engine in the background (pid \(client.engine.pid)); its log: \(paths.log)", isProblem: false))
         }
@@ -63,10 +68,39 @@ struct ScreenSession {
                     try? client.send(.retry(server: server))
                 case .copy(let text):
                     terminal.copyToClipboard(text)
+                case .listConnections(let forward):
+                    listConnections(forward)
+                case let .closeConnection(forward, id):
+                    if let requestID = try? client.request(.close(server: forward.server, forward: forward.forward, connection: id)) {
+                        closing[requestID] = (forward, id)
+                    }
                 case let .checkPort(host, port):
                     perform(state.reduce(.portChecked(host: host, port: port, problem: ListenCheck.problem(host: host, port: port))))
                 case .quit:
                     break
+                }
+            }
+        }
+
+        func listConnections(_ forward: ForwardReference) {
+            guard !engineStopped, let id = try? client.request(.connections(server: forward.server, forward: forward.forward)) else { return }
+            listing = (id, forward)
+            listedAt = ContinuousClock.now
+        }
+
+        /// Answers to the connections view's requests, to the state.
+        func absorb(_ replies: [EngineReply]) {
+            for reply in replies {
+                guard let id = reply.requestID else { continue }
+                if let asked = listing, asked.id == id {
+                    listing = nil
+                    if case .connections(let list) = reply.body {
+                        perform(state.reduce(.connections(asked.forward, list.connections)))
+                    } else {
+                        perform(state.reduce(.connectionsRefused(asked.forward, reply.refusal ?? "it gave no list")))
+                    }
+                } else if let asked = closing.removeValue(forKey: id) {
+                    perform(state.reduce(.connectionClosed(asked.forward, id: asked.connection, problem: reply.refusal)))
                 }
             }
         }
@@ -105,6 +139,8 @@ struct ScreenSession {
                 let replacement = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)
                 client = replacement.client
                 startedEngine = startedEngine || replacement.started
+                listing = nil
+                closing = [:]
                 try client.send(.watch)
                 open = []
                 perform(state.reduce(.engineNotice("The engine (pid \(pid)) ended unexpectedly; started a new one (pid \(client.engine.pid)).", isProblem: true)))
@@ -151,6 +187,7 @@ struct ScreenSession {
             if !engineStopped && fds[1].revents != 0 {
                 do {
                     absorb(try client.available())
+                    absorb(client.takeReplies())
                 } catch .disconnected {
                     if !engineStopped && !state.isQuitting { replaceEngine() }
                 } catch {
@@ -159,6 +196,13 @@ struct ScreenSession {
                     engineStopped = true
                     perform(state.reduce(.engineNotice("\(error); quit and open sluice again", isProblem: true)))
                 }
+            }
+            // Again a second after the last answer; again anyway when an
+            // answer is 5 s late (the engine may have dropped it).
+            let sinceAsked = ContinuousClock.now - listedAt
+            if case .connections(let view) = state.overlay,
+               (listing?.forward == view.forward && sinceAsked >= .seconds(5)) || (listing?.forward != view.forward && sinceAsked >= .seconds(1)) {
+                listConnections(view.forward)
             }
             let current = StoreStamp(path: store.path)
             if current != stamp {

@@ -139,4 +139,57 @@ import Testing
         try screen.press("s")
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
     }
+
+    /// Enter on a forward lists a held-open curl connection with its
+    /// bytes; x closes it, and curl sees the close.
+    @Test func theConnectionsViewListsAHeldConnectionAndXClosesIt() throws {
+        let target = try TargetListener()
+        let home = try ClientHome(trusting: sshd)
+        let store = home.directory.file("store.json")
+        let port = try LoopbackPort.free()
+        try Store(path: store).update { document in
+            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
+                                          identityFile: home.identityPath))
+            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(target.port)", kind: .local), to: "lab")
+        }
+        let engine = TestEngine(store: store, environment: home.environment)
+        defer { engine.stop() }
+        let screen = try open(home: home, store: store)
+        var seen = screen.waitForScreen { row(of: port, in: $0)?.text.contains("listening") == true }
+        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+
+        // curl asks, the target answers the headers and 1,000 of 100,000
+        // bytes, and holds the rest: curl waits on an open connection.
+        let logs = try TemporaryDirectory()
+        let curl = try ChildProcess("/usr/bin/curl", ["-sS", "--max-time", "60", "-o", "/dev/null", "http://127.0.0.1:\(port)/held"],
+                                    environment: [:], stderr: logs.file("curl-stderr"))
+        defer { curl.signal(SIGKILL); _ = curl.wait() }
+        let held = target.accept()
+        try #require(held >= 0, "curl's connection never reached the target")
+        defer { close(held) }
+        var request = [UInt8](repeating: 0, count: 4096)
+        let asked = read(held, &request, request.count)
+        #expect(asked > 0)
+        let answer = Array("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".utf8) + [UInt8](repeating: 0x61, count: 1000)
+        #expect(write(held, answer, answer.count) == answer.count)
+
+        try screen.press("l", "Enter")
+        seen = screen.waitForScreen { screen in
+            lines(screen).contains { $0.contains("127.0.0.1:") && $0.contains("127.0.0.1:\(target.port)") && $0.contains("relaying")
+                && $0.contains("\(asked) B") && $0.contains("1.0 KB") }
+        }
+        #expect(seen.matched, "the held connection with \(asked) bytes out and 1.0 KB in: \(seen.screen)")
+        #expect(seen.screen.contains("Connections of lab/L\(port)"), "\(seen.screen)")
+
+        try screen.press("x")
+        seen = screen.waitFor("No open connections")
+        #expect(seen.matched, "\(seen.screen)")
+        #expect(seen.screen.contains("Closed 127.0.0.1:") || screen.screen().contains("Closed 127.0.0.1:"), "\(seen.screen)")
+        let status = curl.wait(timeout: 20)
+        #expect(status != nil && status != 0, "curl saw the close: exit \(String(describing: status))")
+        try screen.press("Escape", "q")
+        #expect(screen.waitFor("Keep it running in the background?").matched)
+        try screen.press("s")
+        #expect(screen.exitStatus() == 0, "\(screen.stderr)")
+    }
 }

@@ -20,7 +20,7 @@ struct ReducerTests {
         let reference = ForwardReference(server: "db", forward: "metrics")
         #expect(effects == [.save(.setEnabled(reference, true))])
         #expect(state.servers[0].forward(named: "metrics")?.enabled == true)
-        #expect(press([.enter], on: &state) == [.save(.setEnabled(reference, false))])
+        #expect(press([.space], on: &state) == [.save(.setEnabled(reference, false))])
         #expect(state.servers[0].forward(named: "metrics")?.enabled == false)
     }
 

@@ -146,8 +146,8 @@ struct ScreenInteractionTests {
 
     @Test func aClickOnTheKeyBarRunsItsCommand() {
         var state = sized
-        // "Space on/off  a add  A server ...": "a" starts at column 14.
-        _ = press([click(15, 23)], on: &state)
+        // "Space on/off  Enter conns  a add  A server ...": "a add" is at columns 27-31.
+        _ = press([click(29, 23)], on: &state)
         guard case .forwardForm = state.overlay else { Issue.record("a click on 'a add' opened no form"); return }
     }
 
@@ -155,7 +155,7 @@ struct ScreenInteractionTests {
         var state = sized
         _ = press([.character("a")], on: &state)
         let form = state.overlay
-        #expect(press([click(3, 13), click(0, 0), click(15, 23)], on: &state).isEmpty)
+        #expect(press([click(3, 13), click(0, 0), click(29, 23)], on: &state).isEmpty)
         #expect(state.overlay == form)
         #expect(state.servers[0].forward(named: "metrics")?.enabled == false)
     }
@@ -181,5 +181,54 @@ struct ScreenInteractionTests {
         state.focus = .servers
         state.selectedServer = "staging"
         #expect(press([.character("Y")], on: &state) == [.copy("ssh -N -L 8080:127.0.0.1:80 -p 2222 -J bastion.example.com ci@staging.internal")])
+    }
+
+    // MARK: Connections view
+
+    private static func connection(_ id: UInt64, _ client: String, _ state: ConnectionStatus.State = .relaying,
+                                   destination: String? = "localhost:5432", out: UInt64 = 0, in bytesIn: UInt64 = 0) -> ConnectionStatus {
+        ConnectionStatus(id: id, client: client, destination: destination, openedAt: F.now.addingTimeInterval(-75),
+                         bytesOut: out, bytesIn: bytesIn, state: state)
+    }
+
+    @Test func enterOnAForwardOpensItsConnectionsAndAsksTheEngine() {
+        var state = F.busy
+        let postgres = ForwardReference(server: "db", forward: "postgres")
+        #expect(press([.enter], on: &state) == [.listConnections(postgres)])
+        guard case .connections(let view) = state.overlay else { Issue.record("no connections view"); return }
+        #expect(view.forward == postgres && !view.isLoaded)
+        // On a server, Enter still goes to its forwards.
+        var servers = F.busy
+        servers.focus = .servers
+        #expect(press([.enter], on: &servers).isEmpty)
+        #expect(servers.focus == .forwards && servers.overlay == nil)
+    }
+
+    @Test func xClosesTheSelectedConnection() {
+        var state = F.busy
+        let postgres = ForwardReference(server: "db", forward: "postgres")
+        _ = press([.enter], on: &state)
+        _ = state.reduce(.connections(postgres, [Self.connection(7, "127.0.0.1:53122"), Self.connection(9, "127.0.0.1:53130")]))
+        #expect(press([.down, .character("x")], on: &state) == [.closeConnection(postgres, id: 9)])
+        guard case .connections(let closing) = state.overlay else { Issue.record("the view closed"); return }
+        #expect(closing.closing == [9])
+        _ = state.reduce(.connectionClosed(postgres, id: 9, problem: nil))
+        #expect(state.events.last?.text == "Closed 127.0.0.1:53130 (connection 9) of db/postgres.")
+        // The next list no longer has it: the selection moves to the row it was on.
+        _ = state.reduce(.connections(postgres, [Self.connection(7, "127.0.0.1:53122")]))
+        guard case .connections(let after) = state.overlay else { Issue.record("the view closed"); return }
+        #expect(after.current?.id == 7 && after.closing.isEmpty)
+        _ = state.reduce(.connectionClosed(postgres, id: 7, problem: "connection 7 is already closed"))
+        #expect(state.events.last?.isProblem == true)
+        #expect(press([.escape], on: &state).isEmpty)
+        #expect(state.overlay == nil)
+    }
+
+    @Test func aListForAnotherForwardIsNotTaken() {
+        var state = F.busy
+        _ = press([.enter], on: &state)
+        _ = state.reduce(.connections(ForwardReference(server: "db", forward: "socks"), [Self.connection(1, "127.0.0.1:1")]))
+        guard case .connections(let view) = state.overlay else { Issue.record("the view closed"); return }
+        #expect(!view.isLoaded && view.connections.isEmpty)
     }
 }

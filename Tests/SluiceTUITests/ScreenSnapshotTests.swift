@@ -237,4 +237,26 @@ struct ScreenSnapshotTests {
         assertSnapshot(F.render(state, width: 120, height: 40), named: "sparkline-120x40")
         assertSnapshot(F.render(state, symbols: .ascii), named: "sparkline-ascii-80x24")
     }
+
+    @Test func theConnectionsView() {
+        var state = F.busy
+        let postgres = ForwardReference(server: "db", forward: "postgres")
+        _ = state.reduce(.key(.enter, at: F.keyTime))
+        assertSnapshot(F.render(state), named: "connections-asking-80x24")
+        func connection(_ id: UInt64, _ client: String, _ state: ConnectionStatus.State, age: TimeInterval, out: UInt64, in bytesIn: UInt64) -> ConnectionStatus {
+            ConnectionStatus(id: id, client: client, destination: "localhost:5432", openedAt: F.now.addingTimeInterval(-age),
+                             bytesOut: out, bytesIn: bytesIn, state: state)
+        }
+        _ = state.reduce(.connections(postgres, [
+            connection(12, "127.0.0.1:53122", .relaying, age: 4_000, out: 1_200_000, in: 48_000_000),
+            connection(31, "127.0.0.1:53406", .relaying, age: 75, out: 2_048, in: 91_000),
+            connection(40, "[::1]:53510", .closing, age: 3, out: 310, in: 0),
+            connection(41, "127.0.0.1:53511", .opening, age: 0, out: 0, in: 0),
+        ]))
+        _ = state.reduce(.key(.down, at: F.keyTime))
+        assertSnapshot(F.render(state), named: "connections-80x24")
+        assertSnapshot(F.render(state, width: 120, height: 40), named: "connections-120x40")
+        _ = state.reduce(.connections(postgres, []))
+        assertSnapshot(F.render(state), named: "connections-none-80x24")
+    }
 }

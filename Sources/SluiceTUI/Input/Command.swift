@@ -2,7 +2,7 @@
 public enum Command: Sendable, Hashable {
     case moveUp, moveDown
     case switchPane, focusServers, focusForwards
-    case toggle, connect, retry
+    case toggle, connections, connect, retry
     case addForward, addServer, edit, delete
     case copyAddress, copyCommand
     case filter, log, help, quit

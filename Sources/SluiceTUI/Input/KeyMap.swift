@@ -7,8 +7,10 @@ public enum KeyMap {
         KeyBinding(keys: [.tab, .backTab], command: .switchPane, short: "pane", help: "Switch between servers and forwards"),
         KeyBinding(keys: [.character("h"), .left], command: .focusServers, short: "servers", help: "Go to the servers"),
         KeyBinding(keys: [.character("l"), .right], command: .focusForwards, short: "forwards", help: "Go to the forwards"),
-        KeyBinding(keys: [.space, .enter], command: .toggle, short: "on/off",
+        KeyBinding(keys: [.space], command: .toggle, short: "on/off",
                    help: "Switch the forward on/off; on a server, show its forwards"),
+        KeyBinding(keys: [.enter], command: .connections, short: "conns",
+                   help: "Show the forward's open connections, live (x closes one); on a server, show its forwards"),
         KeyBinding(keys: [.character("c")], command: .connect, short: "connect",
                    help: "Connect/disconnect the server: all its forwards on/off"),
         KeyBinding(keys: [.character("r")], command: .retry, short: "retry", help: "Retry the server's connection now"),
@@ -29,7 +31,7 @@ public enum KeyMap {
 
     /// The commands on the key bar at the bottom, most useful first; a
     /// narrow screen shows as many as fit, and always `barAlways`.
-    public static let bar: [Command] = [.toggle, .addForward, .addServer, .edit, .delete, .connect, .filter, .log, .help, .quit]
+    public static let bar: [Command] = [.toggle, .connections, .addForward, .addServer, .edit, .delete, .connect, .filter, .log, .help, .quit]
     public static let barAlways: [Command] = [.help, .quit]
 
     /// Keys inside forms and dialogs, for the help screen.

@@ -27,4 +27,10 @@ public enum Action: Sendable {
     /// A save failed; `current` is the file as it is, if it can be read.
     case storeFailed(message: String, current: StoreDocument?)
     case portChecked(host: String, port: Int, problem: String?)
+    /// The engine's list of a forward's open connections.
+    case connections(ForwardReference, [ConnectionStatus])
+    /// The engine could not list them (the forward is not running, ...).
+    case connectionsRefused(ForwardReference, String)
+    /// The answer to closing connection `id`: nil when it was closed.
+    case connectionClosed(ForwardReference, id: UInt64, problem: String?)
 }

@@ -10,6 +10,11 @@ extension AppState {
         case .focusServers: focus = .servers
         case .focusForwards: focus = .forwards
         case .toggle: return toggle()
+        case .connections:
+            guard focus == .forwards, let server = currentServer, let forward = currentForward else { return toggle() }
+            let reference = ForwardReference(server: server.name, forward: forward.name)
+            overlay = .connections(ConnectionsView(forward: reference))
+            return [.listConnections(reference)]
         case .connect: return connect()
         case .retry: return retry()
         case .addForward:

@@ -46,6 +46,15 @@ extension AppState {
             note("Not saved: \(message)", isProblem: true)
             if let current { adopt(current) }
             return []
+        case let .connections(forward, list):
+            absorbConnections(list, of: forward)
+            return []
+        case let .connectionsRefused(forward, problem):
+            connectionsRefused(problem, of: forward)
+            return []
+        case let .connectionClosed(forward, id, problem):
+            connectionClosed(id, of: forward, problem: problem)
+            return []
         case let .portChecked(host, port, problem):
             if case .forwardForm(var form) = overlay {
                 form.portCheck = ForwardForm.PortCheck(host: host, port: port, problem: problem)
@@ -70,6 +79,8 @@ extension AppState {
             return handleServerFormKey(key, form)
         case .forwardForm(let form):
             return handleForwardFormKey(key, form)
+        case .connections(let view):
+            return handleConnectionsKey(key, view)
         case nil:
             break
         }

@@ -102,7 +102,8 @@ public struct AppState: Sendable {
     /// True while something on screen changes with time alone (countdowns,
     /// rates), so the run loop knows to send ticks.
     public var needsTicks: Bool {
-        statuses.values.contains { status in
+        if case .connections = overlay { return true }
+        return statuses.values.contains { status in
             if case .reconnecting = status.link { return true }
             return false
         } || meters.values.contains(where: \.isMoving)

@@ -10,6 +10,12 @@ public enum Effect: Sendable, Equatable {
     case retry(server: String)
     /// Put `text` on the terminal's clipboard (OSC 52).
     case copy(String)
+    /// Ask the engine for the forward's open connections (the answer comes
+    /// as `Action.connections`); the run loop asks again every second
+    /// while the connections view is open.
+    case listConnections(ForwardReference)
+    /// Ask the engine to close one connection (`Action.connectionClosed`).
+    case closeConnection(ForwardReference, id: UInt64)
     /// Test-bind a local address and report with `Action.portChecked`.
     case checkPort(host: String, port: Int)
     /// Leave the screen; with `stopForwards`, stop the engine too (it

@@ -5,4 +5,6 @@ public enum Overlay: Sendable, Equatable {
     case confirm(Confirmation)
     case serverForm(ServerForm)
     case forwardForm(ForwardForm)
+    /// A forward's open connections, live.
+    case connections(ConnectionsView)
 }

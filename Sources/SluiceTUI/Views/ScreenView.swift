@@ -29,6 +29,7 @@ public struct ScreenView {
         case .serverForm(let form): dialogs.drawForm(title: form.title, rows: form.rows(document: state.document), error: form.saveError, into: &buffer)
         case .forwardForm(let form):
             dialogs.drawForm(title: form.title, rows: form.rows(document: state.document), error: form.saveError, into: &buffer)
+        case .connections(let view): ConnectionTableView(state: state, view: view, symbols: symbols).draw(into: &buffer)
         case nil: break
         }
         if let prompt = state.prompts.first { dialogs.drawPrompt(prompt, into: &buffer) }
