@@ -58,4 +58,17 @@ import Testing
         #expect(ForwardStatus.AcceptPause.outOfDescriptors(open: 4065, limit: 4096).description
                 == "accepting paused: out of file descriptors (4,065 open, limit 4,096)")
     }
+
+    /// A link switched off while reconnecting and later on again is a new
+    /// connection, not "connected again".
+    @Test func aLinkSwitchedOffWhileLostIsNotRepairedLater() {
+        var narrator = StatusNarrator(servers: [server])
+        _ = narrator.events(for: snapshot(link: .reconnecting(attempt: 2, next: Date()), .starting, open: 0, pause: nil))
+        _ = narrator.events(for: snapshot(link: .idle, .off, open: 0, pause: nil))
+        let later = narrator.events(for: snapshot(link: .connected, .up, open: 0, pause: nil))
+        #expect(!later.contains { $0.text.contains("connected again") }, "\(later)")
+        // While it stays lost, the repair is told.
+        _ = narrator.events(for: snapshot(link: .reconnecting(attempt: 1, next: Date()), .starting, open: 0, pause: nil))
+        #expect(narrator.events(for: snapshot(link: .connected, .up, open: 0, pause: nil)).map(\.text).contains("db: connected again"))
+    }
 }

@@ -58,7 +58,11 @@ public struct StatusNarrator: Sendable {
             return [Line("\(status.name): \(status.lastError ?? "failed")", isProblem: true)]
         case .connected:
             return lost.remove(status.name) == nil ? [] : [Line("\(status.name): connected again")]
-        case .idle, .connecting:
+        case .idle:
+            // Switched off: what comes later is a new connection, not a repair.
+            lost.remove(status.name)
+            return []
+        case .connecting:
             return []
         }
     }
