@@ -3,17 +3,20 @@ import SluiceCore
 /// The readable table of `sluice list`: a line per server, then its forwards
 /// with aligned columns (switch, name, spec, where it goes).
 enum ListFormatter {
-    static func text(for document: StoreDocument) -> String {
+    /// `viaSSHConfig` holds, for each server in order, where the ssh config
+    /// sends it (or nil).
+    static func text(for document: StoreDocument, viaSSHConfig: [String?] = []) -> String {
         let rows = document.servers.flatMap { server in
             server.forwards.map { [$0.enabled ? "on" : "off", $0.name, $0.spec.description, $0.spec.route] }
         }
         let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines: [String] = []
-        for server in document.servers {
+        for (index, server) in document.servers.enumerated() {
             var details: [String] = []
             if let identity = server.identityFile { details.append("key \(identity)") }
             if let jump = server.jumpHost { details.append("via \(jump)") }
-            lines.append("\(server.name)  \(server.destination)" + (details.isEmpty ? "" : "  (\(details.joined(separator: ", ")))"))
+            let resolved = index < viaSSHConfig.count ? viaSSHConfig[index].map { " (ssh config: \($0))" } ?? "" : ""
+            lines.append("\(server.name)  \(server.destination)\(resolved)" + (details.isEmpty ? "" : "  (\(details.joined(separator: ", ")))"))
             if server.forwards.isEmpty {
                 lines.append("  no forwards yet; add one with: sluice add \(server.name) -L PORT")
             }
