@@ -30,6 +30,15 @@ struct ListCommand: ParsableCommand {
                 """)
             return
         }
-        Console.output(ListFormatter.text(for: document, viaSSHConfig: SSHConfigResolution.describe(document.servers)))
+        var absent: [String: Bool] = [:]
+        let text = ListFormatter.text(for: document, viaSSHConfig: SSHConfigResolution.describe(document.servers)) { spec in
+            // One bind test per address, however many forwards share it.
+            let key = "\(spec.kind.flag) \(spec.listen.bindAddress)"
+            if let known = absent[key] { return known }
+            let lacks = LocalAddress.isAbsent(listening: spec)
+            absent[key] = lacks
+            return lacks
+        }
+        Console.output(text)
     }
 }

@@ -4,8 +4,9 @@ import SluiceCore
 /// with aligned columns (switch, name, spec, where it goes).
 enum ListFormatter {
     /// `viaSSHConfig` holds, for each server in order, where the ssh config
-    /// sends it (or nil).
-    static func text(for document: StoreDocument, viaSSHConfig: [String?] = []) -> String {
+    /// sends it (or nil); `lacksAddress` tells a forward that listens on an
+    /// address this machine does not have.
+    static func text(for document: StoreDocument, viaSSHConfig: [String?] = [], lacksAddress: (ForwardSpec) -> Bool = { _ in false }) -> String {
         let rows = document.servers.flatMap { server in
             server.forwards.map { [$0.enabled ? "on" : "off", $0.name, $0.spec.description, $0.spec.route] }
         }
@@ -24,7 +25,11 @@ enum ListFormatter {
                 let cells = [forward.enabled ? "on" : "off", forward.name, forward.spec.description]
                 let padded = zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
                 var line = "  " + padded.joined(separator: "  ") + "  " + forward.spec.route
-                if !forward.spec.listen.isLoopback { line += "  ! reachable from your network" }
+                if lacksAddress(forward.spec) {
+                    line += "  ! not an address of this machine"
+                } else if !forward.spec.listen.isLoopback {
+                    line += "  ! reachable from your network"
+                }
                 lines.append(line)
             }
         }
