@@ -13,11 +13,9 @@ enum ListFormatter {
         let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines: [String] = []
         for (index, server) in document.servers.enumerated() {
-            var details: [String] = []
-            if let identity = server.identityFile { details.append("key \(identity)") }
-            if let jump = server.jumpHost { details.append("via \(jump)") }
+            let details = Self.details(of: server)
             let resolved = index < viaSSHConfig.count ? viaSSHConfig[index].map { " (ssh config: \($0))" } ?? "" : ""
-            lines.append("\(server.name)  \(server.destination)\(resolved)" + (details.isEmpty ? "" : "  (\(details.joined(separator: ", ")))"))
+            lines.append("\(server.name)  \(server.destination)\(resolved)" + (details.isEmpty ? "" : "  (\(details))"))
             if server.forwards.isEmpty {
                 lines.append("  no forwards yet; add one with: sluice add \(server.name) -L PORT")
             }
@@ -34,5 +32,20 @@ enum ListFormatter {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// How a server is reached, in one line: `deploy@db:2222 (key ~/.ssh/id_db, via bastion)`.
+    static func summary(of server: Server) -> String {
+        let details = details(of: server)
+        return "\(server.destination)" + (details.isEmpty ? "" : " (\(details))")
+    }
+
+    /// Its key file and jump host, e.g. `key ~/.ssh/id_db, via bastion`;
+    /// empty when it has neither.
+    private static func details(of server: Server) -> String {
+        var details: [String] = []
+        if let identity = server.identityFile { details.append("key \(identity)") }
+        if let jump = server.jumpHost { details.append("via \(jump)") }
+        return details.joined(separator: ", ")
     }
 }
