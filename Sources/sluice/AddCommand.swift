@@ -16,7 +16,7 @@ struct AddCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The server's name.") var server: String
+    @Argument(help: "The server's name.", completion: StoreCompletion.servers) var server: String
     @Option(name: .customShort("L", allowingJoined: true), help: ArgumentHelp("A local forward.", valueName: "spec"))
     var local: String?
     @Option(name: .customShort("R", allowingJoined: true), help: ArgumentHelp("A reverse forward.", valueName: "spec"))

@@ -15,7 +15,8 @@ struct EditCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The forward, as SERVER/FORWARD (see sluice list).", valueName: "server/forward"))
+    @Argument(help: ArgumentHelp("The forward, as SERVER/FORWARD (see sluice list).", valueName: "server/forward"),
+              completion: StoreCompletion.forwards)
     var forward: String
     // Unconditional, so that '--spec -D1080' is a value, not an option.
     @Option(name: .long, parsing: .unconditional,

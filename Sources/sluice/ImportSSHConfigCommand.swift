@@ -18,7 +18,7 @@ struct ImportSSHConfigCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Option(name: .long, help: ArgumentHelp("The ssh config to read.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The ssh config to read.", valueName: "file"), completion: .file())
     var file: String?
     @Flag(name: .long, help: "Save the address, key file and jump host the config gives now, not the alias.")
     var resolve = false

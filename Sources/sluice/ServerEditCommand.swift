@@ -13,7 +13,7 @@ struct ServerEditCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The server's name.") var name: String
+    @Argument(help: "The server's name.", completion: StoreCompletion.servers) var name: String
     @Option(name: .long, help: ArgumentHelp("Where it is now: [user@]host[:port] or an ssh config alias.", valueName: "destination"))
     var destination: String?
     @Option(name: .long, help: ArgumentHelp("A private key file to log in with; none for no key file of its own.", valueName: "file"),
