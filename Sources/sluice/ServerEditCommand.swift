@@ -24,7 +24,8 @@ struct ServerEditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A new name for it.", valueName: "name"))
     var rename: String?
 
-    /// The word that takes a key file or a jump host away, as in OpenSSH.
+    /// The word that takes a key file or a jump host away, as in OpenSSH;
+    /// any case, as JumpChain takes it for --jump.
     static let none = "none"
 
     func run() throws {
@@ -45,7 +46,7 @@ struct ServerEditCommand: ParsableCommand {
             let before = try document.server(named: name)
             var after = before
             if let newDestination { after.destination = newDestination }
-            if let identity { after.identityFile = identity == Self.none ? nil : identity }
+            if let identity { after.identityFile = identity.lowercased() == Self.none ? nil : identity }
             if let newJump { after.jumpHost = newJump }
             if let rename { after.name = rename }
             if after != before { try document.editServer(named: name, to: after) }

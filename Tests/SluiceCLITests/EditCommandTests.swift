@@ -44,7 +44,7 @@ import Testing
         expected.servers[0].destination = try Destination(parsing: "ops@db2.example.com")
         #expect(try load() == expected)
 
-        let cleared = try sluice("server", "edit", "db", "--identity", "none", "--jump", "none")
+        let cleared = try sluice("server", "edit", "db", "--identity", "None", "--jump", "none")
         #expect(cleared.stderr == "Saved server db: ops@db2.example.com.\n")
         expected.servers[0].identityFile = nil
         expected.servers[0].jumpHost = nil
