@@ -55,6 +55,7 @@ import Testing
         #expect(try complete(["disable", "db/"]).sorted() == ["db/L5432", "db/socks"])
         #expect(try complete(["remove", "web"]) == ["web/L8080"])
         #expect(try complete(["edit", "db/s"]) == ["db/socks"])
+        #expect(try complete(["connections", "db/L"]) == ["db/L5432"])
         #expect(try complete(["server", "edit", ""]).sorted() == ["db", "web"])
         #expect(try complete(["server", "remove", "w"]) == ["web"])
         #expect(try complete(["add", "d"]) == ["db"])
