@@ -16,7 +16,7 @@ struct AddCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The server's name.") var server: String
+    @Argument(help: "The server's name.", completion: StoreCompletion.servers) var server: String
     @Option(name: .customShort("L", allowingJoined: true), help: ArgumentHelp("A local forward.", valueName: "spec"))
     var local: String?
     @Option(name: .customShort("R", allowingJoined: true), help: ArgumentHelp("A reverse forward.", valueName: "spec"))
@@ -56,10 +56,6 @@ struct AddCommand: ParsableCommand {
             return (forward, document.listenConflicts(with: spec, on: server, excluding: reference))
         }
         Console.say("Saved \(server)/\(forward.name): \(spec) (\(spec.route))\(disabled ? ", switched off" : "").")
-        if let warning = spec.exposureWarning { Console.warn("\(server)/\(forward.name) \(warning).") }
-        if !conflicts.isEmpty {
-            let names = conflicts.map(\.description).joined(separator: ", ")
-            Console.warn("\(names) also listen\(conflicts.count == 1 ? "s" : "") on port \(spec.listen.port); only one of them can be up at a time.")
-        }
+        Console.warnAboutSaved(spec, as: ForwardReference(server: server, forward: forward.name), conflicts: conflicts)
     }
 }

@@ -22,7 +22,7 @@ struct ConnectionsCommand: ParsableCommand {
     var json = false
     @Option(name: .long, help: ArgumentHelp("Close the connection with this number instead of listing.", valueName: "number"))
     var close: UInt64?
-    @Argument(help: ArgumentHelp("The forward, as SERVER/FORWARD.", valueName: "server/forward"))
+    @Argument(help: ArgumentHelp("The forward, as SERVER/FORWARD.", valueName: "server/forward"), completion: StoreCompletion.forwards)
     var forward: String
 
     func run() throws {

@@ -8,7 +8,7 @@ struct EnableCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The forward, as SERVER/FORWARD.", valueName: "server/forward"))
+    @Argument(help: ArgumentHelp("The forward, as SERVER/FORWARD.", valueName: "server/forward"), completion: StoreCompletion.forwards)
     var forward: String
 
     func run() throws {

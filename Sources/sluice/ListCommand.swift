@@ -4,11 +4,15 @@ import SluiceCore
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "Show the saved servers and forwards."
+        abstract: "Show the saved servers and forwards.",
+        discussion: """
+            A server saved as an ssh config alias is shown with what ~/.ssh/config makes of it now, \
+            e.g. 'db  db (ssh config: deploy@10.0.0.5:2222)': the engine looks the alias up at each connect.
+            """
     )
 
     @OptionGroup var store: StoreOptions
-    @Flag(name: .long, help: "Print the store's JSON (format version 1), for scripts.")
+    @Flag(name: .long, help: "Print the store's JSON (format version 1), for scripts: as saved, aliases unresolved.")
     var json = false
 
     func run() throws {
@@ -26,6 +30,15 @@ struct ListCommand: ParsableCommand {
                 """)
             return
         }
-        Console.output(ListFormatter.text(for: document))
+        var absent: [String: Bool] = [:]
+        let text = ListFormatter.text(for: document, viaSSHConfig: SSHConfigResolution.describe(document.servers)) { spec in
+            // One bind test per address, however many forwards share it.
+            let key = "\(spec.kind.flag) \(spec.listen.bindAddress)"
+            if let known = absent[key] { return known }
+            let lacks = LocalAddress.isAbsent(listening: spec)
+            absent[key] = lacks
+            return lacks
+        }
+        Console.output(text)
     }
 }

@@ -8,7 +8,8 @@ struct RemoveCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The forward, as SERVER/FORWARD (see sluice list).", valueName: "server/forward"))
+    @Argument(help: ArgumentHelp("The forward, as SERVER/FORWARD (see sluice list).", valueName: "server/forward"),
+              completion: StoreCompletion.forwards)
     var forward: String
 
     func run() throws {

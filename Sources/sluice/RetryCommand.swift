@@ -14,7 +14,7 @@ struct RetryCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The server.", valueName: "server"))
+    @Argument(help: ArgumentHelp("The server.", valueName: "server"), completion: StoreCompletion.servers)
     var server: String
 
     func run() throws {

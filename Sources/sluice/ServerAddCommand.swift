@@ -11,7 +11,7 @@ struct ServerAddCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The name you will use for it, e.g. db.") var name: String
     @Argument(help: "[user@]host[:port] or an ssh config alias.") var destination: String
-    @Option(name: .long, help: ArgumentHelp("A private key file to log in with.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A private key file to log in with.", valueName: "file"), completion: .file())
     var identity: String?
     @Option(name: .long, help: ArgumentHelp("A server to jump through, as ssh -J takes it.", valueName: "host"))
     var jump: String?

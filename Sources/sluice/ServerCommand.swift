@@ -3,7 +3,7 @@ import ArgumentParser
 struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Save or remove a server.",
-        subcommands: [ServerAddCommand.self, ServerRemoveCommand.self]
+        abstract: "Save, change or remove a server.",
+        subcommands: [ServerAddCommand.self, ServerEditCommand.self, ServerRemoveCommand.self]
     )
 }

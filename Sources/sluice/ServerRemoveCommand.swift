@@ -8,7 +8,7 @@ struct ServerRemoveCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The server's name.") var name: String
+    @Argument(help: "The server's name.", completion: StoreCompletion.servers) var name: String
 
     func run() throws {
         let removed = try store.resolved.update { document in try document.removeServer(named: name) }

@@ -26,6 +26,7 @@ struct Sluice: ParsableCommand {
             ListCommand.self,
             ServerCommand.self,
             AddCommand.self,
+            EditCommand.self,
             RemoveCommand.self,
             EnableCommand.self,
             DisableCommand.self,

@@ -21,7 +21,7 @@ struct StatusCommand: ParsableCommand {
     var json = false
     @Flag(name: .long, help: "Print a JSON line at once and at every change, until the engine stops (for status bars).")
     var watch = false
-    @Argument(help: ArgumentHelp("Only this server.", valueName: "server"))
+    @Argument(help: ArgumentHelp("Only this server.", valueName: "server"), completion: StoreCompletion.servers)
     var server: String?
 
     func run() throws {

@@ -23,7 +23,7 @@ struct UpCommand: ParsableCommand {
     /// Set by `sluice start` and the screen for the engine they start.
     @Flag(name: .customLong("detached"), help: .hidden)
     var detached = false
-    @Argument(help: ArgumentHelp("Only these servers (default: all).", valueName: "server"))
+    @Argument(help: ArgumentHelp("Only these servers (default: all).", valueName: "server"), completion: StoreCompletion.servers)
     var servers: [String] = []
 
     func run() throws {

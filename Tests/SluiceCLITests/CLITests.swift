@@ -142,7 +142,8 @@ import Testing
         #expect(first.stderr.contains("RemoteForward 1081"))
         let second = try sluice("import-ssh-config")
         #expect(second.stderr.contains("db is saved already with all its forwards."))
-        #expect(try sluice("list").stdout.hasPrefix("db  someone@db.example.com\n  on  L5432  -L 5432:localhost:5432"))
+        // Saved as the alias; list shows what the config makes of it now.
+        #expect(try sluice("list").stdout.hasPrefix("db  db (ssh config: someone@db.example.com)\n  on  L5432  -L 5432:localhost:5432"))
         let unknown = try sluice("import-ssh-config", "web", expect: 64)
         #expect(unknown.stderr.contains("no Host web in the ssh config; its hosts are: db"))
         let missing = try sluice("import-ssh-config", "--file", home.file("nope"), expect: 1)

@@ -22,7 +22,7 @@ import Testing
             """, home: "/nonexistent")
         #expect(config.aliases == names)
         var document = StoreDocument()
-        let outcomes = try document.importSSHConfig(config)
+        let outcomes = try document.importSSHConfig(config, destination: .resolved)
         #expect(outcomes.count == Self.count)
         #expect(outcomes.allSatisfy { if case .added(_, 0) = $0 { return true } else { return false } })
         #expect(document.servers.map(\.name) == names)
@@ -34,7 +34,7 @@ import Testing
         #expect(document.servers.filter { $0.destination.port == 2222 }.count == Self.count - 3)
         // Importing again finds every server by name and changes nothing.
         let again = document
-        #expect(try document.importSSHConfig(config, hosts: ["h99999", "h0"]) == [.unchanged(server: "h99999"), .unchanged(server: "h0")])
+        #expect(try document.importSSHConfig(config, hosts: ["h99999", "h0"], destination: .resolved) == [.unchanged(server: "h99999"), .unchanged(server: "h0")])
         #expect(document == again)
     }
 
@@ -44,7 +44,7 @@ import Testing
         text += "Host *\n  User deploy\n"
         let config = try SSHConfig(text: text, home: "/nonexistent")
         var document = StoreDocument()
-        let outcomes = try document.importSSHConfig(config)
+        let outcomes = try document.importSSHConfig(config, destination: .resolved)
         #expect(outcomes.count == Self.count)
         #expect(document.servers.count == Self.count)
         for index in [0, 1, 255, 256, 65_535, 65_536, 99_999] {
@@ -66,7 +66,7 @@ import Testing
         let config = try SSHConfig(text: text, home: "/nonexistent")
         #expect(config.settings(for: "db").forwards.count == Self.count)
         var document = StoreDocument()
-        #expect(try document.importSSHConfig(config) == [.added(server: "db", forwards: Self.count)])
+        #expect(try document.importSSHConfig(config, destination: .resolved) == [.added(server: "db", forwards: Self.count)])
         let forwards = try document.server(named: "db").forwards
         #expect(forwards.count == Self.count)
         #expect(Set(forwards.map(\.name)).count == Self.count)
@@ -76,9 +76,9 @@ import Testing
         // A user's forward taking a default name pushes the suffix on.
         try document.removeForward(ForwardReference(server: "db", forward: "L1-2"))
         try document.addForward(try ForwardSpec(parsing: "2:elsewhere:22", kind: .local), to: "db", name: "L1-2")
-        #expect(try document.importSSHConfig(config) == [.updated(server: "db", newForwards: 1)])
+        #expect(try document.importSSHConfig(config, destination: .resolved) == [.updated(server: "db", newForwards: 1)])
         #expect(try document.server(named: "db").forwards.last?.name == "L1-3")
-        #expect(try document.importSSHConfig(config) == [.unchanged(server: "db")])
+        #expect(try document.importSSHConfig(config, destination: .resolved) == [.unchanged(server: "db")])
         let folder = try TemporaryDirectory()
         let store = Store(path: folder.file("forwards.json"))
         try store.update { $0 = document }

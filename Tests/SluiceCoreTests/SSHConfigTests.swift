@@ -71,7 +71,7 @@ import Testing
     @Test func importAddsServersWithTheirForwardsAndIsIdempotent() throws {
         let config = try fixture()
         var document = StoreDocument()
-        let first = try document.importSSHConfig(config)
+        let first = try document.importSSHConfig(config, destination: .resolved)
         #expect(first.contains(.added(server: "db", forwards: 3)))
         #expect(first.contains(.added(server: "web", forwards: 2)))
         #expect(first.contains(.added(server: "bastion", forwards: 0)))
@@ -87,18 +87,46 @@ import Testing
         #expect(db.forwards.allSatisfy { $0.enabled })
 
         let again = document
-        let second = try document.importSSHConfig(config)
+        let second = try document.importSSHConfig(config, destination: .resolved)
         #expect(document == again)
         #expect(second.filter { if case .unchanged = $0 { return false } else { return true } } == [skipped])
+    }
+
+    /// By default only the alias is saved: the engine looks it up in the
+    /// ssh config at each connect, so later edits of the config count. Its
+    /// values are checked all the same, since the engine would refuse them.
+    @Test func importKeepsTheAliasAndChecksWhatItStandsFor() throws {
+        var document = StoreDocument()
+        let outcomes = try document.importSSHConfig(try fixture(), destination: .alias)
+        #expect(outcomes.contains(.added(server: "db", forwards: 3)))
+        let db = try document.server(named: "db")
+        #expect(db.destination == Destination(user: nil, host: "db", port: nil))
+        #expect(db.identityFile == nil)
+        #expect(db.jumpHost == nil)
+        #expect(db.forwards.map(\.name) == ["L5432", "L16379", "D1080"])
+        #expect(outcomes.contains(.skipped(alias: "build", reason: "its HostName 'build server.example.com' contains a space; a host is a name of letters, digits, '-', '_' and '.', or an IP address")))
+        #expect((try StoreDocument(parsing: document.jsonText, path: "again")) == document)
+    }
+
+    /// An alias can be a server's name without being a host name; saving
+    /// it to be looked up would make a store that does not read back.
+    @Test func anAliasThatIsNoHostNameIsSkippedUnlessResolved() throws {
+        let config = try SSHConfig(text: "Host we$rd\n  HostName 127.0.0.1\n", home: "/nonexistent")
+        var aliasDocument = StoreDocument()
+        #expect(try aliasDocument.importSSHConfig(config, destination: .alias) == [.skipped(alias: "we$rd", reason:
+            "its alias, which Sluice would save to look up in the ssh config, contains '$'; a host is a name of letters, digits, '-', '_' and '.', or an IP address; import it with --resolve to save its address instead")])
+        var resolvedDocument = StoreDocument()
+        #expect(try resolvedDocument.importSSHConfig(config, destination: .resolved) == [.added(server: "we$rd", forwards: 0)])
+        #expect(try resolvedDocument.server(named: "we$rd").destination.description == "127.0.0.1")
     }
 
     @Test func importKeepsUserChangesAndAddsOnlyMissingForwards() throws {
         let config = try fixture()
         var document = StoreDocument()
-        _ = try document.importSSHConfig(config, hosts: ["db"])
+        _ = try document.importSSHConfig(config, hosts: ["db"], destination: .resolved)
         try document.setEnabled(false, for: ForwardReference(server: "db", forward: "L5432"))
         try document.removeForward(ForwardReference(server: "db", forward: "D1080"))
-        let outcome = try document.importSSHConfig(config, hosts: ["db"])
+        let outcome = try document.importSSHConfig(config, hosts: ["db"], destination: .resolved)
         #expect(outcome == [.updated(server: "db", newForwards: 1)])
         let db = try document.server(named: "db")
         #expect(db.forwards.map(\.name) == ["L5432", "L16379", "D1080"])
@@ -126,7 +154,7 @@ import Testing
               ProxyJump ssh://ops@bastion:2222/,inner
             """, home: "/nonexistent")
         var document = StoreDocument()
-        let outcomes = try document.importSSHConfig(config)
+        let outcomes = try document.importSSHConfig(config, destination: .resolved)
         #expect(outcomes == [
             .skipped(alias: "inject-hostname", reason: "its HostName '$(touch' contains '$'; a host is a name of letters, digits, '-', '_' and '.', or an IP address"),
             .skipped(alias: "inject-jump", reason: "its ProxyJump 'b$(touch_X)': the host contains '$'; a host is a name of letters, digits, '-', '_' and '.', or an IP address"),
@@ -144,7 +172,7 @@ import Testing
     @Test func namingAHostThatIsNotThereListsTheOnesThatAre() throws {
         var document = StoreDocument()
         #expect {
-            try document.importSSHConfig(try fixture(), hosts: ["db", "nope"])
+            try document.importSSHConfig(try fixture(), hosts: ["db", "nope"], destination: .resolved)
         } throws: { error in
             guard case let SSHConfigError.unknownHosts(names, known) = error else { return false }
             return names == ["nope"] && known.contains("db")

@@ -8,29 +8,30 @@ public enum SSHImportOutcome: Sendable, Equatable {
 
 extension StoreDocument {
     /// Adds each host of `config` (or just `hosts`) as a server named by its
-    /// alias, with its forwards. A server saved before keeps its settings and
-    /// gains only forwards it does not have, so importing twice changes nothing.
-    public mutating func importSSHConfig(_ config: SSHConfig, hosts: [String] = []) throws(SSHConfigError) -> [SSHImportOutcome] {
-        importHosts(config.settings(for: try config.aliases(selecting: hosts)))
+    /// alias, with its forwards, reached as `destination` says. A server
+    /// saved before keeps its settings and gains only forwards it does not
+    /// have, so importing twice changes nothing.
+    public mutating func importSSHConfig(_ config: SSHConfig, hosts: [String] = [], destination: SSHImportDestination) throws(SSHConfigError) -> [SSHImportOutcome] {
+        importHosts(config.settings(for: try config.aliases(selecting: hosts)), destination: destination)
     }
 
     /// Adds each host as `importSSHConfig` does, from settings looked up
     /// before (so the caller can report their problems first). Servers are
     /// found by name through an index, not a scan per host.
-    public mutating func importHosts(_ hosts: [SSHHostSettings]) -> [SSHImportOutcome] {
+    public mutating func importHosts(_ hosts: [SSHHostSettings], destination: SSHImportDestination) -> [SSHImportOutcome] {
         var indexByName: [String: Int] = [:]
         for (index, server) in servers.enumerated() where indexByName[server.name] == nil { indexByName[server.name] = index }
-        return hosts.map { importHost($0, indexByName: &indexByName) }
+        return hosts.map { importHost($0, destination: destination, indexByName: &indexByName) }
     }
 
-    private mutating func importHost(_ settings: SSHHostSettings, indexByName: inout [String: Int]) -> SSHImportOutcome {
+    private mutating func importHost(_ settings: SSHHostSettings, destination: SSHImportDestination, indexByName: inout [String: Int]) -> SSHImportOutcome {
         if let problem = NameRule.problem(with: settings.alias) {
             return .skipped(alias: settings.alias, reason: "not usable as a server name: \(problem)")
         }
         guard let index = indexByName[settings.alias] else {
             var server: Server
             do {
-                server = try Self.server(from: settings)
+                server = try Self.server(from: settings, destination: destination)
             } catch {
                 return .skipped(alias: settings.alias, reason: error.reason)
             }
@@ -53,8 +54,10 @@ extension StoreDocument {
     /// The server ssh would connect to for `settings`, after the checks
     /// every saved server passes. A value ssh itself might take but Sluice
     /// refuses (a HostName with a '$', a ProxyJump starting with '-') is
-    /// named with its keyword, so the user can find the line.
-    static func server(from settings: SSHHostSettings) throws(UnusableHost) -> Server {
+    /// named with its keyword, so the user can find the line. The values
+    /// are checked even when only the alias is kept: the engine reads them
+    /// from the config at connect time and would refuse them there.
+    static func server(from settings: SSHHostSettings, destination: SSHImportDestination) throws(UnusableHost) -> Server {
         if let problem = HostRule.problem(with: settings.hostName ?? settings.alias) {
             let what = settings.hostName.map { "its HostName '\(TerminalText.echo($0))'" } ?? "its alias, used as the host name,"
             throw UnusableHost(reason: "\(what) \(problem)")
@@ -74,7 +77,16 @@ extension StoreDocument {
                 throw UnusableHost(reason: "its ProxyJump '\(TerminalText.echo(proxyJump))': \(problem)")
             }
         }
-        let server = Server(name: settings.alias, destination: settings.destination, identityFile: settings.identityFile, jumpHost: jumpHost)
+        let server: Server
+        switch destination {
+        case .alias:
+            if let problem = HostRule.problem(with: settings.alias) {
+                throw UnusableHost(reason: "its alias, which Sluice would save to look up in the ssh config, \(problem); import it with --resolve to save its address instead")
+            }
+            server = Server(name: settings.alias, destination: Destination(user: nil, host: settings.alias, port: nil))
+        case .resolved:
+            server = Server(name: settings.alias, destination: settings.destination, identityFile: settings.identityFile, jumpHost: jumpHost)
+        }
         do {
             try server.validate()
         } catch {

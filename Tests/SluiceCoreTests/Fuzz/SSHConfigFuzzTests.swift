@@ -79,27 +79,30 @@ import Testing
             for (alias, settings) in zip(aliases, together).prefix(8) {
                 #expect(config.settings(for: alias) == settings, "\(shown): \(alias.debugDescription)")
             }
-            var document = StoreDocument()
-            let outcomes = document.importHosts(together)
-            #expect(outcomes.count == aliases.count)
-            for outcome in outcomes {
-                if case let .skipped(alias, reason) = outcome {
-                    #expect(Self.isSafeMessage(reason), "\(shown): \(alias.debugDescription) \(reason.debugDescription)")
-                } else {
-                    imported += 1
+            // Both ways of saving a host keep every rule of the store.
+            for destination in [SSHImportDestination.resolved, .alias] {
+                var document = StoreDocument()
+                let outcomes = document.importHosts(together, destination: destination)
+                #expect(outcomes.count == aliases.count)
+                for outcome in outcomes {
+                    if case let .skipped(alias, reason) = outcome {
+                        #expect(Self.isSafeMessage(reason), "\(shown): \(alias.debugDescription) \(reason.debugDescription)")
+                    } else if destination == .resolved {
+                        imported += 1
+                    }
                 }
-            }
-            for server in document.servers {
-                #expect(throws: Never.self, "\(shown)") { try server.validate() }
-                for forward in server.forwards {
-                    #expect(throws: Never.self, "\(shown)") { try Server.validate(forward) }
+                for server in document.servers {
+                    #expect(throws: Never.self, "\(shown)") { try server.validate() }
+                    for forward in server.forwards {
+                        #expect(throws: Never.self, "\(shown)") { try Server.validate(forward) }
+                    }
                 }
+                #expect((try? StoreDocument(parsing: document.jsonText, path: "again")) == document, "\(shown)")
+                // Importing again changes nothing.
+                let before = document
+                _ = document.importHosts(together, destination: destination)
+                #expect(document == before, "\(shown)")
             }
-            #expect((try? StoreDocument(parsing: document.jsonText, path: "again")) == document, "\(shown)")
-            // Importing again changes nothing.
-            let before = document
-            _ = document.importHosts(together)
-            #expect(document == before, "\(shown)")
         }
         #expect(imported > 2_000, "only \(imported) hosts imported")
     }
