@@ -4,21 +4,11 @@ import SluiceTestSupport
 import Testing
 
 /// The command line end to end: the built binary, a temporary HOME and store.
-@Suite struct CLITests {
+@Suite struct CLITests: TemporaryHomeSuite {
     let home: TemporaryDirectory
-    let environment: [String: String]
-    var storePath: String { home.file(".config/sluice/forwards.json") }
 
     init() throws {
         home = try TemporaryDirectory(prefix: "sluice-cli")
-        environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
-    }
-
-    @discardableResult
-    func sluice(_ arguments: String..., expect status: Int32 = 0) throws -> Command.Result {
-        let result = try SluiceBinary.run(arguments, environment: environment)
-        #expect(result.status == status, "sluice \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
-        return result
     }
 
     @Test func savedServersAndForwardsAreListedAndStoredUnderHome() throws {

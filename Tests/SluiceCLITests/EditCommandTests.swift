@@ -6,21 +6,11 @@ import Testing
 /// `sluice server edit` and `sluice edit`, as processes: what changes, what
 /// stays (every switch, every other forward), and refusals that leave the
 /// store as it was.
-@Suite struct EditCommandTests {
+@Suite struct EditCommandTests: TemporaryHomeSuite {
     let home: TemporaryDirectory
-    let environment: [String: String]
-    var storePath: String { home.file(".config/sluice/forwards.json") }
 
     init() throws {
         home = try TemporaryDirectory(prefix: "sluice-edit")
-        environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
-    }
-
-    @discardableResult
-    func sluice(_ arguments: String..., expect status: Int32 = 0) throws -> Command.Result {
-        let result = try SluiceBinary.run(arguments, environment: environment)
-        #expect(result.status == status, "sluice \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
-        return result
     }
 
     func load() throws -> StoreDocument { try Store(path: storePath).load() }

@@ -7,33 +7,27 @@ import Testing
 /// harness' real sshd: a link's state after `c`, the mouse, bracketed
 /// paste and the clipboard.
 @Suite struct ScreenSecondPassTests {
-    let sshd: SSHServer
-    let web: HTTPTestServer
+    let harness: ScreenHarness
+    var sshd: SSHServer { harness.sshd }
 
     init() throws {
-        sshd = try SSHServer()
-        web = try HTTPTestServer()
+        harness = try ScreenHarness()
     }
 
-    private func open(home: ClientHome, store: String) throws -> TmuxSession {
-        let environment = home.environment.merging(["SLUICE_STORE": store, "TERM": "xterm-256color"]) { $1 }
-        return try TmuxSession(SluiceBinary.path, [], environment: environment)
-    }
+    private func open(home: ClientHome, store: String) throws -> TmuxSession { try harness.open(home: home, store: store) }
 
-    /// A store with server "lab" at `destination` and one switched-on Local
-    /// forward from a free port to the web page.
-    private func saveForward(in home: ClientHome, destination: String) throws -> (store: String, port: Int) {
-        let store = home.directory.file("store.json")
-        let port = try LoopbackPort.free()
-        try Store(path: store).update { document in
-            try document.addServer(Server(name: "lab", destination: try Destination(parsing: destination), identityFile: home.identityPath))
-            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
-        }
-        return (store, port)
-    }
-
-    private func saveLabForward(in home: ClientHome) throws -> (store: String, port: Int) {
-        try saveForward(in: home, destination: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)")
+    /// The screen on a store whose forward (to the web page, or to
+    /// `targetPort`) is listening, with the engine it started; the home
+    /// (with the store in it) lasts as long as the caller keeps it.
+    private func openOnAListeningForward(targetPort: Int? = nil)
+        throws -> (home: ClientHome, screen: TmuxSession, store: String, port: Int, engine: TestEngine) {
+        let home = try ClientHome(trusting: sshd)
+        let (store, port) = try harness.saveLabForward(in: home, targetPort: targetPort)
+        let engine = TestEngine(store: store, environment: home.environment)
+        let screen = try open(home: home, store: store)
+        let seen = screen.waitForScreen { row(of: port, in: $0)?.text.contains("listening") == true }
+        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+        return (home, screen, store, port, engine)
     }
 
     private func lines(_ screen: String) -> [String] { screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
@@ -51,7 +45,7 @@ import Testing
     @Test func aServerSwitchedOffWhileReconnectingSaysOffAndStaysOff() throws {
         let closed = try ClosedPort()
         let home = try ClientHome(trusting: sshd)
-        let (store, _) = try saveForward(in: home, destination: "\(CurrentUser.name)@127.0.0.1:\(closed.port)")
+        let (store, _) = try harness.saveLabForward(in: home, destination: "\(CurrentUser.name)@127.0.0.1:\(closed.port)")
         let engine = TestEngine(store: store, environment: home.environment)
         defer { engine.stop() }
         let screen = try open(home: home, store: store)
@@ -69,18 +63,13 @@ import Testing
     }
 
     @Test func aClickOnTheSwitchTurnsTheForwardOff() throws {
-        let home = try ClientHome(trusting: sshd)
-        let (store, port) = try saveLabForward(in: home)
-        let engine = TestEngine(store: store, environment: home.environment)
-        defer { engine.stop() }
-        let screen = try open(home: home, store: store)
-        var seen = screen.waitForScreen { row(of: port, in: $0)?.text.contains("listening") == true }
-        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
-        let y = try #require(row(of: port, in: seen.screen)?.index)
+        let (home, screen, store, port, engine) = try openOnAListeningForward()
+        defer { engine.stop(); withExtendedLifetime(home) {} }
+        let y = try #require(row(of: port, in: screen.screen())?.index)
         // An SGR mouse report (xterm's 1006 mode, 1-based): the left button
         // down and up on the ON cell, column 4.
         try screen.send(bytes: Array("\u{1B}[<0;4;\(y + 1)M\u{1B}[<0;4;\(y + 1)m".utf8))
-        seen = screen.waitForScreen { row(of: port, in: $0)?.text.split(separator: " ").filter { $0 == "off" }.count == 2 }
+        let seen = screen.waitForScreen { row(of: port, in: $0)?.text.split(separator: " ").filter { $0 == "off" }.count == 2 }
         #expect(seen.matched, "\(seen.screen)")
         #expect(screen.waitForScreen { _ in LoopbackPort.isFree(port) }.matched)
         #expect(try Store(path: store).load().servers[0].forwards[0].enabled == false)
@@ -119,16 +108,11 @@ import Testing
     }
 
     @Test func yPutsTheAddressOnTheClipboardWithOSC52() throws {
-        let home = try ClientHome(trusting: sshd)
-        let (store, port) = try saveLabForward(in: home)
-        let engine = TestEngine(store: store, environment: home.environment)
-        defer { engine.stop() }
-        let screen = try open(home: home, store: store)
-        var seen = screen.waitForScreen { row(of: port, in: $0)?.text.contains("listening") == true }
-        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+        let (home, screen, _, port, engine) = try openOnAListeningForward()
+        defer { engine.stop(); withExtendedLifetime(home) {} }
         try screen.captureOutput()
         try screen.press("l", "y")
-        seen = screen.waitFor("Copied 127.0.0.1:\(port) to the clipboard")
+        let seen = screen.waitFor("Copied 127.0.0.1:\(port) to the clipboard")
         #expect(seen.matched, "\(seen.screen)")
         let expected = Data("\u{1B}]52;c;\(Data("127.0.0.1:\(port)".utf8).base64EncodedString())\u{07}".utf8)
         let deadline = Date().addingTimeInterval(10)
@@ -144,19 +128,8 @@ import Testing
     /// bytes; x closes it, and curl sees the close.
     @Test func theConnectionsViewListsAHeldConnectionAndXClosesIt() throws {
         let target = try TargetListener()
-        let home = try ClientHome(trusting: sshd)
-        let store = home.directory.file("store.json")
-        let port = try LoopbackPort.free()
-        try Store(path: store).update { document in
-            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
-                                          identityFile: home.identityPath))
-            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(target.port)", kind: .local), to: "lab")
-        }
-        let engine = TestEngine(store: store, environment: home.environment)
-        defer { engine.stop() }
-        let screen = try open(home: home, store: store)
-        var seen = screen.waitForScreen { row(of: port, in: $0)?.text.contains("listening") == true }
-        #expect(seen.matched, "\(seen.screen)\n\(screen.stderr)")
+        let (home, screen, _, port, engine) = try openOnAListeningForward(targetPort: target.port)
+        defer { engine.stop(); withExtendedLifetime(home) {} }
 
         // curl asks, the target answers the headers and 1,000 of 100,000
         // bytes, and holds the rest: curl waits on an open connection.
@@ -174,7 +147,7 @@ import Testing
         #expect(write(held, answer, answer.count) == answer.count)
 
         try screen.press("l", "Enter")
-        seen = screen.waitForScreen { screen in
+        var seen = screen.waitForScreen { screen in
             lines(screen).contains { $0.contains("127.0.0.1:") && $0.contains("127.0.0.1:\(target.port)") && $0.contains("relaying")
                 && $0.contains("\(asked) B") && $0.contains("1.0 KB") }
         }

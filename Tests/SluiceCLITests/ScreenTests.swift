@@ -5,31 +5,17 @@ import Testing
 
 /// The real `sluice` screen in tmux, against the harness' real sshd.
 @Suite struct ScreenTests {
-    let sshd: SSHServer
-    let web: HTTPTestServer
+    let harness: ScreenHarness
+    var sshd: SSHServer { harness.sshd }
+    var web: HTTPTestServer { harness.web }
 
     init() throws {
-        sshd = try SSHServer()
-        web = try HTTPTestServer()
+        harness = try ScreenHarness()
     }
 
-    private func open(home: ClientHome, store: String) throws -> TmuxSession {
-        let environment = home.environment.merging(["SLUICE_STORE": store, "TERM": "xterm-256color"]) { $1 }
-        return try TmuxSession(SluiceBinary.path, [], environment: environment)
-    }
+    private func open(home: ClientHome, store: String) throws -> TmuxSession { try harness.open(home: home, store: store) }
 
-    /// A store in `home` with server "lab" (the test sshd) and one switched-on
-    /// Local forward from a free port to the web page.
-    private func saveLabForward(in home: ClientHome) throws -> (store: String, port: Int) {
-        let store = home.directory.file("store.json")
-        let port = try LoopbackPort.free()
-        try Store(path: store).update { document in
-            try document.addServer(Server(name: "lab", destination: try Destination(parsing: "\(CurrentUser.name)@127.0.0.1:\(sshd.port)"),
-                                          identityFile: home.identityPath))
-            try document.addForward(try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local), to: "lab")
-        }
-        return (store, port)
-    }
+    private func saveLabForward(in home: ClientHome) throws -> (store: String, port: Int) { try harness.saveLabForward(in: home) }
 
     /// The row of the forward that listens on `port`.
     private func row(listeningOn port: Int, in screen: String) -> String {

@@ -84,6 +84,11 @@ enum ScreenFixtures {
         return state
     }
 
+    /// Types `text` as keys, read well past any question's guard.
+    static func type(_ text: String, into state: inout AppState) {
+        for character in text { _ = state.reduce(.key(.character(character), at: keyTime)) }
+    }
+
     static func render(_ state: AppState, width: Int = 80, height: Int = 24, symbols: Symbols = .unicode) -> ScreenBuffer {
         ScreenView(state: state, symbols: symbols, timeZone: utc).render(width: width, height: height)
     }

@@ -30,7 +30,7 @@ struct ScreenSnapshotTests {
 
     @Test func filterOn() {
         var state = F.busy
-        for key in "/redis" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("/redis", into: &state)
         assertSnapshot(F.render(state), named: "filter-editing-80x24")
         _ = state.reduce(.key(.enter, at: F.keyTime))
         assertSnapshot(F.render(state), named: "filter-on-80x24")
@@ -65,11 +65,11 @@ struct ScreenSnapshotTests {
         _ = state.reduce(.key(.character("a"), at: F.keyTime))
         assertSnapshot(F.render(state), named: "forward-form-new-80x24")
         _ = state.reduce(.key(.tab, at: F.keyTime))
-        for key in "0.0.0.0" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("0.0.0.0", into: &state)
         _ = state.reduce(.key(.control("u"), at: F.keyTime))
-        for key in "0.0.0.0" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("0.0.0.0", into: &state)
         _ = state.reduce(.key(.tab, at: F.keyTime))
-        for key in "5432" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("5432", into: &state)
         _ = state.reduce(.key(.tab, at: F.keyTime))
         _ = state.reduce(.key(.control("u"), at: F.keyTime))
         _ = state.reduce(.key(.enter, at: F.keyTime))
@@ -91,7 +91,7 @@ struct ScreenSnapshotTests {
         _ = state.reduce(.key(.character("a"), at: F.keyTime))
         _ = state.reduce(.key(.tab, at: F.keyTime))
         _ = state.reduce(.key(.tab, at: F.keyTime))
-        for key in "8000" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("8000", into: &state)
         _ = state.reduce(.portChecked(host: "127.0.0.1", port: 8000, problem: "port 8000 is already in use on this machine (by python3, pid 4242)"))
         assertSnapshot(F.render(state), named: "forward-form-port-in-use-80x24")
     }
@@ -99,9 +99,9 @@ struct ScreenSnapshotTests {
     @Test func serverForm() {
         var state = F.busy
         _ = state.reduce(.key(.character("A"), at: F.keyTime))
-        for key in "my db" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("my db", into: &state)
         _ = state.reduce(.key(.tab, at: F.keyTime))
-        for key in "root@[::1" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("root@[::1", into: &state)
         _ = state.reduce(.key(.enter, at: F.keyTime))
         assertSnapshot(F.render(state), named: "server-form-errors-80x24")
     }
@@ -114,11 +114,11 @@ struct ScreenSnapshotTests {
         _ = state.reduce(.key(.character("y"), at: F.keyTime))
         _ = state.reduce(.key(.enter, at: F.keyTime))
         assertSnapshot(F.render(state), named: "prompt-host-key-unclear-80x24")
-        for key in "yes" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("yes", into: &state)
         assertSnapshot(F.render(state), named: "prompt-host-key-typed-80x24")
         _ = state.reduce(.key(.escape, at: F.keyTime))
         _ = state.reduce(.prompt(id: 2, server: "db", .password(user: "deploy", host: "db.example.com"), at: F.questionTime))
-        for key in "hunter2" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("hunter2", into: &state)
         assertSnapshot(F.render(state), named: "prompt-password-80x24")
         _ = state.reduce(.key(.escape, at: F.keyTime))
         _ = state.reduce(.prompt(id: 3, server: "db", .passphrase(text: "Passphrase for /home/me/.ssh/id_ed25519:"), at: F.questionTime))
@@ -127,9 +127,9 @@ struct ScreenSnapshotTests {
         _ = state.reduce(.prompt(id: 4, server: "staging", .keyboardInteractive(
             host: "staging.internal", name: "Two-factor login", instruction: "Enter your user name and the code from your app.",
             questions: [.init(text: "User:", echo: true), .init(text: "Code:", echo: false)]), at: F.questionTime))
-        for key in "ci" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("ci", into: &state)
         _ = state.reduce(.key(.enter, at: F.keyTime))
-        for key in "123456" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("123456", into: &state)
         assertSnapshot(F.render(state), named: "prompt-keyboard-interactive-80x24")
     }
 
@@ -157,9 +157,9 @@ struct ScreenSnapshotTests {
     @Test func aCursorInTheMiddleOfAField() {
         var state = F.busy
         _ = state.reduce(.key(.character("A"), at: F.keyTime))
-        for key in "staging" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("staging", into: &state)
         _ = state.reduce(.key(.tab, at: F.keyTime))
-        for key in "ci@stagng.internal:2222" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("ci@stagng.internal:2222", into: &state)
         for _ in 0..<16 { _ = state.reduce(.key(.left, at: F.keyTime)) }
         let screen = F.render(state)
         assertSnapshot(screen, named: "server-form-cursor-80x24")
@@ -173,7 +173,7 @@ struct ScreenSnapshotTests {
 
     @Test func aFilterThatMatchesNothingSaysSo() {
         var state = F.busy
-        for key in "/nosuch" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("/nosuch", into: &state)
         _ = state.reduce(.key(.enter, at: F.keyTime))
         let screen = F.render(state)
         assertSnapshot(screen, named: "filter-no-match-80x24")
@@ -218,7 +218,7 @@ struct ScreenSnapshotTests {
             })
         }
         let empty = valueColumns(F.render(state))
-        for key in "db2" { _ = state.reduce(.key(.character(key), at: F.keyTime)) }
+        F.type("db2", into: &state)
         #expect(empty.count == 1)
         #expect(valueColumns(F.render(state)) == empty)
     }

@@ -9,12 +9,6 @@ struct ConnectionTableView {
     let view: ConnectionsView
     let symbols: Symbols
 
-    private struct Column {
-        var title: String
-        var width: Int
-        var alignRight = false
-    }
-
     func draw(into buffer: inout ScreenBuffer) {
         let width = buffer.width - 2
         // The event line stays in view below: it says what x did.
@@ -54,13 +48,13 @@ struct ConnectionTableView {
         }
         let numberWidth = max(1, view.connections.map { String($0.id).count }.max() ?? 1)
         let wide = inner >= 100
-        let head = [Column(title: "#", width: max(2, numberWidth), alignRight: true),
-                    Column(title: "CLIENT", width: wide ? 24 : 16)]
-        let tail = [Column(title: "AGE", width: 6, alignRight: true), Column(title: "OUT", width: 8, alignRight: true),
-                    Column(title: "IN", width: 8, alignRight: true), Column(title: "STATE", width: 9)]
+        let head = [TableColumn(title: "#", width: max(2, numberWidth), alignRight: true),
+                    TableColumn(title: "CLIENT", width: wide ? 24 : 16)]
+        let tail = [TableColumn(title: "AGE", width: 6, alignRight: true), TableColumn(title: "OUT", width: 8, alignRight: true),
+                    TableColumn(title: "IN", width: 8, alignRight: true), TableColumn(title: "STATE", width: 9)]
         let fixed = (head + tail).reduce(0) { $0 + $1.width + 1 }
-        let columns = head + [Column(title: "DESTINATION", width: max(8, inner - fixed))] + tail
-        drawRow(columns.map { ($0.title, StyleRole.muted) }, columns: columns, x: x, y: 4, into: &buffer)
+        let columns = head + [TableColumn(title: "DESTINATION", width: max(8, inner - fixed))] + tail
+        TableColumn.drawRow(columns.map { ($0.title, StyleRole.muted) }, columns: columns, x: x, y: 4, into: &buffer, ellipsis: symbols.ellipsis)
 
         let rows = height - 5
         let selected = view.connections.firstIndex { $0.id == view.current?.id } ?? 0
@@ -69,7 +63,7 @@ struct ConnectionTableView {
             let y = 5 + row
             let closing = view.closing.contains(connection.id)
             let stateRole: StyleRole = closing ? .warning : connection.state == .relaying ? .ok : .warning
-            drawRow([
+            TableColumn.drawRow([
                 (String(connection.id), .muted),
                 (connection.client, .normal),
                 (connection.destination ?? "(not named yet)", connection.destination == nil ? .muted : .normal),
@@ -77,19 +71,8 @@ struct ConnectionTableView {
                 (Formatting.bytes(connection.bytesOut), .normal),
                 (Formatting.bytes(connection.bytesIn), .normal),
                 (closing ? "closing" : connection.state.rawValue, stateRole),
-            ], columns: columns, x: x, y: y, into: &buffer)
+            ], columns: columns, x: x, y: y, into: &buffer, ellipsis: symbols.ellipsis)
             if offset + row == selected { buffer.paint(row: y, role: .selected, from: x - 1, to: x + inner + 1) }
-        }
-    }
-
-    private func drawRow(_ cells: [(String, StyleRole)], columns: [Column], x start: Int, y: Int, into buffer: inout ScreenBuffer) {
-        var x = start
-        for (column, cell) in zip(columns, cells) {
-            let (text, role) = cell
-            let shown = DisplayWidth.of(text)
-            let left = column.alignRight ? x + max(0, column.width - shown) : x
-            buffer.write(text, x: left, y: y, role: role, maxWidth: column.width, ellipsis: symbols.ellipsis)
-            x += column.width + 1
         }
     }
 }

@@ -7,12 +7,6 @@ struct ForwardTableView {
     let state: AppState
     let symbols: Symbols
 
-    private struct Column {
-        var title: String
-        var width: Int
-        var alignRight = false
-    }
-
     func draw(into buffer: inout ScreenBuffer, layout: MainLayout) {
         let top = layout.tableTop, rows = layout.tableRows, width = layout.width
         guard let server = state.currentServer else { return }
@@ -23,17 +17,17 @@ struct ForwardTableView {
             return
         }
         let wide = width >= 110
-        let trafficColumns: [Column] = wide
-            ? [Column(title: "OUT", width: 8, alignRight: true), Column(title: "IN", width: 8, alignRight: true),
-               Column(title: "OUT/s", width: 9, alignRight: true), Column(title: "IN/s", width: 9, alignRight: true)]
-            : [Column(title: "TRAFFIC", width: 8, alignRight: true), Column(title: "RATE", width: 9, alignRight: true)]
+        let trafficColumns: [TableColumn] = wide
+            ? [TableColumn(title: "OUT", width: 8, alignRight: true), TableColumn(title: "IN", width: 8, alignRight: true),
+               TableColumn(title: "OUT/s", width: 9, alignRight: true), TableColumn(title: "IN/s", width: 9, alignRight: true)]
+            : [TableColumn(title: "TRAFFIC", width: 8, alignRight: true), TableColumn(title: "RATE", width: 9, alignRight: true)]
         let longestName = forwards.map { DisplayWidth.of($0.name) }.max() ?? 4
         let nameWidth = min(wide ? 16 : 10, max(4, longestName))
-        let head = [Column(title: "ON", width: 3), Column(title: "K", width: 2), Column(title: "NAME", width: nameWidth)]
-        let tail = [Column(title: "STATE", width: 10), Column(title: "CONNS", width: 5, alignRight: true)] + trafficColumns
+        let head = [TableColumn(title: "ON", width: 3), TableColumn(title: "K", width: 2), TableColumn(title: "NAME", width: nameWidth)]
+        let tail = [TableColumn(title: "STATE", width: 10), TableColumn(title: "CONNS", width: 5, alignRight: true)] + trafficColumns
         let fixed = 2 + (head + tail).reduce(0) { $0 + $1.width + 1 }
-        let columns = head + [Column(title: "LISTEN -> TARGET", width: max(10, width - fixed - 1))] + tail
-        drawRow(columns.map { ($0.title, StyleRole.muted) }, columns: columns, y: top, into: &buffer)
+        let columns = head + [TableColumn(title: "LISTEN -> TARGET", width: max(10, width - fixed - 1))] + tail
+        TableColumn.drawRow(columns.map { ($0.title, StyleRole.muted) }, columns: columns, x: 2, y: top, into: &buffer, ellipsis: symbols.ellipsis)
 
         let rowsForForwards = max(0, rows - 1)
         let selected = forwards.firstIndex { $0.name == state.currentForward?.name } ?? 0
@@ -65,21 +59,10 @@ struct ForwardTableView {
                 cells.append((counted.map { Formatting.bytes($0.bytesOut + $0.bytesIn) } ?? "", .normal))
                 cells.append((Formatting.rate(state.rate(of: reference)), .normal))
             }
-            drawRow(cells, columns: columns, y: y, into: &buffer)
+            TableColumn.drawRow(cells, columns: columns, x: 2, y: y, into: &buffer, ellipsis: symbols.ellipsis)
             if offset + row == selected {
                 buffer.paint(row: y, role: state.focus == .forwards ? .selected : .current)
             }
-        }
-    }
-
-    private func drawRow(_ cells: [(String, StyleRole)], columns: [Column], y: Int, into buffer: inout ScreenBuffer) {
-        var x = 2
-        for (column, cell) in zip(columns, cells) {
-            let (text, role) = cell
-            let shown = DisplayWidth.of(text)
-            let start = column.alignRight ? x + max(0, column.width - shown) : x
-            buffer.write(text, x: start, y: y, role: role, maxWidth: column.width, ellipsis: symbols.ellipsis)
-            x += column.width + 1
         }
     }
 }
