@@ -2,8 +2,8 @@
 /// ASCII `__.-#*:`. The highest rate shown is a full bar; any traffic at
 /// all is at least the second level, so a trickle beside a burst shows.
 enum Sparkline {
-    /// The last `width` values of `rates`, padded on the left with blanks
-    /// when fewer seconds are known.
+    /// The bars of the last `width` values of `rates`; fewer when fewer
+    /// seconds are known (the caller fills the rest of the width).
     static func text(_ rates: [Double], width: Int, levels: [Character]) -> String {
         guard width > 0, levels.count > 1 else { return "" }
         let shown = rates.suffix(width)
@@ -13,7 +13,7 @@ enum Sparkline {
             let step = Int((rate / highest) * Double(levels.count - 2) + 0.5)
             return levels[min(levels.count - 1, 1 + step)]
         }
-        return String(repeating: " ", count: width - bars.count) + String(bars)
+        return String(bars)
     }
 
     /// Several forwards' histories as one: summed second by second from

@@ -125,8 +125,11 @@ struct MainView {
         guard seconds >= 10 else { return }
         let label = " last \(seconds) s "
         let spark = Sparkline.text(history, width: seconds, levels: symbols.sparkline)
+        // Seconds not measured yet stay rule: the line grows from the right.
+        let unknown = String(repeating: symbols.horizontal, count: seconds - spark.count)
         let x = buffer.width - 1 - DisplayWidth.of(label) - seconds - DisplayWidth.of(rates)
-        buffer.write([(label, .muted), (spark, .ok), (rates, .normal)], x: x, y: y, maxWidth: buffer.width - x, ellipsis: symbols.ellipsis)
+        buffer.write([(label, .muted), (unknown, .muted), (spark, .ok), (rates, .normal)], x: x, y: y,
+                     maxWidth: buffer.width - x, ellipsis: symbols.ellipsis)
     }
 
     /// Two lines at most, so an error message can be read whole.
