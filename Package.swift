@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["SluiceTestSupport"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceService", "SluiceCore"]),
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
+        .testTarget(name: "SluiceTerminalTests", dependencies: ["SluiceTerminal", "SluiceTUI"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceService", "SluiceTestSupport"]),
     ],

@@ -12,8 +12,8 @@ public final class Terminal {
     public let hasMouse: Bool
     private let palette: Palette
     private var isOpen = true
-    /// Text of a paste under way: its end may come in a later read.
-    private var pasted: String?
+    /// A paste under way: its end may come in a later read.
+    private var paste: PasteCollector?
 
     /// Key codes given to the bracketed paste markers (past ncurses' own).
     private static let pasteBegins: Int32 = KEY_MAX + 1
@@ -92,24 +92,32 @@ public final class Terminal {
         var keys: [Key] = []
         var resized = false
         var value: wint_t = 0
+        let now = ContinuousClock.now
+        if let open = paste, open.isQuiet(at: now) {
+            keys.append(open.key)
+            paste = nil
+        }
         while true {
             let kind = wget_wch(sluice_stdscr(), &value)
             if kind == ERR { break }
             if kind == KEY_CODE_YES {
                 switch Int32(value) {
                 case KEY_RESIZE: resized = true
-                case Self.pasteBegins: pasted = ""
+                case Self.pasteBegins: paste = PasteCollector(at: now)
                 case Self.pasteEnds:
-                    if let text = pasted { keys.append(.paste(text)) }
-                    pasted = nil
+                    if let open = paste { keys.append(open.key) }
+                    paste = nil
                 case sluice_key_mouse():
-                    if pasted == nil, let event = Self.mouseEvent() { keys.append(.mouse(event)) }
+                    if paste == nil, let event = Self.mouseEvent() { keys.append(.mouse(event)) }
                 default:
-                    if pasted == nil, let key = KeyDecoder.functionKey(value) { keys.append(key) }
+                    if paste == nil, let key = KeyDecoder.functionKey(value) { keys.append(key) }
                 }
-            } else if pasted != nil {
+            } else if paste != nil {
                 // Inside a paste every character is text, Enter included.
-                if let scalar = UnicodeScalar(value) { pasted?.unicodeScalars.append(scalar == "\r" ? "\n" : scalar) }
+                if let scalar = UnicodeScalar(value), paste?.take(scalar, at: now) == true, let open = paste {
+                    keys.append(open.key)
+                    paste = nil
+                }
             } else if let key = KeyDecoder.character(value) {
                 keys.append(key)
             }

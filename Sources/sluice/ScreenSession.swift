@@ -34,6 +34,7 @@ struct ScreenSession {
         var (client, startedEngine) = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)
         try client.send(.watch)
         var state = AppState(document: document)
+        state.isInsideTmux = !(ProcessInfo.processInfo.environment["TMUX"] ?? "").isEmpty
         var stamp = StoreStamp(path: store.path)
         var shown: ScreenBuffer?
         var open: Set<Int> = []
@@ -119,6 +120,9 @@ struct ScreenSession {
                     perform(state.reduce(.status(snapshot.servers, at: Date())))
                 case .stopping:
                     engineStopped = true
+                    if case .connections(let view) = state.overlay {
+                        perform(state.reduce(.connectionsRefused(view.forward, "the engine is stopping (sluice stop)")))
+                    }
                     perform(state.reduce(.engineNotice("The engine is stopping (sluice stop): forwards close. Quit and open sluice again to start it.", isProblem: true)))
                 case .error(let text):
                     perform(state.reduce(.engineNotice("The engine refused: \(text)", isProblem: true)))

@@ -181,6 +181,10 @@ struct ScreenInteractionTests {
         state.focus = .servers
         state.selectedServer = "staging"
         #expect(press([.character("Y")], on: &state) == [.copy("ssh -N -L 8080:127.0.0.1:80 -p 2222 -J bastion.example.com ci@staging.internal")])
+        // A server's command holds the forwards that are on (db's metrics is off).
+        state.selectedServer = "db"
+        guard case .copy(let all) = press([.character("Y")], on: &state).first else { Issue.record("nothing copied"); return }
+        #expect(all.contains("-D 1080") && !all.contains("9090"))
     }
 
     // MARK: Connections view
@@ -222,6 +226,20 @@ struct ScreenInteractionTests {
         #expect(state.events.last?.isProblem == true)
         #expect(press([.escape], on: &state).isEmpty)
         #expect(state.overlay == nil)
+    }
+
+    @Test func theMouseSelectsAndScrollsConnections() {
+        var state = sized
+        let postgres = ForwardReference(server: "db", forward: "postgres")
+        _ = press([.enter], on: &state)
+        _ = state.reduce(.connections(postgres, (1...3).map { Self.connection($0, "127.0.0.1:5300\($0)") }))
+        // Rows from 5: a click on the third selects connection 3, the wheel moves up.
+        _ = press([click(20, 7)], on: &state)
+        guard case .connections(let clicked) = state.overlay else { Issue.record("the view closed"); return }
+        #expect(clicked.current?.id == 3)
+        _ = press([click(20, 7, .wheelUp)], on: &state)
+        guard case .connections(let wheeled) = state.overlay else { Issue.record("the view closed"); return }
+        #expect(wheeled.current?.id == 2)
     }
 
     @Test func aListForAnotherForwardIsNotTaken() {

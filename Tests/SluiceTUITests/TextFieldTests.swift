@@ -1,4 +1,5 @@
-import SluiceTUI
+@testable import SluiceTUI
+import SluiceCore
 import Testing
 
 @Suite("Text fields: a cursor and readline's keys")
@@ -71,5 +72,28 @@ struct TextFieldTests {
             #expect(!isEdit, "\(key) is not an edit")
         }
         #expect(field.text == "x")
+    }
+
+    /// A combining mark joins the character before it: the cursor counts
+    /// characters as the text does, and the next key does not crash.
+    @Test func aCombiningMarkKeepsTheCursorInTheText() {
+        let accented = edited("caf", [.character("e"), .character("\u{301}"), .character("!")])
+        #expect(accented.text == "caf\u{E9}!")
+        #expect(accented.cursor == accented.text.count)
+        let flags = edited("", [.character("\u{1F1E9}"), .character("\u{1F1EA}"), .left, .character(">")])
+        #expect(flags.text == ">\u{1F1E9}\u{1F1EA}")
+        let pasted = edited("cafe", [.paste("\u{301}!"), .backspace, .backspace])
+        #expect(pasted.text == "caf")
+    }
+
+    /// A pasted page in a field of 20 columns: the end, where the cursor
+    /// is, shows, with an ellipsis for what is cut at the start.
+    @Test func aLongFieldScrollsToTheCursor() {
+        let field = edited("", [.paste(String(repeating: "a", count: 10_000) + "END")])
+        let parts = TextFieldView(field: field, isFocused: true, symbols: .unicode).parts(width: 20)
+        let shown = parts.map(\.0).joined()
+        #expect(shown.hasPrefix("…") && shown.hasSuffix("END "))
+        #expect(DisplayWidth.of(shown) == 20)
+        #expect(parts.last?.1 == .selected)
     }
 }

@@ -13,7 +13,8 @@ public enum ShellWords {
         let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "@%+=:,./_-".unicodeScalars.contains(scalar))
         }
-        if plain && word.first != "~" { return word }
+        // A leading ~ would be expanded, a leading = too (by zsh).
+        if plain && word.first != "~" && word.first != "=" { return word }
         if word.hasPrefix("~/") && quoted(String(word.dropFirst(2))) == String(word.dropFirst(2)) { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

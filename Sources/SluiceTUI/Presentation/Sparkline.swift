@@ -1,5 +1,5 @@
 /// A row of rates as bar heights, newest at the right: `▁▁▂▅█▇▃`, or in
-/// ASCII `__.-#*:`. The highest rate shown is a full bar; any traffic at
+/// ASCII `__.-#*,`. The highest rate shown is a full bar; any traffic at
 /// all is at least the second level, so a trickle beside a burst shows.
 enum Sparkline {
     /// The bars of the last `width` values of `rates`; fewer when fewer

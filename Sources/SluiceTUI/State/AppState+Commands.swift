@@ -112,7 +112,9 @@ extension AppState {
         let text: String
         var what: String
         if command {
-            text = ShellWords.joined(server.sshArguments(for: forward.map { [$0] } ?? server.forwards))
+            // A server's forwards that are on; all of them when none is.
+            let switchedOn = server.forwards.filter(\.enabled)
+            text = ShellWords.joined(server.sshArguments(for: forward.map { [$0] } ?? (switchedOn.isEmpty ? server.forwards : switchedOn)))
             what = "the ssh command"
         } else if let forward {
             let status = status(of: ForwardReference(server: server.name, forward: forward.name))
@@ -123,7 +125,13 @@ extension AppState {
             what = text
         }
         if command { what += " " + text }
-        note("Copied \(what) to the clipboard (OSC 52; in tmux: set -g set-clipboard on).", server: server.name)
+        return copyEffects(text, saying: what, server: server.name)
+    }
+
+    /// Puts `text` on the clipboard and says so, with how to let it
+    /// through tmux when the screen runs in tmux.
+    mutating func copyEffects(_ text: String, saying what: String, server: String) -> [Effect] {
+        note("Copied \(what) to the clipboard\(isInsideTmux ? " (if tmux drops it: set -g set-clipboard on)" : "").", server: server)
         return [.copy(text)]
     }
 

@@ -23,13 +23,29 @@ extension AppState {
             return [.closeConnection(view.forward, id: connection.id)]
         case .character("y"):
             guard let connection = view.current else { break }
-            note("Copied \(connection.client) to the clipboard (OSC 52; in tmux: set -g set-clipboard on).", server: view.forward.server)
-            return [.copy(connection.client)]
+            overlay = .connections(view)
+            return copyEffects(connection.client, saying: connection.client, server: view.forward.server)
         default:
             break
         }
         overlay = .connections(view)
         return []
+    }
+
+    /// The wheel moves the selection; a click on a row selects it.
+    mutating func handleConnectionsMouse(_ event: MouseEvent, _ view: ConnectionsView) {
+        var view = view
+        switch event.kind {
+        case .wheelUp: view.move(by: -1)
+        case .wheelDown: view.move(by: 1)
+        case .press:
+            let rows = ConnectionTableView.rows(screenHeight: screenHeight)
+            let index = event.y - ConnectionTableView.firstRow + ConnectionTableView.offset(of: view, rows: rows)
+            guard event.y >= ConnectionTableView.firstRow, event.y < ConnectionTableView.firstRow + rows,
+                  view.connections.indices.contains(index) else { return }
+            view.selected = view.connections[index].id
+        }
+        overlay = .connections(view)
     }
 
     mutating func absorbConnections(_ list: [ConnectionStatus], of forward: ForwardReference) {

@@ -14,6 +14,9 @@ extension AppState {
             if event.kind == .wheelUp { handleHelpKey(.up) }
             if event.kind == .wheelDown { handleHelpKey(.down) }
             return []
+        case .connections(let view):
+            handleConnectionsMouse(event, view)
+            return []
         case .some:
             return []
         case nil:

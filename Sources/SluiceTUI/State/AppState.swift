@@ -19,6 +19,9 @@ public struct AppState: Sendable {
     public var events: [StatusEvent] = []
     public var meters: [ForwardReference: TrafficMeter] = [:]
     public var now: Date
+    /// The screen runs inside tmux, which passes clipboard writes on only
+    /// when told to: the copy message says how.
+    public var isInsideTmux = false
     /// The terminal's size, for reading where a click landed.
     public var screenWidth = 80
     public var screenHeight = 24

@@ -58,7 +58,12 @@ public struct TextField: Sendable, Equatable {
         default:
             return false
         }
+        // A combining mark or a second regional indicator joins the
+        // character before it: the text may have fewer characters than the
+        // array had, and the cursor must count as the text does.
+        let before = String(characters[..<min(cursor, characters.count)])
         text = String(characters)
+        cursor = min(before.count, text.count)
         return true
     }
 

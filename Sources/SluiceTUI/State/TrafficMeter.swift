@@ -13,6 +13,9 @@ public struct TrafficMeter: Sendable, Equatable {
     /// The total rate of each second measured, oldest first, at most
     /// `historyLength`.
     public private(set) var history: [Double] = []
+    /// The part of a second sampled but not yet given a slot in `history`,
+    /// so that samples 1.3 s apart fill 60 slots in 60 s, not 46.
+    private var unslottedSeconds: TimeInterval = 0
 
     static let window: TimeInterval = 1
     public static let historyLength = 60
@@ -43,8 +46,10 @@ public struct TrafficMeter: Sendable, Equatable {
         inPerSecond = Double(bytesIn - sampleIn) / elapsed
         // A sample taken after a quiet stretch (no ticks while nothing
         // moves) stands for each second of it, at the mean rate.
-        let seconds = min(Self.historyLength, max(1, Int(elapsed.rounded())))
-        history.append(contentsOf: repeatElement(bytesPerSecond, count: seconds))
+        unslottedSeconds += elapsed
+        let seconds = Int(unslottedSeconds)
+        unslottedSeconds -= Double(seconds)
+        history.append(contentsOf: repeatElement(bytesPerSecond, count: min(Self.historyLength, seconds)))
         if history.count > Self.historyLength { history.removeFirst(history.count - Self.historyLength) }
         sampleOut = out
         sampleIn = bytesIn

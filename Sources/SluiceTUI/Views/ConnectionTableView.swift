@@ -9,6 +9,18 @@ struct ConnectionTableView {
     let view: ConnectionsView
     let symbols: Symbols
 
+    /// The screen row of the first connection, and how many rows the
+    /// table has: shared with the mouse, so a click lands on what was drawn.
+    static let firstRow = 5
+
+    static func rows(screenHeight: Int) -> Int { max(0, screenHeight - 3 - firstRow) }
+
+    /// Connections scrolled off above, keeping the selected one in view.
+    static func offset(of view: ConnectionsView, rows: Int) -> Int {
+        let selected = view.connections.firstIndex { $0.id == view.current?.id } ?? 0
+        return max(0, selected - rows + 1)
+    }
+
     func draw(into buffer: inout ScreenBuffer) {
         let width = buffer.width - 2
         // The event line stays in view below: it says what x did.
@@ -56,11 +68,11 @@ struct ConnectionTableView {
         let columns = head + [TableColumn(title: "DESTINATION", width: max(8, inner - fixed))] + tail
         TableColumn.drawRow(columns.map { ($0.title, StyleRole.muted) }, columns: columns, x: x, y: 4, into: &buffer, ellipsis: symbols.ellipsis)
 
-        let rows = height - 5
+        let rows = Self.rows(screenHeight: buffer.height)
         let selected = view.connections.firstIndex { $0.id == view.current?.id } ?? 0
-        let offset = max(0, selected - rows + 1)
+        let offset = Self.offset(of: view, rows: rows)
         for (row, connection) in view.connections.dropFirst(offset).prefix(rows).enumerated() {
-            let y = 5 + row
+            let y = Self.firstRow + row
             let closing = view.closing.contains(connection.id)
             let stateRole: StyleRole = closing ? .warning : connection.state == .relaying ? .ok : .warning
             TableColumn.drawRow([

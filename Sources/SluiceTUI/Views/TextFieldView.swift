@@ -20,10 +20,17 @@ struct TextFieldView {
         }
         let cursor = min(field.cursor, cells.count)
         // The first character shown: as far left as keeps the cursor (and,
-        // at the end, its empty cell) within `width`.
-        var start = 0
+        // at the end, its empty cell) within `width`, found walking back
+        // from the cursor (a pasted page is not measured again per start).
         let cursorColumns = isFocused ? columns(of: cursor < cells.count ? cells[cursor] : " ") : 0
-        while start < cursor, columns(cells[start..<cursor]) + cursorColumns + (start > 0 ? 1 : 0) > width { start += 1 }
+        var start = cursor
+        var used = cursorColumns
+        while start > 0, used + columns(of: cells[start - 1]) <= width {
+            used += columns(of: cells[start - 1])
+            start -= 1
+        }
+        // Room for the ellipsis that says the start is cut.
+        if start > 0, used + 1 > width, start < cursor { start += 1 }
         var parts: [(String, StyleRole)] = []
         if start > 0 { parts.append((String(symbols.ellipsis), .muted)) }
         parts.append((cells[start..<cursor].joined(), .normal))
@@ -37,8 +44,4 @@ struct TextFieldView {
     }
 
     private func columns(of text: String) -> Int { DisplayWidth.of(text) }
-
-    private func columns(_ cells: ArraySlice<String>) -> Int {
-        cells.reduce(0) { $0 + DisplayWidth.of($1) }
-    }
 }
