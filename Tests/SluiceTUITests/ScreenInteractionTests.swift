@@ -160,6 +160,24 @@ struct ScreenInteractionTests {
         #expect(state.servers[0].forward(named: "metrics")?.enabled == false)
     }
 
+    /// As in htop: moving up from the bottom row moves the highlight; the
+    /// table scrolls only once it reaches the top row.
+    @Test func theTableScrollsOnlyWhenTheSelectionLeavesIt() {
+        var state = F.busy
+        _ = state.reduce(.resized(width: 80, height: 14))
+        func firstShown() -> Int { MainLayout(state: state, width: 80, height: 14).forwardOffset }
+        _ = press(Array(repeating: .down, count: 5), on: &state)
+        #expect(state.selectedForward == "metrics")
+        #expect(firstShown() == 4)
+        _ = press([.up], on: &state)
+        #expect(state.selectedForward == "admin")
+        #expect(firstShown() == 4, "the highlight moved up; the table stayed")
+        _ = press([.up], on: &state)
+        #expect(firstShown() == 3, "past the top row the table scrolls")
+        let screen = F.render(state, width: 80, height: 14)
+        #expect(screen.lines.contains { $0.contains(" redis ") } && !screen.lines.contains { $0.contains(" metrics ") })
+    }
+
     // MARK: Clipboard
 
     @Test func yCopiesTheAddressToUse() {

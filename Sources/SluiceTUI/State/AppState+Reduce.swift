@@ -7,6 +7,7 @@ extension AppState {
     public mutating func reduce(_ action: Action) -> [Effect] {
         switch action {
         case let .key(key, time):
+            defer { keepScrollPositions() }
             if case .mouse(let event) = key { return isQuitting ? [] : handleMouse(event) }
             return handle(key, at: time)
         case let .resized(width, height):
@@ -91,6 +92,19 @@ extension AppState {
         }
         guard let command = KeyMap.command(for: key) else { return [] }
         return run(command)
+    }
+
+    /// Remembers where the lists are scrolled to, as drawn now, so the next
+    /// move scrolls only when the selection would leave the rows.
+    private mutating func keepScrollPositions() {
+        let layout = MainLayout(state: self, width: screenWidth, height: screenHeight)
+        serverScroll.firstShown = layout.serverOffset
+        forwardScroll.firstShown = layout.forwardOffset
+        if case .connections(var view) = overlay {
+            let rows = ConnectionTableView.rows(screenHeight: screenHeight)
+            view.scroll.firstShown = ConnectionTableView.offset(of: view, rows: rows)
+            overlay = .connections(view)
+        }
     }
 
     /// Applies `change` to the state at once, so the screen shows it before

@@ -32,6 +32,9 @@ public struct AppState: Sendable {
     public var stopsForwardsOnQuit = false
     /// Events hidden below the log's last line, when scrolled back.
     public var logScroll = 0
+    /// How far the server list and the forward table are scrolled.
+    public var serverScroll = ScrollPosition()
+    public var forwardScroll = ScrollPosition()
     /// Help lines scrolled off the top, on a short screen.
     public var helpScroll = 0
     /// The log shows every server's events, not only the selected one's.

@@ -12,6 +12,8 @@ public struct ConnectionsView: Sendable, Equatable {
     public var isLoaded = false
     /// Why the engine could not list them, in its words.
     public var problem: String?
+    /// How far the list is scrolled.
+    public var scroll = ScrollPosition()
     /// Connections asked to close that are still listed.
     public var closing: Set<UInt64> = []
 

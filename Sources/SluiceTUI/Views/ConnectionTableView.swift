@@ -18,7 +18,7 @@ struct ConnectionTableView {
     /// Connections scrolled off above, keeping the selected one in view.
     static func offset(of view: ConnectionsView, rows: Int) -> Int {
         let selected = view.connections.firstIndex { $0.id == view.current?.id } ?? 0
-        return max(0, selected - rows + 1)
+        return view.scroll.offset(selected: selected, rows: rows, count: view.connections.count)
     }
 
     func draw(into buffer: inout ScreenBuffer) {

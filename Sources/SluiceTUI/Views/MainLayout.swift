@@ -32,12 +32,13 @@ struct MainLayout {
         let servers = state.visibleServers
         serverRows = min(max(1, servers.count), max(2, (height - 10) / 3))
         let selectedServer = servers.firstIndex { $0.name == state.currentServer?.name } ?? 0
-        serverOffset = max(0, selectedServer - serverRows + 1)
+        serverOffset = state.serverScroll.offset(selected: selectedServer, rows: serverRows, count: servers.count)
         forwardHeaderY = serverTop + serverRows
         tableTop = forwardHeaderY + 1
         tableRows = max(1, height - tableTop - 6)
-        let selectedForward = state.visibleForwards.firstIndex { $0.name == state.currentForward?.name } ?? 0
-        forwardOffset = max(0, selectedForward - max(0, tableRows - 1) + 1)
+        let forwards = state.visibleForwards
+        let selectedForward = forwards.firstIndex { $0.name == state.currentForward?.name } ?? 0
+        forwardOffset = state.forwardScroll.offset(selected: selectedForward, rows: max(0, tableRows - 1), count: forwards.count)
         detailsY = tableTop + tableRows
         bar = Self.keyBar(width: width)
     }
