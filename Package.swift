@@ -36,6 +36,23 @@ let package = Package(
         // where its questions go.
         .target(name: "SluiceService", dependencies: ["SluiceControl", "SluiceCore", "SluiceSSH", "CDescriptors"]),
         .target(name: "SluiceTerminal", dependencies: ["SluiceTUI", "CNcursesw"]),
+        // setns(), for the agent's connections into network namespaces.
+        .target(name: "CNetworkNamespace"),
+        // `sluice agent`: the WebSocket endpoint of docs/agent-protocol.md.
+        // NIO stays inside this module; the rest of Sluice keeps its threads.
+        .target(
+            name: "SluiceAgent",
+            dependencies: [
+                "SluiceCore",
+                "CNetworkNamespace",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -45,6 +62,7 @@ let package = Package(
                 "SluiceTerminal",
                 "SluiceControl",
                 "SluiceService",
+                "SluiceAgent",
                 "CDescriptors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,0 +1,363 @@
+import Foundation
+import NIOCore
+import NIOWebSocket
+
+/// Relays one upgraded WebSocket to its service's TCP connection: binary
+/// frames in, bytes out, and back. It sits last in the WebSocket's
+/// pipeline; `TargetSideHandler` in the target's pipeline calls into it.
+/// Both channels share one event loop, so nothing here needs a lock.
+///
+/// Backpressure both ways (NIO's proxy pattern): a side is read only while
+/// the other can take what it would bring, so a slow or stalled peer holds
+/// at most a high-water mark of bytes here, never an unbounded queue.
+final class StreamRelay: ChannelDuplexHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    /// Per channel: past 256 KiB queued, the other side stops being read.
+    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 64 << 10, high: 256 << 10)
+
+    struct Settings: Sendable {
+        var maxFrameSize: Int
+        /// Seconds of silence before a ping, and again before giving up; 0: never.
+        var keepalive: Double
+        /// How long a client has to answer our close frame, and the
+        /// target to take what is queued for it before it is closed.
+        var closeWait: Double = 2
+    }
+
+    private var machine: RelayStateMachine
+    private var keepalive: KeepaliveSchedule?
+    private let plan: ForwardPlan
+    private let dialer: TargetDialer
+    private let settings: Settings
+    private let client: String
+    private let started = NIODeadline.now()
+    private let registry: StreamRegistry
+    private let report: @Sendable (AgentEvent) -> Void
+
+    private var context: ChannelHandlerContext?
+    private var target: TargetSideHandler?
+    /// Client data that came before the target was connected.
+    private var held: [ByteBuffer] = []
+    private var clientReadPending = false
+    private var insideTextMessage = false
+    private var closeWrite: EventLoopFuture<Void>?
+    private var timers: [Scheduled<Void>] = []
+    private var ticker: RepeatedTask?
+    private var bytesIn: UInt64 = 0
+    private var bytesOut: UInt64 = 0
+    private var problem: String?
+    private var reported = false
+
+    init(plan: ForwardPlan, dialer: TargetDialer, settings: Settings, client: String, registry: StreamRegistry,
+         report: @escaping @Sendable (AgentEvent) -> Void) {
+        self.plan = plan
+        self.dialer = dialer
+        self.settings = settings
+        self.client = client
+        self.registry = registry
+        self.report = report
+        machine = RelayStateMachine(halfClose: plan.halfClose)
+    }
+
+    // MARK: The client's side
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        registry.add(self, channel: context.channel)
+        startKeepalive(context)
+        let relay = NIOLoopBound(self, eventLoop: context.eventLoop)
+        dialer.connect(on: context.eventLoop) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(TargetSideHandler(relay: relay.value))
+            }
+        }.whenFailure { error in
+            let reason = (error as? TargetDialError)?.reason ?? "cannot connect: \(error)"
+            relay.value.targetUnreachable(reason)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        apply(machine.clientGone())
+        finishReport()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finishReport()
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        keepalive?.heard(at: Self.now())
+        guard frame.maskKey != nil, !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+            let problem = frame.maskKey == nil ? "frames from a client must be masked (RFC 6455)" : "reserved bits set, but no extension was agreed"
+            return fail(CloseFrame.protocolError, problem)
+        }
+        switch frame.opcode {
+        case .binary, .continuation:
+            if frame.opcode == .continuation && insideTextMessage { return }
+            let data = frame.unmaskedData
+            if frame.opcode == .binary && frame.fin && data.readableBytes == 0 {
+                if machine.halfClose { apply(machine.clientEnd()) }
+                return
+            }
+            if data.readableBytes > 0 { clientSent(data) }
+        case .text:
+            insideTextMessage = !frame.fin
+            fail(CloseFrame.unacceptableData, "text frames are not part of this protocol: send binary frames")
+        case .connectionClose:
+            var data = frame.unmaskedData
+            let code = data.readInteger(as: UInt16.self)
+            apply(machine.clientClose(code: code))
+        case .ping:
+            guard machine.phase != .closed else { return }
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .pong:
+            break
+        default:
+            fail(CloseFrame.protocolError, "unknown opcode \(frame.opcode)")
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        target?.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        switch error {
+        case NIOWebSocketError.invalidFrameLength:
+            fail(CloseFrame.policyViolation, "a frame over the \(settings.maxFrameSize >> 20) MiB limit")
+        case is NIOWebSocketError:
+            fail(CloseFrame.protocolError, "a malformed frame")
+        default:
+            // A reset or a TLS failure: the connection is going, and
+            // channelInactive follows.
+            problem = problem ?? "the client's connection failed: \(error)"
+            context.close(promise: nil)
+        }
+    }
+
+    /// Reads from the client only while the target can take more, and
+    /// always while closing (the client's close frame must get through).
+    func read(context: ChannelHandlerContext) {
+        switch machine.phase {
+        case .closing, .closed:
+            context.read()
+        case .connecting:
+            clientReadPending = true
+        case .relaying:
+            if target?.isWritable ?? false {
+                context.read()
+            } else {
+                clientReadPending = true
+            }
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            // It took what we sent: alive, whatever its pings say.
+            keepalive?.heard(at: Self.now())
+            target?.resumeReading()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+
+    private func clientSent(_ data: ByteBuffer) {
+        switch machine.clientData() {
+        case .forward:
+            bytesIn += UInt64(data.readableBytes)
+            target?.write(data)
+        case .hold:
+            held.append(data)
+        case .drop:
+            break
+        case .refuse(let actions):
+            apply(actions)
+        }
+    }
+
+    // MARK: The target's side (called by TargetSideHandler)
+
+    func targetActive(_ handler: TargetSideHandler) {
+        target = handler
+        let actions = machine.targetConnected()
+        if machine.phase == .relaying {
+            for data in held {
+                bytesIn += UInt64(data.readableBytes)
+                handler.write(data)
+            }
+            held = []
+            handler.flush()
+        }
+        apply(actions)
+        resumeClientIfPossible()
+    }
+
+    func targetUnreachable(_ reason: String) {
+        problem = reason
+        apply(machine.targetUnreachable(reason))
+    }
+
+    func targetSent(_ data: ByteBuffer) {
+        guard machine.phase == .relaying, let context else { return }
+        bytesOut += UInt64(data.readableBytes)
+        var data = data
+        while data.readableBytes > 0 {
+            let piece = data.readSlice(length: min(data.readableBytes, settings.maxFrameSize))!
+            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: piece)), promise: nil)
+        }
+    }
+
+    func targetReadComplete() {
+        context?.flush()
+    }
+
+    func targetEnded() {
+        apply(machine.targetEnd())
+    }
+
+    func targetFailed(_ error: Error) {
+        if let error = error as? IOError, error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
+            problem = problem ?? "the service reset the connection (\(dialer.target.shown))"
+        } else {
+            problem = problem ?? "the connection to \(dialer.target.shown) failed: \(error)"
+        }
+    }
+
+    func targetInactive() {
+        apply(machine.targetGone(problem: problem))
+        target = nil
+    }
+
+    func targetWritabilityChanged(_ writable: Bool) {
+        if writable { resumeClientIfPossible() }
+    }
+
+    // MARK: Shutdown and keepalive
+
+    func agentStopping() {
+        apply(machine.agentStopping())
+    }
+
+    private func startKeepalive(_ context: ChannelHandlerContext) {
+        guard settings.keepalive > 0 else { return }
+        keepalive = KeepaliveSchedule(interval: settings.keepalive, now: Self.now())
+        let relay = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let period = TimeAmount.milliseconds(max(50, Int64(settings.keepalive * 500)))
+        ticker = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            relay.value.keepaliveTick()
+        }
+    }
+
+    private func keepaliveTick() {
+        guard let context, machine.phase == .relaying || machine.phase == .connecting else { return }
+        // While we hold the client back (the target is slow), its silence
+        // is ours to explain, not a sign it is gone.
+        if clientReadPending { keepalive?.heard(at: Self.now()) }
+        switch keepalive?.tick(at: Self.now()) {
+        case .ping:
+            var payload = context.channel.allocator.buffer(capacity: 8)
+            payload.writeInteger(UInt64(NIODeadline.now().uptimeNanoseconds))
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: payload)), promise: nil)
+        case .giveUp:
+            problem = problem ?? "the client did not answer a ping within \(Self.seconds(settings.keepalive))"
+            apply(machine.clientUnresponsive())
+        case .wait, nil:
+            break
+        }
+    }
+
+    // MARK: Doing what the state machine says
+
+    private func fail(_ code: UInt16, _ reason: String) {
+        problem = problem ?? reason
+        apply(machine.clientBroke(code: code, reason: reason))
+    }
+
+    private func apply(_ actions: [RelayStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .shutdownTargetOutput:
+                target?.shutdownOutput()
+            case .sendEnd:
+                guard let context else { continue }
+                context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer())), promise: nil)
+            case .sendClose(let frame):
+                sendClose(frame)
+            case .closeTarget:
+                target?.closeAfterWrites(within: settings.closeWait)
+            case .closeClient:
+                closeClient()
+            }
+        }
+    }
+
+    private func sendClose(_ frame: CloseFrame) {
+        guard let context else { return }
+        var payload = context.channel.allocator.buffer(capacity: 2 + frame.wireReason.utf8.count)
+        payload.writeInteger(frame.code)
+        payload.writeString(frame.wireReason)
+        closeWrite = context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
+        if machine.phase == .closing {
+            let relay = NIOLoopBound(self, eventLoop: context.eventLoop)
+            timers.append(context.eventLoop.scheduleTask(in: .milliseconds(Int64(settings.closeWait * 1000))) {
+                relay.value.closeWaitExpired()
+            })
+        }
+        resumeClientIfPossible()
+    }
+
+    private func closeWaitExpired() {
+        apply(machine.clientUnresponsive())
+    }
+
+    private func closeClient() {
+        guard let context else { return }
+        let channel = context.channel
+        if let closeWrite {
+            closeWrite.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            channel.close(promise: nil)
+        }
+    }
+
+    private func resumeClientIfPossible() {
+        guard clientReadPending, let context else { return }
+        let canRead = machine.phase == .closing || machine.phase == .closed || (machine.phase == .relaying && (target?.isWritable ?? false))
+        if canRead {
+            clientReadPending = false
+            context.read()
+        }
+    }
+
+    private func finishReport() {
+        guard !reported else { return }
+        reported = true
+        ticker?.cancel()
+        timers.forEach { $0.cancel() }
+        timers = []
+        target?.closeAfterWrites(within: settings.closeWait)
+        registry.remove(self)
+        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        let code = machine.closeSent?.code ?? (machine.closeReceived ? CloseFrame.echo(of: machine.clientCloseCode) : nil)
+        var problem = self.problem
+        if code == nil && problem == nil { problem = "the client went away without a close frame" }
+        report(.streamClosed(StreamSummary(client: client, route: plan.route, seconds: seconds, bytesIn: bytesIn, bytesOut: bytesOut,
+                                           closeCode: code, problem: problem)))
+    }
+
+    private static func now() -> Double {
+        Double(NIODeadline.now().uptimeNanoseconds) / 1e9
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}
