@@ -32,6 +32,7 @@ struct Sluice: ParsableCommand {
             DisableCommand.self,
             ImportSSHConfigCommand.self,
             ServiceCommand.self,
+            AgentCommand.self,
         ]
     )
 

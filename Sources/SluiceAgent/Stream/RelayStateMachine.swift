@@ -124,12 +124,16 @@ struct RelayStateMachine {
     }
 
     /// The target's connection is gone: after its FIN or without one (a
-    /// reset, an error), which `problem` then names.
+    /// reset, an error), which `problem` then names. A clean end that came
+    /// as a full close (NIO reports no half-close once our side had shut
+    /// down writing) is still passed on as the end of the target's stream
+    /// before the close.
     mutating func targetGone(problem: String?) -> [Action] {
         guard phase == .relaying else { return [] }
         if let problem { return finish(CloseFrame(code: CloseFrame.unexpectedCondition, reason: problem)) }
+        let endFirst: [Action] = halfClose && !targetEnded ? [.sendEnd] : []
         targetEnded = true
-        return finish(CloseFrame(code: CloseFrame.normal))
+        return endFirst + finish(CloseFrame(code: CloseFrame.normal))
     }
 
     /// The agent is shutting down and the drain is over.

@@ -243,7 +243,9 @@ final class StreamRelay: ChannelDuplexHandler {
     // MARK: Shutdown and keepalive
 
     func agentStopping() {
-        apply(machine.agentStopping())
+        let actions = machine.agentStopping()
+        if case .sendClose(let frame)? = actions.first { problem = problem ?? frame.reason }
+        apply(actions)
     }
 
     private func startKeepalive(_ context: ChannelHandlerContext) {
