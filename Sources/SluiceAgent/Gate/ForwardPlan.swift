@@ -6,4 +6,10 @@ public struct ForwardPlan: Equatable, Sendable {
     /// The client offered `sluice.v1` and the answer names it: an empty
     /// binary frame ends one direction only.
     public var halfClose: Bool
+
+    public init(route: ForwardRoute, location: ServiceLocation, halfClose: Bool) {
+        self.route = route
+        self.location = location
+        self.halfClose = halfClose
+    }
 }
