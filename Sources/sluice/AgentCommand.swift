@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SluiceAgent
 import SluiceCore
+import SluiceSSH
 
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +14,7 @@ struct AgentCommand: ParsableCommand {
             (/var/run/netns/NAME) or a process's namespace (its pid), and relays the bytes. The services file is read again \
             whenever it changes; one that does not parse leaves the previous services in use.
             Listening beyond loopback needs --token-file (clients send Authorization: Bearer TOKEN) or --insecure-no-auth. \
+            --max-connections N (default \(LinkTuning.defaultMaxConnections)) caps the streams open at once; a request past it gets 503. \
             SIGHUP reads the token file again. SIGINT or SIGTERM stops accepting, lets streams finish for --drain seconds, \
             closes the rest (1001) and exits 0; a second one closes them at once.
             Example:
@@ -20,8 +22,7 @@ struct AgentCommand: ParsableCommand {
             """
     )
 
-    static let maxConnectionsRange = NumberRange(noun: "a whole number", range: 1...1_000_000)
-    static let keepaliveRange = NumberRange(noun: "a number of seconds", range: 0...3600)
+    static let pingIntervalRange = NumberRange(noun: "a number of seconds", range: 0...3600)
 
     @Option(name: .long, help: ArgumentHelp("Where to listen: ADDRESS:PORT, [IPv6]:PORT, or PORT for 127.0.0.1 (0 picks a free port).", valueName: "address"))
     var listen = "127.0.0.1:\(ListenAddress.defaultPort)"
@@ -39,10 +40,13 @@ struct AgentCommand: ParsableCommand {
     var tlsKey: String?
     @Option(name: .long, help: ArgumentHelp("How to log each connection: text or json (one object per line).", valueName: "format"))
     var log: String = AgentLog.Format.text.rawValue
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Streams open at once; a client past it gets 503.", valueName: "count"))
-    var maxConnections = 1024
-    @Option(name: .long, help: ArgumentHelp("Seconds a quiet client may stay silent before a ping, and again before it is dropped (0: never).", valueName: "seconds"))
-    var keepalive: Double = 30
+    /// `--max-connections`: the root command declares it (the SSH engine's
+    /// per-forward limit) and so parses it wherever it is typed; this
+    /// command reads the root's value, as a limit on streams open at once.
+    @OptionGroup(visibility: .hidden) var link: LinkOptions
+    @Option(name: .customLong("ping-interval"),
+            help: ArgumentHelp("Seconds a quiet client may stay silent before a ping, and again before it is dropped (0: never).", valueName: "seconds"))
+    var pingInterval: Double = 30
     @Option(name: .long, help: ArgumentHelp("Seconds open streams may take to finish after SIGINT or SIGTERM (0 to 3600).", valueName: "seconds"))
     var drain: Double = 5
 
@@ -50,8 +54,7 @@ struct AgentCommand: ParsableCommand {
         guard AgentLog.Format(rawValue: log) != nil else {
             throw ValidationError("--log must be text or json (got '\(TerminalText.echo(log))')")
         }
-        try Self.maxConnectionsRange.check(maxConnections, option: "--max-connections")
-        try Self.keepaliveRange.check(keepalive, option: "--keepalive")
+        try Self.pingIntervalRange.check(pingInterval, option: "--ping-interval")
         try DrainOptions.range.check(drain, option: "--drain")
     }
 
@@ -62,7 +65,7 @@ struct AgentCommand: ParsableCommand {
         do {
             let options = AgentOptions(listen: try ListenAddress(parsing: listen), servicesPath: services, tokenPath: tokenFile,
                                        insecureNoAuth: insecureNoAuth, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey,
-                                       maxConnections: maxConnections, keepalive: keepalive, drain: drain)
+                                       maxConnections: link.maxConnections, keepalive: pingInterval, drain: drain)
             server = try AgentServer(options: options) { logger.write($0) }
             try server.start()
         } catch {

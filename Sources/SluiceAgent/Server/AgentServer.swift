@@ -249,7 +249,8 @@ public final class AgentServer: Sendable {
                 return nil
             }
             guard limiter.reserveStream() else {
-                connection.rejection = .unavailable("the agent has \(limiter.maxStreams) streams open, its limit (--max-connections); try again later")
+                let streams = limiter.maxStreams == 1 ? "1 stream" : "\(limiter.maxStreams) streams"
+                connection.rejection = .unavailable("the agent has \(streams) open, its limit (--max-connections); try again later")
                 return nil
             }
             connection.holdsStream = true

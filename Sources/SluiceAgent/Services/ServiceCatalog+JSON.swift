@@ -49,14 +49,16 @@ extension ServiceCatalog {
                 throw JSONObjectReader.Problem(position: version.position, message: "\"version\" should be \(currentVersion), the format this Sluice reads")
             }
         }
-        let projectsValue = try reader.required("projects")
+        let projectsValue = reader.optional("projects")
+        // A misspelt key is named before the key it stands for is missed.
+        try reader.finish()
+        guard let projectsValue else { throw JSONObjectReader.Problem(position: root.position, message: "the services file has no \"projects\"") }
         var projectsReader = try JSONObjectReader(projectsValue, context: "\"projects\"")
         var catalog = ServiceCatalog()
         for (name, value) in projectsReader.entries() {
             try checkName(name, of: "a project", at: value.position)
             catalog.projects[name] = try readProject(value, name: name)
         }
-        try reader.finish()
         return catalog
     }
 
@@ -71,13 +73,14 @@ extension ServiceCatalog {
             }
             project.phase = phase
         }
-        let servicesValue = try reader.required("services")
+        let servicesValue = reader.optional("services")
+        try reader.finish()
+        guard let servicesValue else { throw JSONObjectReader.Problem(position: value.position, message: "\(context) has no \"services\"") }
         var servicesReader = try JSONObjectReader(servicesValue, context: "\"services\" of \(context)")
         for (serviceName, serviceValue) in servicesReader.entries() {
             try checkName(serviceName, of: "a service of \(context)", at: serviceValue.position)
             project.services[serviceName] = try readService(serviceValue, context: "service '\(serviceName)' of \(context)")
         }
-        try reader.finish()
         return project
     }
 

@@ -1,0 +1,120 @@
+import Foundation
+import SluiceTestSupport
+
+/// `sluice agent` as a process of the test's own, on a port the system
+/// picks (read back from its "listening on" line), with its services file
+/// and logs in a folder of its own.
+final class AgentProcess {
+    let folder: TemporaryDirectory
+    let process: ChildProcess
+    let port: Int
+
+    var servicesPath: String { folder.file("services.json") }
+    var log: String { (try? folder.read("stderr")) ?? "" }
+
+    init(services: String, arguments: [String] = [], listen: String = "127.0.0.1:0") throws {
+        folder = try TemporaryDirectory(prefix: "sluice-agent")
+        try folder.write("services.json", services)
+        process = try ChildProcess(SluiceBinary.path, ["agent", "--listen", listen, "--services", folder.file("services.json")] + arguments,
+                                   stdout: folder.file("stdout"), stderr: folder.file("stderr"))
+        ServerRecord.note(pid: process.pid, marker: folder.path)
+        guard folder.waitUntil("stderr", contains: "listening on ") else {
+            throw TestSupportError("sluice agent did not start: \((try? folder.read("stderr")) ?? "")")
+        }
+        let line = ((try? folder.read("stderr")) ?? "").split(separator: "\n").first { $0.contains("listening on ") } ?? ""
+        let address = line.split(separator: " ").drop { $0 != "on" }.dropFirst().first ?? ""
+        guard let port = address.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw TestSupportError("no port in: \(line)")
+        }
+        self.port = port
+    }
+
+    func url(_ path: String, scheme: String = "ws") -> String {
+        "\(scheme)://127.0.0.1:\(port)\(path)"
+    }
+
+    func forward(_ route: String, scheme: String = "ws") -> String {
+        url("/api/v1/forward/\(route)", scheme: scheme)
+    }
+
+    func waitForLog(_ text: String, timeout: TimeInterval = 20) -> Bool {
+        folder.waitUntil("stderr", contains: text, timeout: timeout)
+    }
+
+    /// Its exit status after `signal`, or nil if it did not exit in time.
+    func stop(_ signal: Int32 = SIGTERM, timeout: TimeInterval = 20) -> Int32? {
+        process.signal(signal)
+        return process.wait(timeout: timeout)
+    }
+}
+
+/// Tests/Scripts/agent_client.py, run by a python3 that has the
+/// `websockets` library (scripts/install-deps puts it there).
+enum AgentClient {
+    struct Result: Decodable {
+        var status: Int?
+        var subprotocol: String?
+        var received: Int?
+        var eof: Bool?
+        var receivedAtEof: Int?
+        var pongs: Int?
+        var closeCode: Int?
+        var closeReason: String?
+        var headers: [String: String]?
+        var body: String?
+        var error: String?
+
+        /// The JSON body's "message".
+        var message: String? {
+            guard let data = body?.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            return object["message"] as? String
+        }
+    }
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Scripts/agent_client.py").path
+
+    /// The first python3 on PATH that can import websockets' asyncio client.
+    static let python: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for folder in path.split(separator: ":") {
+            let candidate = "\(folder)/python3"
+            guard FileManager.default.isExecutableFile(atPath: candidate) else { continue }
+            if let check = try? Command(candidate, ["-c", "import websockets.asyncio.client"], timeout: 60).run(), check.status == 0 {
+                return candidate
+            }
+        }
+        return nil
+    }()
+
+    static func interpreter() throws -> String {
+        guard let python else { throw TestSupportError("no python3 on PATH has the websockets library (13 or later): run scripts/install-deps") }
+        return python
+    }
+
+    static func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
+        let output = try Command(try interpreter(), [script] + arguments + ["--timeout", String(Int(timeout - 5))], timeout: timeout).run()
+        return try decode(output.stdout, stderr: output.stderr)
+    }
+
+    /// Runs in the background; `finish` reads its result.
+    static func start(_ arguments: [String], in folder: TemporaryDirectory, name: String) throws -> ChildProcess {
+        try ChildProcess(try interpreter(), [script] + arguments, stdout: folder.file(name + ".json"), stderr: folder.file(name + ".err"))
+    }
+
+    static func finish(_ child: ChildProcess, in folder: TemporaryDirectory, name: String, timeout: TimeInterval = 30) throws -> Result {
+        guard child.wait(timeout: timeout) != nil else {
+            child.signal(SIGKILL)
+            child.wait()
+            throw TestSupportError("the client did not finish within \(Int(timeout)) s")
+        }
+        return try decode((try? folder.read(name + ".json")) ?? "", stderr: (try? folder.read(name + ".err")) ?? "")
+    }
+
+    private static func decode(_ stdout: String, stderr: String) throws -> Result {
+        guard let line = stdout.split(separator: "\n").last, let result = try? JSONDecoder().decode(Result.self, from: Data(line.utf8)) else {
+            throw TestSupportError("agent_client.py printed no result: \(stdout) \(stderr)")
+        }
+        return result
+    }
+}
