@@ -118,3 +118,55 @@ enum AgentClient {
         return result
     }
 }
+
+/// A WebSocket client made of a plain socket, for what a well-behaved
+/// library will not do: stop reading, or never answer a ping.
+struct RawWebSocket {
+    let fd: Int32
+    /// What came before the test took over: the 101 answer, and maybe frames.
+    let greeting: String
+
+    /// Connects and sends the upgrade for `path`; reads the answer's head.
+    init(port: Int, path: String, timeout: TimeInterval = 10) throws {
+        let fd = TCPTestClient.connect(port: port, timeout: timeout)
+        guard fd >= 0 else { throw TestSupportError("cannot connect to 127.0.0.1:\(port)") }
+        self.fd = fd
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        _ = Array(request.utf8).withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
+        var head: [UInt8] = []
+        var byte: UInt8 = 0
+        while !head.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)), recv(fd, &byte, 1, 0) == 1 {
+            head.append(byte)
+        }
+        greeting = String(decoding: head, as: UTF8.self)
+    }
+
+    /// One binary frame, masked as a client's must be (with a zero key,
+    /// so the payload goes as it is); false when the send timed out.
+    func sendBinary(_ payload: [UInt8]) -> Bool {
+        var frame: [UInt8] = [0x82]
+        if payload.count < 126 {
+            frame.append(0x80 | UInt8(payload.count))
+        } else if payload.count <= 0xFFFF {
+            frame.append(0x80 | 126)
+            frame += [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        } else {
+            frame.append(0x80 | 127)
+            frame += (0..<8).reversed().map { UInt8(truncatingIfNeeded: UInt64(payload.count) >> (8 * $0)) }
+        }
+        frame += [0, 0, 0, 0] + payload
+        return frame.withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
+    }
+
+    func close() {
+        Glibc.close(fd)
+    }
+}
+
+/// The resident memory of a process, from /proc, in bytes.
+func residentBytes(of pid: pid_t) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+}

@@ -53,27 +53,56 @@ import Testing
     @Test func aClientThatMissesPongsIsDropped() throws {
         let agent = try AgentProcess(services: Self.services(), arguments: ["--ping-interval", "1"])
         let echo = try TCPTestServer(mode: .echo)
-        let fd = TCPTestClient.connect(port: agent.port, timeout: 10)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        let request = "GET /api/v1/forward/my-app/db/\(echo.port) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        _ = Array(request.utf8).withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
+        let socket = try RawWebSocket(port: agent.port, path: "/api/v1/forward/my-app/db/\(echo.port)", timeout: 15)
+        defer { socket.close() }
+        #expect(socket.greeting.hasPrefix("HTTP/1.1 101 Switching Protocols"), "\(socket.greeting)")
+        #expect(socket.greeting.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "the accept key of RFC 6455's example")
         let started = Date()
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while Date().timeIntervalSince(started) < 15 {
-            let got = recv(fd, &chunk, chunk.count, 0)
+            let got = recv(socket.fd, &chunk, chunk.count, 0)
             if got <= 0 { break }
             received += chunk[0..<got]
         }
         let elapsed = Date().timeIntervalSince(started)
-        let text = String(decoding: received, as: UTF8.self)
-        #expect(text.hasPrefix("HTTP/1.1 101 Switching Protocols"), "\(text)")
-        #expect(text.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "the accept key of RFC 6455's example")
-        #expect(received.contains(0x89), "a ping frame came")
+        #expect(received.first == 0x89, "a ping frame came: \(received.prefix(16))")
         #expect(elapsed >= 1.5 && elapsed < 6, "dropped after \(elapsed) s")
         #expect(agent.waitForLog("the client did not answer a ping within 1 s"), "\(agent.log)")
+    }
+
+    /// A client that stops reading stalls the service's sending, and a
+    /// service that stops reading stalls the client's: what waits stays in
+    /// the kernel's socket buffers (a few MiB on loopback) and a few hundred
+    /// KiB in the agent, never an unbounded queue.
+    @Test func aStalledPeerStallsTheOtherSide() throws {
+        let agent = try AgentProcess(services: Self.services())
+        let limit = 64 << 20
+        let chunk = [UInt8](repeating: 0x5A, count: 64 << 10)
+        let before = residentBytes(of: agent.process.pid)
+
+        let target = try TargetListener()
+        let reader = try RawWebSocket(port: agent.port, path: "/api/v1/forward/my-app/db/\(target.port)")
+        defer { reader.close() }
+        let service = target.accept(timeout: 2)
+        try #require(service >= 0)
+        defer { close(service) }
+        var sent = 0
+        while sent < limit, chunk.withUnsafeBytes({ TCPTestClient.sendAll(service, $0) }) { sent += chunk.count }
+        #expect(sent < limit, "the service sent \(sent) bytes to a client that reads nothing")
+
+        let deaf = try TargetListener()
+        let writer = try RawWebSocket(port: agent.port, path: "/api/v1/forward/my-app/db/\(deaf.port)", timeout: 2)
+        defer { writer.close() }
+        let quiet = deaf.accept(timeout: 10)
+        try #require(quiet >= 0)
+        defer { close(quiet) }
+        var written = 0
+        while written < limit, writer.sendBinary(chunk) { written += chunk.count }
+        #expect(written < limit, "the client sent \(written) bytes to a service that reads nothing")
+
+        let growth = residentBytes(of: agent.process.pid) - before
+        #expect(growth < 32 << 20, "the agent grew by \(growth >> 20) MiB")
     }
 
     @Test func aRefusedTargetCloses1011WithAReason() throws {
@@ -187,6 +216,24 @@ import Testing
         let right = try AgentClient.run([agent.forward("my-app/db/\(echo.port)"), "--header", "Authorization: Bearer s3cret-token",
                                          "send-bytes:10", "wait-bytes:10", "close"])
         #expect(right.status == 101 && right.received == 10, "\(right)")
+    }
+
+    @Test func sighupReadsTheTokenFileAgain() throws {
+        let folder = try TemporaryDirectory()
+        let tokenPath = try folder.write("token", "first\n", mode: 0o600)
+        let agent = try AgentProcess(services: Self.services(), arguments: ["--token-file", tokenPath])
+        let echo = try TCPTestServer(mode: .echo)
+        let steps = ["send-bytes:1", "wait-bytes:1", "close"]
+        #expect(try AgentClient.run([agent.forward("my-app/db/\(echo.port)"), "--header", "Authorization: Bearer first"] + steps).status == 101)
+        try folder.write("token", "second\n", mode: 0o600)
+        agent.process.signal(SIGHUP)
+        #expect(agent.waitForLog("agent: token reloaded from \(tokenPath)"), "\(agent.log)")
+        #expect(try AgentClient.run([agent.forward("my-app/db/\(echo.port)"), "--header", "Authorization: Bearer first"]).status == 401)
+        #expect(try AgentClient.run([agent.forward("my-app/db/\(echo.port)"), "--header", "Authorization: Bearer second"] + steps).status == 101)
+        try folder.write("token", "\n", mode: 0o600)
+        agent.process.signal(SIGHUP)
+        #expect(agent.waitForLog("agent: warning: cannot use the token file \(tokenPath): its first line is empty; the previous token stays in use"), "\(agent.log)")
+        #expect(try AgentClient.run([agent.forward("my-app/db/\(echo.port)"), "--header", "Authorization: Bearer second"] + steps).status == 101)
     }
 
     @Test func pastTheLimitRequestsGet503() throws {

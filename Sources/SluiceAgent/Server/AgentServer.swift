@@ -198,6 +198,7 @@ public final class AgentServer: Sendable {
         let timeout = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(options.requestTimeout * 1000))) {
             channel.close(promise: nil)
         }
+        channel.closeFuture.whenComplete { _ in timeout.cancel() }
         let bound = NIOLoopBound(connection, eventLoop: channel.eventLoop)
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: options.maxFrameSize,
