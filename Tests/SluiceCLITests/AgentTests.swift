@@ -105,6 +105,39 @@ import Testing
         #expect(growth < 32 << 20, "the agent grew by \(growth >> 20) MiB")
     }
 
+    /// The descriptors the agent makes itself (its signal pipe, the
+    /// services watch, a socket made inside a namespace) are close-on-exec.
+    /// swift-nio 2.101 makes its sockets and epoll instances without the
+    /// flag; harmless here, since `sluice agent` starts no process, and
+    /// named so that it is seen if that changes. The agent is started with
+    /// nothing but 0, 1 and 2 open (python's closerange, then exec), so
+    /// what the test process holds cannot be mistaken for the agent's.
+    @Test func theAgentsOwnDescriptorsAreCloseOnExec() throws {
+        let folder = try TemporaryDirectory(prefix: "sluice-agent")
+        let services = try folder.write("services.json", Self.services())
+        let agent = try ChildProcess(try AgentClient.interpreter(),
+                                     ["-c", "import os, sys; os.closerange(3, 1 << 16); os.execv(sys.argv[1], sys.argv[1:])",
+                                      SluiceBinary.path, "agent", "--listen", "127.0.0.1:0", "--services", services],
+                                     stderr: folder.file("stderr"))
+        ServerRecord.note(pid: agent.pid, marker: folder.path)
+        #expect(folder.waitUntil("stderr", contains: "listening on "), "\((try? folder.read("stderr")) ?? "")")
+        let line = ((try? folder.read("stderr")) ?? "").split(separator: " ").first { $0.hasPrefix("127.0.0.1:") } ?? ""
+        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        let target = try TargetListener()
+        let client = try AgentClient.start(["ws://127.0.0.1:\(port)/api/v1/forward/my-app/db/\(target.port)", "wait-close"], in: folder, name: "client")
+        let connection = target.accept()
+        try #require(connection >= 0)
+        let descriptors = ProcessInspection.descriptors(of: agent.pid)
+        #expect(descriptors.filter(\.isSocket).count >= 3, "\(descriptors)")
+        #expect(descriptors.contains { $0.target == "anon_inode:inotify" })
+        let nios = descriptors.filter { $0.isSocket || $0.target == "anon_inode:[eventpoll]" }
+        CloseOnExecTests.expectCloseOnExec(descriptors.filter { descriptor in !nios.contains { $0.fd == descriptor.fd } })
+        close(connection)
+        _ = try AgentClient.finish(client, in: folder, name: "client")
+        agent.signal(SIGTERM)
+        #expect(agent.wait(timeout: 20) == 0)
+    }
+
     @Test func aRefusedTargetCloses1011WithAReason() throws {
         let agent = try AgentProcess(services: Self.services())
         let closed = try ClosedPort()
