@@ -114,7 +114,8 @@ final class StreamRelay: ChannelDuplexHandler {
             let code = data.readInteger(as: UInt16.self)
             apply(machine.clientClose(code: code))
         case .ping:
-            guard machine.phase != .closed else { return }
+            // Once our close frame is out, nothing more may follow it.
+            guard machine.closeSent == nil else { return }
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .pong:
             break
