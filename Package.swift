@@ -36,6 +36,20 @@ let package = Package(
         // where its questions go.
         .target(name: "SluiceService", dependencies: ["SluiceControl", "SluiceCore", "SluiceSSH", "CDescriptors"]),
         .target(name: "SluiceTerminal", dependencies: ["SluiceTUI", "CNcursesw"]),
+        // Agent forwards over WebSocket (docs/agent-protocol.md): swift-nio
+        // stays inside this module; its callers see plain values and errors.
+        .target(
+            name: "SluiceWebSocket",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -45,6 +59,7 @@ let package = Package(
                 "SluiceTerminal",
                 "SluiceControl",
                 "SluiceService",
+                "SluiceWebSocket",
                 "CDescriptors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,0 +1,22 @@
+import NIOCore
+
+/// Where a local client gets its WebSocket: a fresh dial, or a pool of
+/// pre-opened ones. The stream comes on the event loop asked for, the
+/// client's own, so both ends of a relay share one thread.
+protocol StreamSource: Sendable {
+    func stream(on eventLoop: EventLoop) -> EventLoopFuture<AgentStream>
+    /// Lets go of anything held open for clients to come (a pool's streams).
+    func close(on eventLoop: EventLoop)
+}
+
+/// Without a pool: one dial per client.
+struct DialingSource: StreamSource {
+    let dialer: WebSocketDialer
+    let route: ServiceRoute
+
+    func stream(on eventLoop: EventLoop) -> EventLoopFuture<AgentStream> {
+        dialer.dial(route, on: eventLoop)
+    }
+
+    func close(on eventLoop: EventLoop) {}
+}
