@@ -83,6 +83,7 @@ let package = Package(
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
         .testTarget(name: "SluiceTerminalTests", dependencies: ["SluiceTerminal", "SluiceTUI"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket"]),
+        .testTarget(name: "SluiceWebSocketTests", dependencies: ["SluiceWebSocket"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceService", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -71,7 +71,7 @@ public final class AgentForward: Sendable {
         let source: StreamSource
         do {
             source = configuration.poolSize > 0
-                ? try PooledSource(group: group, dialer: dialer, route: route, sizePerLoop: configuration.poolSize)
+                ? try PooledSource(group: group, dialer: dialer, route: route, sizePerLoop: configuration.poolSize, report: report)
                 : DialingSource(dialer: dialer, route: route)
         } catch {
             throw .invalid("cannot start the stream pool: \(error)")
@@ -102,6 +102,7 @@ public final class AgentForward: Sendable {
             $0.listener = listener
             $0.source = source
         }
+        source.start()
         return listener.localAddress?.port ?? configuration.listenPort
     }
 

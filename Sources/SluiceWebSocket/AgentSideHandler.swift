@@ -44,8 +44,9 @@ final class AgentSideHandler: ChannelDuplexHandler {
     private var closeReceived = false
     private var closeTimer: Scheduled<Void>?
     /// Called once when an unmatched stream ends (closed by the agent,
-    /// dropped, or gone silent): a pool forgets it.
-    var onEndedUnmatched: (() -> Void)?
+    /// dropped, or gone silent), with what the user should hear of it, if
+    /// anything: a pool forgets the stream.
+    var onEndedUnmatched: ((String?) -> Void)?
 
     init(halfClose: Bool, keepalive: Keepalive) {
         self.halfClose = halfClose
@@ -207,21 +208,26 @@ final class AgentSideHandler: ChannelDuplexHandler {
         inbox.append(event)
         if case let .data(buffer) = event { inboxBytes += buffer.readableBytes }
         switch event {
-        case let .close(code, _):
+        case let .close(code, reason):
             // No client to tell; answer as RFC 6455 asks and let go.
             sendClose(code: code.flatMap { RelayState.isSendable($0) ? $0 : nil } ?? 1000, reason: "")
-            endedUnmatched()
-        case .gone, .text, .keepaliveExpired:
-            endedUnmatched()
+            endedUnmatched(RelayState.problem(code: code, reason: reason))
+        case .text:
+            sendClose(code: 1003, reason: "text frames are not data")
+            endedUnmatched("the agent sent a text frame, which is not data in this protocol")
+        case let .keepaliveExpired(seconds):
+            endedUnmatched("no answer from the agent for \(seconds) s")
+        case .gone:
+            endedUnmatched(nil)
         case .data, .endOfStream:
             break
         }
     }
 
-    private func endedUnmatched() {
+    private func endedUnmatched(_ problem: String?) {
         let ended = onEndedUnmatched
         onEndedUnmatched = nil
-        ended?()
+        ended?(problem)
     }
 
     private func scheduleKeepalive() {

@@ -4,6 +4,11 @@ import NIOCore
 /// accepted by the forward's listener. Asks for a WebSocket when the client
 /// arrives, reads nothing until it has one, then hands bytes and ends of
 /// stream to the `StreamRelay`.
+///
+/// "Reads nothing" has one exception: when the client's FIN comes, NIO
+/// reads the socket to its end whatever the handlers asked, so what
+/// arrives before the WebSocket is kept (at most what the kernel held for
+/// the connection) and handed on once it is there.
 final class LocalSideHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -15,6 +20,8 @@ final class LocalSideHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     private var relay: StreamRelay?
     private var readPending = false
+    private var early: [ByteBuffer] = []
+    private var endedEarly = false
     /// The WebSocket this client got; closed with it if the client leaves
     /// before the agent does.
     private var stream: AgentStream?
@@ -70,6 +77,7 @@ final class LocalSideHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         relay = nil
+        early = []
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -86,7 +94,11 @@ final class LocalSideHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        relay?.local(unwrapInboundIn(data))
+        if let relay {
+            relay.local(unwrapInboundIn(data))
+        } else {
+            early.append(unwrapInboundIn(data))
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -96,7 +108,11 @@ final class LocalSideHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
-            relay?.localEnded()
+            if let relay {
+                relay.localEnded()
+            } else {
+                endedEarly = true
+            }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -150,6 +166,11 @@ final class LocalSideHandler: ChannelDuplexHandler {
         let relay = StreamRelay(local: self, agent: agentSide, route: route, report: report)
         self.relay = relay
         agentSide.attach(relay)
+        let held = early
+        early = []
+        for data in held { relay.local(data) }
+        if !held.isEmpty { relay.localReadComplete() }
+        if endedEarly { relay.localEnded() }
         resumeReading()
     }
 

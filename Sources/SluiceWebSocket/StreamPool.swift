@@ -9,24 +9,33 @@ import NIOCore
 /// is replaced if it had been healthy for a while, and simply forgotten if
 /// it ended at once (a refused target, a 401): then the next client dials
 /// for itself and hears why, and a broken agent is not dialled in a loop.
-/// A dial that fails shrinks the pool the same way.
+/// A dial that fails shrinks the pool the same way. What stops the pool
+/// from filling is said once (a token missing, a target refusing), so a
+/// user learns it before the first client comes.
 final class StreamPool {
     /// Shorter-lived idle streams are not replaced (see above).
     static let healthyAge = TimeAmount.seconds(1)
+    /// A stream is handed out only once it has been open this long: an
+    /// agent that cannot reach the target says so (1011) right after the
+    /// upgrade, and a client should not get a stream that is about to
+    /// hear that, after the target came back.
+    static let settleTime = TimeAmount.milliseconds(250)
 
     private let eventLoop: EventLoop
     private let dialer: WebSocketDialer
     private let route: ServiceRoute
     private let size: Int
+    private let problems: ReportFilter
     private var ready: [(stream: AgentStream, since: NIODeadline)] = []
     private var dialing = 0
     private var closed = false
 
-    init(eventLoop: EventLoop, dialer: WebSocketDialer, route: ServiceRoute, size: Int) {
+    init(eventLoop: EventLoop, dialer: WebSocketDialer, route: ServiceRoute, size: Int, problems: ReportFilter) {
         self.eventLoop = eventLoop
         self.dialer = dialer
         self.route = route
         self.size = size
+        self.problems = problems
     }
 
     /// Dials until `size` streams are ready or on their way.
@@ -36,14 +45,16 @@ final class StreamPool {
         }
     }
 
-    /// A ready stream if there is one, else a dial of the client's own;
-    /// then the pool refills.
+    /// The oldest settled stream if there is one, else a dial of the
+    /// client's own; then the pool refills.
     func take() -> EventLoopFuture<AgentStream> {
         defer { fill() }
-        while !ready.isEmpty {
-            let (stream, _) = ready.removeFirst()
-            guard let handler = Self.handler(of: stream), handler.isUsable else { continue }
-            handler.onEndedUnmatched = nil
+        ready.removeAll { Self.handler(of: $0.stream)?.isUsable != true }
+        let settled = NIODeadline.now() - Self.settleTime
+        if let index = ready.firstIndex(where: { $0.since <= settled }) {
+            let (stream, _) = ready.remove(at: index)
+            Self.handler(of: stream)?.onEndedUnmatched = nil
+            problems.worked()
             return eventLoop.makeSucceededFuture(stream)
         }
         return dialer.dial(route, on: eventLoop)
@@ -61,16 +72,26 @@ final class StreamPool {
         dialing += 1
         dialer.dial(route, on: eventLoop).assumeIsolated().whenComplete { result in
             self.dialing -= 1
-            guard case let .success(stream) = result else { return }
+            let stream: AgentStream
+            switch result {
+            case let .success(opened):
+                stream = opened
+            case let .failure(error):
+                if !self.closed { self.problems.problem("\(self.route): \(error)") }
+                return
+            }
             guard !self.closed, let handler = Self.handler(of: stream), handler.isUsable else {
                 LocalSideHandler.closeUnused(stream)
                 return
             }
             let since = NIODeadline.now()
             let identity = ObjectIdentifier(stream.channel)
-            handler.onEndedUnmatched = {
+            handler.onEndedUnmatched = { problem in
                 self.ready.removeAll { ObjectIdentifier($0.stream.channel) == identity }
-                if NIODeadline.now() - since >= Self.healthyAge { self.fill() }
+                if let problem, !self.closed { self.problems.problem("\(self.route): \(problem)") }
+                if NIODeadline.now() - since >= Self.healthyAge {
+                    self.fill()
+                }
             }
             self.ready.append((stream, since))
         }
@@ -88,14 +109,14 @@ extension StreamPool: Sendable {}
 struct PooledSource: StreamSource {
     private let pools: [ObjectIdentifier: NIOLoopBound<StreamPool>]
 
-    /// Builds and starts filling a pool on each loop; call off the loops.
-    init(group: EventLoopGroup, dialer: WebSocketDialer, route: ServiceRoute, sizePerLoop: Int) throws {
+    /// Builds a pool on each loop; call off the loops.
+    init(group: EventLoopGroup, dialer: WebSocketDialer, route: ServiceRoute, sizePerLoop: Int,
+         report: @escaping @Sendable (String) -> Void) throws {
+        let problems = ReportFilter(report: report)
         var pools: [ObjectIdentifier: NIOLoopBound<StreamPool>] = [:]
         for loop in group.makeIterator() {
             pools[ObjectIdentifier(loop)] = try loop.submit {
-                let pool = StreamPool(eventLoop: loop, dialer: dialer, route: route, size: sizePerLoop)
-                pool.fill()
-                return NIOLoopBound(pool, eventLoop: loop)
+                NIOLoopBound(StreamPool(eventLoop: loop, dialer: dialer, route: route, size: sizePerLoop, problems: problems), eventLoop: loop)
             }.wait()
         }
         self.pools = pools
@@ -106,6 +127,12 @@ struct PooledSource: StreamSource {
             return eventLoop.makeFailedFuture(AgentError.invalid("no stream pool for this event loop"))
         }
         return pool.value.take()
+    }
+
+    func start() {
+        for pool in pools.values {
+            pool.eventLoop.execute { pool.value.fill() }
+        }
     }
 
     func close(on eventLoop: EventLoop) {

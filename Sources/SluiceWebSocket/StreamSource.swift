@@ -5,6 +5,8 @@ import NIOCore
 /// client's own, so both ends of a relay share one thread.
 protocol StreamSource: Sendable {
     func stream(on eventLoop: EventLoop) -> EventLoopFuture<AgentStream>
+    /// Begins opening streams ahead of clients, once the listener is bound.
+    func start()
     /// Lets go of anything held open for clients to come (a pool's streams).
     func close(on eventLoop: EventLoop)
 }
@@ -17,6 +19,8 @@ struct DialingSource: StreamSource {
     func stream(on eventLoop: EventLoop) -> EventLoopFuture<AgentStream> {
         dialer.dial(route, on: eventLoop)
     }
+
+    func start() {}
 
     func close(on eventLoop: EventLoop) {}
 }
