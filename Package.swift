@@ -53,6 +53,20 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Agent forwards over WebSocket (docs/agent-protocol.md): swift-nio
+        // stays inside this module; its callers see plain values and errors.
+        .target(
+            name: "SluiceWebSocket",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -63,6 +77,7 @@ let package = Package(
                 "SluiceControl",
                 "SluiceService",
                 "SluiceAgent",
+                "SluiceWebSocket",
                 "CDescriptors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -87,6 +102,7 @@ let package = Package(
         .testTarget(name: "SluiceTerminalTests", dependencies: ["SluiceTerminal", "SluiceTUI"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket"]),
         .testTarget(name: "SluiceAgentTests", dependencies: ["SluiceAgent", "SluiceCore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceWebSocketTests", dependencies: ["SluiceWebSocket"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceService", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,6 +23,7 @@ struct Sluice: ParsableCommand {
             RetryCommand.self,
             ConnectionsCommand.self,
             ForwardCommand.self,
+            PortForwardCommand.self,
             ListCommand.self,
             ServerCommand.self,
             AddCommand.self,

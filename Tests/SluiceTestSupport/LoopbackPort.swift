@@ -20,12 +20,12 @@ public enum LoopbackPort {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// A listening socket on 127.0.0.1 with a kernel-chosen port.
-    public static func listen(backlog: Int32 = 1024) throws -> (fd: Int32, port: Int) {
+    /// A listening socket on 127.0.0.1 with a kernel-chosen port (or `port`).
+    public static func listen(port: Int = 0, backlog: Int32 = 1024) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var on: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        var address = address(port: 0)
+        var address = address(port: port)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {

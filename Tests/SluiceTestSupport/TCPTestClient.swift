@@ -64,6 +64,12 @@ public enum TCPTestClient {
         let fd = connect(port: port, timeout: timeout)
         guard fd >= 0 else { return EchoResult(matched: 0, exact: false) }
         defer { close(fd) }
+        return echo(fd: fd, bytes: bytes, seed: seed)
+    }
+
+    /// The same on a connection already open (many opened first, to have
+    /// them all open at once); the caller closes `fd`.
+    public static func echo(fd: Int32, bytes: Int, seed: UInt64) -> EchoResult {
         let writer = Thread {
             var stream = ByteStream(seed: seed)
             var chunk = [UInt8](repeating: 0, count: 65536)

@@ -5,7 +5,8 @@ import Foundation
 /// `.echo` sends back everything it receives and closes after the client's
 /// EOF. `.report` reads until EOF and then answers one line
 /// "<count> <fnv1a hex>": a client that shut down its sending side must
-/// still get it (half-close).
+/// still get it (half-close). The server keeps each such line too, for a
+/// client that cannot wait for it.
 public final class TCPTestServer: @unchecked Sendable {
     public enum Mode: Sendable {
         case echo
@@ -18,16 +19,19 @@ public final class TCPTestServer: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     private let accepted = AcceptCounter()
+    private let received = ReportLines()
 
-    public init(mode: Mode) throws {
+    /// On `port`, or one the kernel picks.
+    public init(mode: Mode, port: Int = 0) throws {
         self.mode = mode
-        let (listenFD, port) = try LoopbackPort.listen()
+        let (listenFD, port) = try LoopbackPort.listen(port: port)
         self.listenFD = listenFD
         self.port = port
-        // The thread holds only the socket and the counter, not the server:
-        // releasing the server stops it, which ends the thread.
+        // The thread holds only the socket and the counters, not the
+        // server: releasing the server stops it, which ends the thread.
         let counter = accepted
-        Thread { Self.acceptLoop(listenFD, mode: mode, counter: counter) }.start()
+        let reports = received
+        Thread { Self.acceptLoop(listenFD, mode: mode, counter: counter, reports: reports) }.start()
     }
 
     deinit {
@@ -35,6 +39,10 @@ public final class TCPTestServer: @unchecked Sendable {
     }
 
     public var connectionsAccepted: Int { accepted.value }
+
+    /// In `.report` mode, the line of each connection that reached its
+    /// EOF ("<count> <fnv1a hex>"), in the order they ended.
+    public var reports: [String] { received.lines }
 
     public func stop() {
         lock.lock()
@@ -47,7 +55,7 @@ public final class TCPTestServer: @unchecked Sendable {
         }
     }
 
-    private static func acceptLoop(_ listenFD: Int32, mode: Mode, counter: AcceptCounter) {
+    private static func acceptLoop(_ listenFD: Int32, mode: Mode, counter: AcceptCounter, reports: ReportLines) {
         while true {
             let fd = accept(listenFD, nil, nil)
             if fd < 0 {
@@ -55,11 +63,11 @@ public final class TCPTestServer: @unchecked Sendable {
                 return
             }
             counter.increment()
-            Thread { Self.serve(fd, mode: mode) }.start()
+            Thread { Self.serve(fd, mode: mode, reports: reports) }.start()
         }
     }
 
-    private static func serve(_ fd: Int32, mode: Mode) {
+    private static func serve(_ fd: Int32, mode: Mode, reports: ReportLines) {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var count = 0
@@ -77,6 +85,7 @@ public final class TCPTestServer: @unchecked Sendable {
             }
         }
         if mode == .report {
+            reports.append("\(count) \(String(hash, radix: 16))")
             let line = Array("\(count) \(String(hash, radix: 16))\n".utf8)
             _ = line.withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
         }
@@ -97,5 +106,22 @@ final class AcceptCounter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return count
+    }
+}
+
+final class ReportLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    func append(_ line: String) {
+        lock.lock()
+        stored.append(line)
+        lock.unlock()
+    }
+
+    var lines: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
     }
 }

@@ -11,4 +11,11 @@ public enum ListenCheck {
             return error.description
         }
     }
+
+    /// The words for a bind of `host:port` that failed with `code` (errno)
+    /// elsewhere, e.g. in the agent transport's listener: the same as an
+    /// SSH forward's, who holds the port included.
+    public static func bindProblem(code: Int32, host: String, port: Int) -> String {
+        SocketError.bind(code, address: host, port: port).description
+    }
 }

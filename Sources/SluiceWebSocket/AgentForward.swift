@@ -1,0 +1,143 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A listener on this machine whose every accepted connection becomes one
+/// WebSocket to an agent, relayed both ways until either side ends
+/// (docs/agent-protocol.md). Runs on its own event loops; callers see only
+/// plain values, errors and report lines.
+public final class AgentForward: Sendable {
+    public struct Configuration: Sendable {
+        public var listenHost: String
+        public var listenPort: Int
+        public var route: ServiceRoute
+        public var agent: AgentAddress
+        public var token: BearerToken?
+        public var keepalive: Keepalive
+        /// WebSockets kept open ahead of clients, per event loop; 0 dials
+        /// one per client.
+        public var poolSize: Int
+
+        public init(listenHost: String = "127.0.0.1", listenPort: Int, route: ServiceRoute, agent: AgentAddress,
+                    token: BearerToken? = nil, keepalive: Keepalive = Keepalive(), poolSize: Int = 1) {
+            self.listenHost = listenHost
+            self.listenPort = listenPort
+            self.route = route
+            self.agent = agent
+            self.token = token
+            self.keepalive = keepalive
+            self.poolSize = poolSize
+        }
+    }
+
+    /// Pending bytes per connection before its peer stops being read.
+    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 64 * 1024, high: 256 * 1024)
+
+    public let configuration: Configuration
+    private let report: @Sendable (String) -> Void
+    private let group: MultiThreadedEventLoopGroup
+    private let dialer: WebSocketDialer
+    private let registry = ConnectionRegistry()
+    private let state = NIOLockedValueBox(Running())
+
+    private struct Running {
+        var listener: Channel?
+        var source: StreamSource?
+        var stopped = false
+    }
+
+    /// `report` gets one line per event worth a user's attention (a
+    /// connection the agent refused or closed with a reason); it is
+    /// called on the forward's threads.
+    public init(_ configuration: Configuration, report: @escaping @Sendable (String) -> Void) throws(AgentError) {
+        self.configuration = configuration
+        self.report = report
+        dialer = try WebSocketDialer(agent: configuration.agent, token: configuration.token, keepalive: configuration.keepalive)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: min(max(System.coreCount, 1), 4))
+    }
+
+    deinit {
+        try? group.syncShutdownGracefully()
+    }
+
+    /// Binds the listener and starts the pool; the port it listens on
+    /// (the one asked for, or the kernel's pick for 0).
+    @discardableResult
+    public func start() throws(AgentError) -> Int {
+        let route = configuration.route
+        let report = self.report
+        let registry = self.registry
+        let source: StreamSource
+        do {
+            source = configuration.poolSize > 0
+                ? try PooledSource(group: group, dialer: dialer, route: route, sizePerLoop: configuration.poolSize, report: report)
+                : DialingSource(dialer: dialer, route: route)
+        } catch {
+            throw .invalid("cannot start the stream pool: \(error)")
+        }
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
+            .childChannelInitializer { channel in
+                registry.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(LocalSideHandler(route: route, source: source, report: report))
+                }
+            }
+        let listener: Channel
+        do {
+            listener = try bootstrap.bind(host: configuration.listenHost, port: configuration.listenPort).wait()
+        } catch let error as IOError {
+            closeSource(source)
+            throw .cannotListen(host: configuration.listenHost, port: configuration.listenPort, code: error.errnoCode)
+        } catch {
+            closeSource(source)
+            throw .invalid("cannot listen on \(AgentAddress.bracketed(configuration.listenHost)):\(configuration.listenPort): \(error)")
+        }
+        state.withLockedValue {
+            $0.listener = listener
+            $0.source = source
+        }
+        source.start()
+        return listener.localAddress?.port ?? configuration.listenPort
+    }
+
+    /// Connections being served now.
+    public var openConnections: Int { registry.count }
+
+    /// Closes the listener and the pool at once, lets open connections
+    /// finish until `drainDeadline`, then closes what is left and the
+    /// event loops. Blocks; call it off the forward's threads.
+    public func stop(drainDeadline: Date) {
+        let (listener, source) = state.withLockedValue { running -> (Channel?, StreamSource?) in
+            running.stopped = true
+            defer {
+                running.listener = nil
+                running.source = nil
+            }
+            return (running.listener, running.source)
+        }
+        try? listener?.close().wait()
+        if let source { closeSource(source) }
+        if !registry.waitUntilEmpty(before: drainDeadline) {
+            registry.closeAll()
+            _ = registry.waitUntilEmpty(before: Date().addingTimeInterval(2))
+        }
+    }
+
+    /// Closes every open connection now (a second Ctrl+C); a `stop` in
+    /// progress returns right after.
+    public func stopNow() {
+        registry.closeAll()
+    }
+
+    private func closeSource(_ source: StreamSource) {
+        for loop in group.makeIterator() {
+            try? loop.submit { source.close(on: loop) }.wait()
+        }
+    }
+}

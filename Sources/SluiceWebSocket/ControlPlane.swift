@@ -1,0 +1,140 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// A control plane that knows where projects run: asked for a project's
+/// node, then for that node's address and agent port, to find the agent
+/// to dial (docs/agent-protocol.md, "The control plane").
+public struct ControlPlane: Sendable {
+    /// What resolution found: the agent, and what the user should know
+    /// about how (the 9090 fallback).
+    public struct Resolution: Sendable, Equatable {
+        public var agent: AgentAddress
+        public var warnings: [String]
+    }
+
+    /// The URL as the user gave it, for messages.
+    public let url: String
+    private let host: String
+    private let port: Int
+    private let basePath: String
+    private let secure: Bool
+
+    /// Each GET's limit, connect to last byte.
+    public static let timeoutSeconds = 10
+
+    /// `http://HOST[:PORT][/PATH]` or `https://...`.
+    public init(parsing text: String) throws(AgentError) {
+        let invalid = AgentError.invalid("\(AgentError.quoted(text)) is not a control plane URL: use http://HOST:PORT or https://HOST:PORT")
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+              components.user == nil, components.query == nil, components.fragment == nil
+        else { throw invalid }
+        secure = scheme == "https"
+        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        port = components.port ?? (secure ? 443 : 80)
+        guard (1...65535).contains(port) else { throw invalid }
+        var path = components.percentEncodedPath
+        while path.hasSuffix("/") { path.removeLast() }
+        basePath = path
+        url = text
+    }
+
+    /// The agent for `project`: two GETs, each within `timeoutSeconds`.
+    /// Blocks; for the command line.
+    public func resolve(project: String, token: BearerToken?) throws(AgentError) -> Resolution {
+        try ServiceRoute.check(project, noun: "project")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let tls: NIOSSLContext?
+        do {
+            tls = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        } catch {
+            throw .controlPlane("cannot set up TLS for the control plane at \(url): \(error)")
+        }
+        let client = HTTPGet(host: host, port: port, tls: tls, timeout: .seconds(Int64(Self.timeoutSeconds)))
+        let headers = token.map { [("Authorization", $0.headerValue)] } ?? []
+        let eventLoop = group.next()
+
+        let projectPath = "/api/v1/projects/\(project)"
+        let projectDocument: ControlPlaneDocuments.Project = try fetch(projectPath, what: "project \(project)", client: client,
+                                                                       headers: headers, token: token, on: eventLoop)
+        let phase = projectDocument.status?.phase ?? ""
+        guard phase == "Running" else {
+            if phase.isEmpty { throw .controlPlane("\(project) has no phase yet (status.phase at \(url)): nothing to connect to yet") }
+            let shown = AgentError.printable(phase)
+            throw .controlPlane(phase == "Pending" ? "\(project) is Pending: no container to connect to yet"
+                                                   : "\(project) is \(shown), not Running: nothing to connect to")
+        }
+        guard let node = projectDocument.status?.nodeRef, !node.isEmpty else {
+            throw .controlPlane("\(project) is Running but the control plane at \(url) names no node for it (status.nodeRef); pass --node HOST:PORT")
+        }
+        guard ServiceRoute.isValidName(node) else {
+            throw .controlPlane("the control plane at \(url) names \(AgentError.quoted(node)) as \(project)'s node, which is not a node name")
+        }
+
+        let nodeDocument: ControlPlaneDocuments.Node = try fetch("/api/v1/nodes/\(node)", what: "node \(node) (\(project)'s nodeRef)",
+                                                                 client: client, headers: headers, token: token, on: eventLoop)
+        guard let ip = nodeDocument.status?.network?.ip, !ip.isEmpty else {
+            throw .controlPlane("node \(node) has no address at \(url) (status.network.ip); pass --node HOST:PORT")
+        }
+        var warnings: [String] = []
+        let agentPort: Int
+        if let given = nodeDocument.status?.network?.agentPort {
+            guard (1...65535).contains(given) else {
+                throw .controlPlane("node \(node) has agentPort \(given) at \(url), which is not a port; pass --node HOST:PORT")
+            }
+            agentPort = given
+        } else {
+            agentPort = AgentAddress.defaultPort
+            warnings.append("node \(node) has no agentPort at \(url) (status.network.agentPort); trying the agent on port \(AgentAddress.defaultPort)")
+        }
+        let provenance = AgentAddress.Provenance.resolved(controlPlane: url, project: project, node: node, defaultPort: warnings.count > 0)
+        let agent: AgentAddress
+        do {
+            agent = try AgentAddress(parsing: "\(AgentAddress.bracketed(ip)):\(agentPort)", provenance: provenance)
+        } catch {
+            throw .controlPlane("node \(node) has \(AgentError.quoted(ip)) as its address at \(url), which is not an address; pass --node HOST:PORT")
+        }
+        return Resolution(agent: agent, warnings: warnings)
+    }
+
+    private func fetch<Document: Decodable>(_ path: String, what: String, client: HTTPGet, headers: [(String, String)],
+                                            token: BearerToken?, on eventLoop: EventLoop) throws(AgentError) -> Document {
+        let answer: HTTPGet.Answer
+        do {
+            answer = try client.get(basePath + path, headers: headers, on: eventLoop).wait()
+        } catch let failure as HTTPGet.Failure {
+            switch failure {
+            case let .unreachable(reason):
+                throw .controlPlane("cannot reach the control plane at \(url): \(reason); check --control-plane, or pass --node HOST:PORT to skip it")
+            case .timedOut:
+                throw .controlPlane("the control plane at \(url) did not answer within \(Self.timeoutSeconds) s; pass --node HOST:PORT to skip it")
+            case let .notHTTP(detail):
+                throw .controlPlane("the control plane at \(url) did not answer as one: \(detail)")
+            }
+        } catch {
+            throw .controlPlane("cannot ask the control plane at \(url): \(error)")
+        }
+        let said = UpgradeRequestHandler.message(in: answer.body).map { ": \($0)" } ?? ""
+        switch answer.status {
+        case 200:
+            break
+        case 401, 403:
+            if let token {
+                throw .controlPlane("the control plane at \(url) did not accept the token from \(token.source)\(said); check --token-file")
+            }
+            throw .controlPlane("the control plane at \(url) wants a token: pass --token-file")
+        case 404:
+            throw .controlPlane("the control plane at \(url) has no \(what)\(said)")
+        default:
+            throw .controlPlane("the control plane at \(url) answered \(answer.status) \(answer.reason) for \(path)\(said)")
+        }
+        do {
+            return try JSONDecoder().decode(Document.self, from: Data(answer.body.readableBytesView))
+        } catch {
+            throw .controlPlane("the control plane's answer for \(what) at \(url) is not the JSON Sluice expects (docs/agent-protocol.md)")
+        }
+    }
+}

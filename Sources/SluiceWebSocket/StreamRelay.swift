@@ -1,0 +1,98 @@
+import NIOCore
+
+/// One local client matched with one WebSocket: carries bytes between the
+/// two handlers (both on one event loop), and does what `RelayState` says
+/// when a stream ends. Each side reads only while the other can take more,
+/// so a slow reader on either end slows the sender instead of growing a
+/// buffer here.
+final class StreamRelay {
+    private var state: RelayState
+    private let local: LocalSideHandler
+    private let agent: AgentSideHandler
+    private let route: ServiceRoute
+    private let report: @Sendable (String) -> Void
+
+    init(local: LocalSideHandler, agent: AgentSideHandler, route: ServiceRoute, report: @escaping @Sendable (String) -> Void) {
+        self.local = local
+        self.agent = agent
+        self.route = route
+        self.report = report
+        state = RelayState(halfClose: agent.halfClose)
+    }
+
+    var localIsWritable: Bool { local.isWritable }
+    var agentIsWritable: Bool { agent.isWritable }
+
+    // MARK: From the local client
+
+    func local(_ data: ByteBuffer) {
+        guard state.sendsUp else { return }
+        agent.write(data)
+    }
+
+    func localReadComplete() {
+        agent.flush()
+    }
+
+    func localEnded() {
+        perform(state.localEnded())
+    }
+
+    func localClosed() {
+        perform(state.localClosed())
+    }
+
+    func localBecameWritable() {
+        agent.resumeReading()
+    }
+
+    // MARK: From the agent
+
+    func agent(_ event: AgentSideHandler.Event) {
+        switch event {
+        case let .data(data):
+            guard state.sendsDown else { return }
+            local.write(data)
+        case .endOfStream:
+            perform(state.agentEnded())
+        case let .close(code, reason):
+            perform(state.agentClosed(code: code, reason: reason))
+        case .text:
+            perform(state.agentSentText())
+        case .gone:
+            perform(state.webSocketGone())
+        case let .keepaliveExpired(seconds):
+            perform(state.keepaliveExpired(seconds: seconds))
+        }
+    }
+
+    func agentReadComplete() {
+        local.flush()
+    }
+
+    func agentBecameWritable() {
+        local.resumeReading()
+    }
+
+    private func perform(_ actions: [RelayState.Action]) {
+        for action in actions {
+            switch action {
+            case .sendEndOfStream:
+                agent.sendEndOfStream()
+            case let .sendClose(code, reason):
+                agent.sendClose(code: code, reason: reason)
+            case .shutDownLocalOutput:
+                local.shutDownOutputAfterWrites()
+            case .closeLocal:
+                local.closeAfterWrites()
+            case .dropWebSocket:
+                agent.drop()
+            case let .report(line):
+                report("\(route): \(line)")
+            }
+        }
+    }
+}
+
+@available(*, unavailable)
+extension StreamRelay: Sendable {}

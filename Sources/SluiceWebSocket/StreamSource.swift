@@ -1,0 +1,26 @@
+import NIOCore
+
+/// Where a local client gets its WebSocket: a fresh dial, or a pool of
+/// pre-opened ones. The stream comes on the event loop asked for, the
+/// client's own, so both ends of a relay share one thread.
+protocol StreamSource: Sendable {
+    func stream(on eventLoop: EventLoop) -> EventLoopFuture<AgentStream>
+    /// Begins opening streams ahead of clients, once the listener is bound.
+    func start()
+    /// Lets go of anything held open for clients to come (a pool's streams).
+    func close(on eventLoop: EventLoop)
+}
+
+/// Without a pool: one dial per client.
+struct DialingSource: StreamSource {
+    let dialer: WebSocketDialer
+    let route: ServiceRoute
+
+    func stream(on eventLoop: EventLoop) -> EventLoopFuture<AgentStream> {
+        dialer.dial(route, on: eventLoop)
+    }
+
+    func start() {}
+
+    func close(on eventLoop: EventLoop) {}
+}

@@ -1,0 +1,94 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+
+/// Opens one WebSocket to an agent for one route: TCP (and TLS for
+/// `wss://`), the HTTP/1.1 upgrade with `Sec-WebSocket-Protocol: sluice.v1`
+/// offered and the bearer token when there is one, then the WebSocket
+/// handlers. Every failure on the way is an `AgentError` that names the
+/// agent and what to do.
+struct WebSocketDialer: Sendable {
+    let agent: AgentAddress
+    let token: BearerToken?
+    let keepalive: Keepalive
+    /// For connect and for the handshake, each.
+    let timeout: TimeAmount
+    private let tls: NIOSSLContext?
+
+    /// The protocol's largest frame (docs/agent-protocol.md, "After the upgrade").
+    static let largestFrame = 1 << 20
+
+    init(agent: AgentAddress, token: BearerToken?, keepalive: Keepalive, timeout: TimeAmount = .seconds(10)) throws(AgentError) {
+        self.agent = agent
+        self.token = token
+        self.keepalive = keepalive
+        self.timeout = timeout
+        if agent.scheme == .wss {
+            do {
+                tls = try NIOSSLContext(configuration: .makeClientConfiguration())
+            } catch {
+                throw .invalid("cannot set up TLS for \(agent): \(error)")
+            }
+        } else {
+            tls = nil
+        }
+    }
+
+    func dial(_ route: ServiceRoute, on eventLoop: EventLoop) -> EventLoopFuture<AgentStream> {
+        let outcome = eventLoop.makePromise(of: AgentStream.self)
+        let agent = self.agent
+        let keepalive = self.keepalive
+        let tls = self.tls
+        let timeout = self.timeout
+        let request = upgradeRequest(for: route)
+        let tokenSource = token?.source
+        let seconds = Int(timeout.nanoseconds / 1_000_000_000)
+        // SNI and certificate names are for names; an address is checked
+        // as an address.
+        let serverName = agent.host.contains(":") || agent.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : agent.host
+
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.writeBufferWaterMark, value: AgentForward.waterMark)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
+                    let encoder = HTTPRequestEncoder()
+                    let decoder = ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes))
+                    let requestHandler = UpgradeRequestHandler(request: request, agent: agent, route: route, tokenSource: tokenSource,
+                                                               outcome: outcome, timeout: timeout)
+                    let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: Self.largestFrame, automaticErrorHandling: true) { channel, response in
+                        let chosen = response.headers["Sec-WebSocket-Protocol"].first?.trimmingCharacters(in: .whitespaces)
+                        let halfClose = chosen == AgentStream.halfCloseProtocol
+                        return channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(AgentSideHandler(halfClose: halfClose, keepalive: keepalive))
+                            outcome.succeed(AgentStream(channel: channel, halfClose: halfClose))
+                        }
+                    }
+                    let upgradeHandler = NIOHTTPClientUpgradeHandler(upgraders: [upgrader], httpHandlers: [encoder, decoder, requestHandler],
+                                                                     upgradeCompletionHandler: { _ in })
+                    try pipeline.addHandlers([encoder, decoder, upgradeHandler, requestHandler])
+                }
+            }
+            .connect(host: agent.host, port: agent.port)
+            .whenFailure { error in
+                outcome.fail(AgentError.unreachable(agent: agent, reason: ConnectFailure.words(for: error, host: agent.host, timeout: seconds)))
+            }
+        return outcome.futureResult
+    }
+
+    private func upgradeRequest(for route: ServiceRoute) -> HTTPRequestHead {
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: agent.hostHeader)
+        headers.add(name: "Sec-WebSocket-Protocol", value: AgentStream.halfCloseProtocol)
+        if let token { headers.add(name: "Authorization", value: token.headerValue) }
+        return HTTPRequestHead(version: .http1_1, method: .GET, uri: agent.basePath + route.path, headers: headers)
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import SluiceSSH
+import SluiceWebSocket
+
+struct PortForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "port-forward",
+        abstract: "Forward a local port to a service behind a node agent (WebSocket), until Ctrl+C.",
+        discussion: """
+            Listens on 127.0.0.1:LOCAL_PORT (LOCAL_PORT defaults to REMOTE_PORT); each connection becomes \
+            one WebSocket to the agent, which connects to REMOTE_PORT where PROJECT/SERVICE runs \
+            (docs/agent-protocol.md). The agent is --node, or the project's node as the control plane says. \
+            Ctrl+C closes the listener and lets open connections finish; a second Ctrl+C closes them now.
+
+            Examples:
+              sluice port-forward my-app/db 5432 --node 10.0.0.5:9090
+              sluice port-forward my-app/db 15432:5432 --control-plane http://cp:8080 --token-file ~/.config/sluice/token
+              sluice port-forward my-app/web 8080 --node wss://node-1.example.com:9443
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The service, as PROJECT/SERVICE.", valueName: "project/service"))
+    var service: String
+    @Argument(help: ArgumentHelp("[LOCAL_PORT:]REMOTE_PORT.", valueName: "ports"))
+    var ports: String
+    @Option(name: .long, help: ArgumentHelp("The agent: HOST:PORT, ws://HOST:PORT or wss://HOST:PORT; skips the control plane.", valueName: "agent"))
+    var node: String?
+    @Option(name: .customLong("control-plane"), help: ArgumentHelp("The control plane's URL, to find the project's node.", valueName: "url"))
+    var controlPlane: String?
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file holding the bearer token for the agent and the control plane.", valueName: "file"))
+    var tokenFile: String?
+    @OptionGroup var drain: DrainOptions
+
+    func run() throws {
+        do {
+            let status = try forward()
+            if status != 0 { throw ExitCode(status) }
+        } catch let error as AgentError {
+            throw ExitStatus.Failure(message: Self.message(for: error), code: Self.exitCode(for: error))
+        }
+    }
+
+    private func forward() throws(AgentError) -> Int32 {
+        let mapping = try PortMapping(parsing: ports)
+        let route = try ServiceRoute(reference: service, port: mapping.remote)
+        let token = try tokenFile.map { path throws(AgentError) in try BearerToken(contentsOfFile: path) }
+        let agent: AgentAddress
+        if let node {
+            agent = try AgentAddress(parsing: node)
+        } else if let controlPlane {
+            let resolution = try ControlPlane(parsing: controlPlane).resolve(project: route.project, token: token)
+            resolution.warnings.forEach(Console.warn)
+            agent = resolution.agent
+        } else {
+            throw .invalid("say where the agent is: --node HOST:PORT (or a ws:// or wss:// URL), or --control-plane URL to find \(route.project)'s node")
+        }
+
+        SignalPipe.install()
+        let forward = try AgentForward(AgentForward.Configuration(listenPort: mapping.local, route: route, agent: agent, token: token),
+                                       report: { Console.error($0) })
+        let port = try forward.start()
+        Console.say("Forwarding 127.0.0.1:\(port) -> \(route.reference):\(route.port)")
+        waitForStop(forward)
+        Console.say("Stopped.")
+        return 0
+    }
+
+    /// Until Ctrl+C or SIGTERM; then the drain, which a second signal cuts short.
+    private func waitForStop(_ forward: AgentForward) {
+        let stopped = WakePipe()
+        var stopping = false
+        while true {
+            var fds = [pollfd(fd: SignalPipe.readFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: stopped.fd, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, nfds_t(fds.count), -1)
+            if stopped.drain() { return }
+            guard !SignalPipe.take().isEmpty else { continue }
+            if !stopping {
+                stopping = true
+                Console.say("Closing the listener; letting open connections finish (up to \(DrainOptions.shown(drain.drain)) s; Ctrl+C again to close them now).")
+                let deadline = Date().addingTimeInterval(drain.drain)
+                Thread { forward.stop(drainDeadline: deadline); stopped.wake() }.start()
+            } else {
+                Console.say("Closing open connections now.")
+                forward.stopNow()
+            }
+        }
+    }
+
+    /// A port that cannot be bound is told as for SSH forwards: who holds it.
+    private static func message(for error: AgentError) -> String {
+        if case let .cannotListen(host, port, code) = error {
+            return ListenCheck.bindProblem(code: code, host: host, port: port)
+        }
+        return error.description
+    }
+
+    /// Bad input is a usage error (64), as elsewhere; a port in use, an
+    /// agent or control plane that refuses, 1.
+    private static func exitCode(for error: AgentError) -> Int32 {
+        if case .invalid = error { return ExitStatus.usage }
+        return ExitStatus.failure
+    }
+}

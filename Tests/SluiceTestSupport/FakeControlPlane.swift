@@ -1,0 +1,38 @@
+import Foundation
+
+/// A control plane for resolution tests: Tests/Scripts/fake_control_plane.py,
+/// Python's http.server answering the project and node GETs from argv and
+/// logging every request.
+public final class FakeControlPlane: @unchecked Sendable {
+    public let port: Int
+    private let directory: TemporaryDirectory
+    private let process: ChildProcess
+
+    /// `projects`: `NAME=PHASE[:NODE]`; `nodes`: `NAME=IP[:AGENT_PORT]`.
+    public init(projects: [String], nodes: [String], token: String? = nil) throws {
+        directory = try TemporaryDirectory(prefix: "sluice-control-plane")
+        var arguments = [directory.file("requests.log")]
+        for project in projects { arguments += ["--project", project] }
+        for node in nodes { arguments += ["--node", node] }
+        if let token { arguments += ["--token", token] }
+        (process, port) = try PythonScript.start("fake_control_plane.py", arguments: arguments, in: directory, what: "the fake control plane")
+    }
+
+    deinit {
+        process.signal(SIGTERM)
+        if process.wait(timeout: 5) == nil {
+            process.signal(SIGKILL)
+            process.wait()
+        }
+    }
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Each request seen, oldest first: its path and Authorization header.
+    public var requests: [(path: String, authorization: String?)] {
+        StandInAgent.lines(of: directory.file("requests.log")).compactMap { record in
+            guard let path = record["path"] as? String else { return nil }
+            return (path, record["authorization"] as? String)
+        }
+    }
+}
