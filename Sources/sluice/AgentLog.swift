@@ -26,6 +26,8 @@ struct AgentLog: Sendable {
         switch event {
         case let .listening(address, tls, tokenRequired, servicesPath, services):
             return "listening on \(address) (\(tls ? "wss" : "ws"), \(tokenRequired ? "token required" : "no token")), \(services) from \(TerminalText.path(servicesPath))"
+        case let .notFollowing(path, reason):
+            return "warning: changes to \(TerminalText.path(path)) are not followed (\(reason)); send SIGHUP after editing it"
         case let .servicesReloaded(path, services):
             return "services reloaded from \(TerminalText.path(path)): \(services)"
         case let .servicesKept(problem), let .tokenKept(problem):
@@ -86,7 +88,7 @@ struct AgentLog: Sendable {
             record.bytesOut = summary.bytesOut
             record.closeCode = summary.closeCode
             record.problem = summary.problem
-        case let .servicesKept(problem), let .tokenKept(problem):
+        case let .servicesKept(problem), let .tokenKept(problem), let .notFollowing(_, problem):
             record.problem = problem
         default:
             break
@@ -100,6 +102,7 @@ struct AgentLog: Sendable {
     private static func name(of event: AgentEvent) -> String {
         switch event {
         case .listening: return "listening"
+        case .notFollowing: return "not-following"
         case .servicesReloaded: return "services-reloaded"
         case .servicesKept: return "services-kept"
         case .tokenReloaded: return "token-reloaded"

@@ -3,6 +3,8 @@
 public enum AgentEvent: Equatable, Sendable {
     /// `address` is where it listens in fact (port 0 resolved).
     case listening(address: String, tls: Bool, tokenRequired: Bool, servicesPath: String, services: String)
+    /// The services file's folder cannot be watched: changes apply on SIGHUP only.
+    case notFollowing(path: String, reason: String)
     case servicesReloaded(path: String, services: String)
     /// A reload that failed: the previous services stay in use.
     case servicesKept(problem: String)

@@ -71,7 +71,13 @@ public final class AgentServer: Sendable {
             try? group.syncShutdownGracefully()
             throw AgentError.cannotListen(address: options.listen.description, reason: Self.words(for: error))
         }
-        let watch = ServicesFileWatch(path: options.servicesPath) { [weak self] in self?.reloadServices() }
+        let watch: ServicesFileWatch?
+        do {
+            watch = try ServicesFileWatch(path: options.servicesPath) { [weak self] in self?.reloadServices() }
+        } catch {
+            watch = nil
+            report(.notFollowing(path: options.servicesPath, reason: error.description))
+        }
         state.withLockedValue {
             $0.listener = listener
             $0.watch = watch
@@ -167,7 +173,7 @@ public final class AgentServer: Sendable {
         report(.stopping(openStreams: registry.count, drainSeconds: options.drain))
         waitForStreams { self.state.withLockedValue { $0.drainDeadline } ?? .now() }
         registry.stopAll()
-        let closeWait = NIODeadline.now() + .milliseconds(Int64(StreamRelay.Settings(maxFrameSize: 0, keepalive: 0).closeWait * 1000 + 500))
+        let closeWait = NIODeadline.now() + .milliseconds(Int64(StreamRelay.closeWait * 1000 + 500))
         waitForStreams { closeWait }
         registry.closeAll()
         let last = NIODeadline.now() + .seconds(1)

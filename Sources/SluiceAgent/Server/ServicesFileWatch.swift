@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import SluiceCore
 
 /// Calls back when the services file may have changed, without polling the
 /// file: inotify on its folder, because editors and tools replace a file
@@ -8,23 +9,24 @@ import NIOConcurrencyHelpers
 /// Any event in the folder counts; the reader compares contents, so
 /// unrelated files cost a read and nothing more.
 final class ServicesFileWatch: Sendable {
-    private let fd: Int32
     private let stopped = NIOLockedValueBox(false)
 
     /// Events that come together (an editor's write, rename and chmod)
     /// are taken as one after this much quiet.
     private static let settleMilliseconds: Int32 = 50
 
-    init?(path: String, onChange: @escaping @Sendable () -> Void) {
+    /// Throws the system's words when the folder cannot be watched.
+    init(path: String, onChange: @escaping @Sendable () -> Void) throws(SystemError) {
         let folder = (path as NSString).deletingLastPathComponent
-        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        guard fd >= 0 else { return nil }
+        let watched = folder.isEmpty ? "." : folder
+        let fd = try valueOrErrno("watch", path: watched) { inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) }
         let events = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB)
-        guard inotify_add_watch(fd, folder.isEmpty ? "." : folder, events) >= 0 else {
+        do {
+            _ = try valueOrErrno("watch", path: watched) { inotify_add_watch(fd, watched, events) }
+        } catch {
             close(fd)
-            return nil
+            throw error
         }
-        let fd = self.fd
         let stopped = self.stopped
         let thread = Thread {
             Self.follow(fd, stopped: stopped, onChange: onChange)

@@ -18,13 +18,14 @@ final class StreamRelay: ChannelDuplexHandler {
     /// Per channel: past 256 KiB queued, the other side stops being read.
     static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 64 << 10, high: 256 << 10)
 
+    /// Seconds a client has to answer our close frame, and the target to
+    /// take what is queued for it before it is closed.
+    static let closeWait: Double = 2
+
     struct Settings: Sendable {
         var maxFrameSize: Int
         /// Seconds of silence before a ping, and again before giving up; 0: never.
         var keepalive: Double
-        /// How long a client has to answer our close frame, and the
-        /// target to take what is queued for it before it is closed.
-        var closeWait: Double = 2
     }
 
     private var machine: RelayStateMachine
@@ -295,7 +296,7 @@ final class StreamRelay: ChannelDuplexHandler {
             case .sendClose(let frame):
                 sendClose(frame)
             case .closeTarget:
-                target?.closeAfterWrites(within: settings.closeWait)
+                target?.closeAfterWrites(within: Self.closeWait)
             case .closeClient:
                 closeClient()
             }
@@ -310,7 +311,7 @@ final class StreamRelay: ChannelDuplexHandler {
         closeWrite = context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
         if machine.phase == .closing {
             let relay = NIOLoopBound(self, eventLoop: context.eventLoop)
-            timers.append(context.eventLoop.scheduleTask(in: .milliseconds(Int64(settings.closeWait * 1000))) {
+            timers.append(context.eventLoop.scheduleTask(in: .milliseconds(Int64(Self.closeWait * 1000))) {
                 relay.value.closeWaitExpired()
             })
         }
@@ -346,7 +347,7 @@ final class StreamRelay: ChannelDuplexHandler {
         ticker?.cancel()
         timers.forEach { $0.cancel() }
         timers = []
-        target?.closeAfterWrites(within: settings.closeWait)
+        target?.closeAfterWrites(within: Self.closeWait)
         registry.remove(self)
         let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         let code = machine.closeSent?.code ?? (machine.closeReceived ? CloseFrame.echo(of: machine.clientCloseCode) : nil)
