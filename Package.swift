@@ -83,7 +83,15 @@ let package = Package(
         .testTarget(name: "SluiceTUITests", dependencies: ["SluiceTUI", "SluiceCore"], exclude: ["Snapshots"]),
         .testTarget(name: "SluiceTerminalTests", dependencies: ["SluiceTerminal", "SluiceTUI"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket"]),
-        .testTarget(name: "SluiceWebSocketTests", dependencies: ["SluiceWebSocket"]),
+        .testTarget(
+            name: "SluiceWebSocketTests",
+            dependencies: [
+                "SluiceWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceService", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
