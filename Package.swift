@@ -42,6 +42,7 @@ let package = Package(
             name: "SluiceWebSocket",
             dependencies: [
                 "SluiceCore",
+                "CDescriptors",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
