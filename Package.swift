@@ -59,6 +59,7 @@ let package = Package(
             name: "SluiceWebSocket",
             dependencies: [
                 "SluiceCore",
+                "CDescriptors",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -102,7 +103,15 @@ let package = Package(
         .testTarget(name: "SluiceTerminalTests", dependencies: ["SluiceTerminal", "SluiceTUI"]),
         .testTarget(name: "SluiceSSHTests", dependencies: ["SluiceSSH", "SluiceCore", "SluiceTestSupport", "CSessionSocket"]),
         .testTarget(name: "SluiceAgentTests", dependencies: ["SluiceAgent", "SluiceCore", "SluiceTestSupport"]),
-        .testTarget(name: "SluiceWebSocketTests", dependencies: ["SluiceWebSocket"]),
+        .testTarget(
+            name: "SluiceWebSocketTests",
+            dependencies: [
+                "SluiceWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceControl", "SluiceService", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,8 +2,12 @@
 // set atomically.
 #define _GNU_SOURCE
 #include "descriptors.h"
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <gnu/libc-version.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <spawn.h>
 #include <sys/auxv.h>
@@ -15,6 +19,30 @@ int sluice_accept_cloexec(int listener) {
 
 int sluice_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC | O_NONBLOCK);
+}
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+int sluice_mark_cloexec_from(int lowest) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned int)lowest, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return 0;
+    if (errno != ENOSYS && errno != EINVAL) return -1;
+#endif
+    DIR *folder = opendir("/proc/self/fd");
+    if (folder == NULL) return -1;
+    int own = dirfd(folder);
+    struct dirent *entry;
+    while ((entry = readdir(folder)) != NULL) {
+        char *end;
+        long fd = strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || end == entry->d_name || fd < lowest || fd == own) continue;
+        int flags = fcntl((int)fd, F_GETFD);
+        if (flags >= 0 && !(flags & FD_CLOEXEC)) fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+    closedir(folder);
+    return 0;
 }
 
 int sluice_peer_uid(int socket, unsigned int *uid) {

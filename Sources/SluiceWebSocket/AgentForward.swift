@@ -18,9 +18,11 @@ public final class AgentForward: Sendable {
         /// WebSockets kept open ahead of clients, per event loop; 0 dials
         /// one per client.
         public var poolSize: Int
+        /// Certificates (PEM) to trust for `wss://` beside the system's.
+        public var caFile: String?
 
         public init(listenHost: String = "127.0.0.1", listenPort: Int, route: ServiceRoute, agent: AgentAddress,
-                    token: BearerToken? = nil, keepalive: Keepalive = Keepalive(), poolSize: Int = 1) {
+                    token: BearerToken? = nil, keepalive: Keepalive = Keepalive(), poolSize: Int = 1, caFile: String? = nil) {
             self.listenHost = listenHost
             self.listenPort = listenPort
             self.route = route
@@ -28,6 +30,7 @@ public final class AgentForward: Sendable {
             self.token = token
             self.keepalive = keepalive
             self.poolSize = poolSize
+            self.caFile = caFile
         }
     }
 
@@ -53,8 +56,10 @@ public final class AgentForward: Sendable {
     public init(_ configuration: Configuration, report: @escaping @Sendable (String) -> Void) throws(AgentError) {
         self.configuration = configuration
         self.report = report
-        dialer = try WebSocketDialer(agent: configuration.agent, token: configuration.token, keepalive: configuration.keepalive)
+        dialer = try WebSocketDialer(agent: configuration.agent, token: configuration.token, keepalive: configuration.keepalive,
+                                     caFile: configuration.caFile)
         group = MultiThreadedEventLoopGroup(numberOfThreads: min(max(System.coreCount, 1), 4))
+        CloseOnExec.markAll()
     }
 
     deinit {
@@ -82,7 +87,12 @@ public final class AgentForward: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
+            .serverChannelInitializer { channel in
+                CloseOnExec.markAll()
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
             .childChannelInitializer { channel in
+                CloseOnExec.markAll()
                 registry.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(LocalSideHandler(route: route, source: source, report: report))

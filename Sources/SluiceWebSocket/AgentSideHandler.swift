@@ -209,12 +209,14 @@ final class AgentSideHandler: ChannelDuplexHandler {
         if case let .data(buffer) = event { inboxBytes += buffer.readableBytes }
         switch event {
         case let .close(code, reason):
-            // No client to tell; answer as RFC 6455 asks and let go.
-            sendClose(code: code.flatMap { RelayState.isSendable($0) ? $0 : nil } ?? 1000, reason: "")
+            // No client to tell; answer as RFC 6455 asks and let go. Told
+            // first: the answer may close the channel at once, and that end
+            // has nothing to tell.
             endedUnmatched(RelayState.problem(code: code, reason: reason))
+            sendClose(code: code.flatMap { RelayState.isSendable($0) ? $0 : nil } ?? 1000, reason: "")
         case .text:
-            sendClose(code: 1003, reason: "text frames are not data")
             endedUnmatched("the agent sent a text frame, which is not data in this protocol")
+            sendClose(code: 1003, reason: "text frames are not data")
         case let .keepaliveExpired(seconds):
             endedUnmatched("no answer from the agent for \(seconds) s")
         case .gone:

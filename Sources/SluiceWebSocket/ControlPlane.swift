@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import NIOPosix
-import NIOSSL
 
 /// A control plane that knows where projects run: asked for a project's
 /// node, then for that node's address and agent port, to find the agent
@@ -43,16 +42,12 @@ public struct ControlPlane: Sendable {
 
     /// The agent for `project`: two GETs, each within `timeoutSeconds`.
     /// Blocks; for the command line.
-    public func resolve(project: String, token: BearerToken?) throws(AgentError) -> Resolution {
+    public func resolve(project: String, token: BearerToken?, caFile: String? = nil) throws(AgentError) -> Resolution {
         try ServiceRoute.check(project, noun: "project")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        CloseOnExec.markAll()
         defer { try? group.syncShutdownGracefully() }
-        let tls: NIOSSLContext?
-        do {
-            tls = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
-        } catch {
-            throw .controlPlane("cannot set up TLS for the control plane at \(url): \(error)")
-        }
+        let tls = secure ? try WebSocketDialer.tlsContext(caFile: caFile) : nil
         let client = HTTPGet(host: host, port: port, tls: tls, timeout: .seconds(Int64(Self.timeoutSeconds)))
         let headers = token.map { [("Authorization", $0.headerValue)] } ?? []
         let eventLoop = group.next()

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// HTTPGet's end of the pipeline: sends the request once connected and hands on the aggregated answer.
 final class HTTPGetHandler: ChannelInboundHandler {
@@ -32,6 +33,8 @@ final class HTTPGetHandler: ChannelInboundHandler {
             answer.fail(HTTPGet.Failure.notHTTP("its answer is larger than 1 MiB"))
         } else if error is HTTPParserError {
             answer.fail(HTTPGet.Failure.notHTTP("it does not speak HTTP"))
+        } else if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            answer.fail(HTTPGet.Failure.notHTTP(UpgradeRequestHandler.words(forTLS: error)))
         } else {
             answer.fail(HTTPGet.Failure.notHTTP("\(error)"))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// The HTTP half of a WebSocket dial: sends the upgrade request once the
 /// connection is up, and turns any answer other than the upgrade into an
@@ -78,7 +79,9 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         case let error as NIOHTTPClientUpgradeError where error == .responseProtocolNotFound:
             detail = "it switched protocols, but not to WebSocket"
         case is HTTPParserError:
-            detail = "it does not speak HTTP"
+            detail = agent.scheme == .ws ? "it does not speak plain HTTP (an agent with TLS is wss://HOST:PORT)" : "it does not speak HTTP"
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
+            detail = Self.words(forTLS: error)
         default:
             detail = "\(error)"
         }
@@ -93,6 +96,21 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
             outcome.fail(AgentError.notAnAgent(agent: agent, detail: "it closed the connection without answering the upgrade"))
         }
         context.fireChannelInactive()
+    }
+
+    /// A failed TLS handshake in words that say what to change.
+    static func words(forTLS error: Error) -> String {
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "its TLS certificate is not trusted here; if a private CA signed it (or it signed itself), pass --ca-file with that certificate"
+        }
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return "its TLS certificate is not for this name or address"
+        }
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") {
+            return "it does not speak TLS (an agent without TLS is ws://HOST:PORT)"
+        }
+        return "the TLS handshake failed: \(text)"
     }
 
     /// Completing twice is harmless (a promise keeps its first result).

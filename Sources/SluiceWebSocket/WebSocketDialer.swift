@@ -21,19 +21,32 @@ struct WebSocketDialer: Sendable {
     /// The protocol's largest frame (docs/agent-protocol.md, "After the upgrade").
     static let largestFrame = 1 << 20
 
-    init(agent: AgentAddress, token: BearerToken?, keepalive: Keepalive, timeout: TimeAmount = .seconds(10)) throws(AgentError) {
+    /// `caFile`: certificates (PEM) to trust beside the system's, for an
+    /// agent whose certificate a private CA signed, or that signed itself.
+    init(agent: AgentAddress, token: BearerToken?, keepalive: Keepalive, caFile: String? = nil,
+         timeout: TimeAmount = .seconds(10)) throws(AgentError) {
         self.agent = agent
         self.token = token
         self.keepalive = keepalive
         self.timeout = timeout
-        if agent.scheme == .wss {
-            do {
-                tls = try NIOSSLContext(configuration: .makeClientConfiguration())
-            } catch {
-                throw .invalid("cannot set up TLS for \(agent): \(error)")
+        tls = agent.scheme == .wss ? try Self.tlsContext(caFile: caFile) : nil
+    }
+
+    /// A client TLS context that checks certificates against the system's
+    /// roots and `caFile`'s.
+    static func tlsContext(caFile: String?) throws(AgentError) -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile {
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw .invalid("cannot read the CA file \(caFile)")
             }
-        } else {
-            tls = nil
+            configuration.additionalTrustRoots = [.file(caFile)]
+        }
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw .invalid(caFile.map { "cannot use the CA file \($0): it holds no PEM certificate Sluice can read" }
+                ?? "cannot set up TLS: \(error)")
         }
     }
 
@@ -55,7 +68,8 @@ struct WebSocketDialer: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: AgentForward.waterMark)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                CloseOnExec.markAll()
+                return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if let tls {
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))

@@ -15,7 +15,7 @@ struct PortForwardCommand: ParsableCommand {
 
             Examples:
               sluice port-forward my-app/db 5432 --node 10.0.0.5:9090
-              sluice port-forward my-app/db 15432:5432 --control-plane http://cp:8080 --token-file ~/.config/sluice/token
+              sluice port-forward my-app/db 15432:5432 --control-plane http://cp:8080
               sluice port-forward my-app/web 8080 --node wss://node-1.example.com:9443
             """
     )
@@ -30,7 +30,17 @@ struct PortForwardCommand: ParsableCommand {
     var controlPlane: String?
     @Option(name: .customLong("token-file"), help: ArgumentHelp("A file holding the bearer token for the agent and the control plane.", valueName: "file"))
     var tokenFile: String?
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Certificates (PEM) to trust for wss:// and https:// beside the system's, e.g. a self-signed agent's.", valueName: "file"))
+    var caFile: String?
+    @Option(name: .long, help: ArgumentHelp("WebSockets kept open ahead of connections, per thread (0 to 8; 0: one dial per connection).", valueName: "count"))
+    var pool = 1
     @OptionGroup var drain: DrainOptions
+
+    static let poolRange = NumberRange(noun: "a whole number", range: 0...8)
+
+    func validate() throws {
+        try Self.poolRange.check(pool, option: "--pool")
+    }
 
     func run() throws {
         do {
@@ -49,7 +59,7 @@ struct PortForwardCommand: ParsableCommand {
         if let node {
             agent = try AgentAddress(parsing: node)
         } else if let controlPlane {
-            let resolution = try ControlPlane(parsing: controlPlane).resolve(project: route.project, token: token)
+            let resolution = try ControlPlane(parsing: controlPlane).resolve(project: route.project, token: token, caFile: caFile)
             resolution.warnings.forEach(Console.warn)
             agent = resolution.agent
         } else {
@@ -57,7 +67,8 @@ struct PortForwardCommand: ParsableCommand {
         }
 
         SignalPipe.install()
-        let forward = try AgentForward(AgentForward.Configuration(listenPort: mapping.local, route: route, agent: agent, token: token),
+        let forward = try AgentForward(AgentForward.Configuration(listenPort: mapping.local, route: route, agent: agent, token: token,
+                                                                  poolSize: pool, caFile: caFile),
                                        report: { Console.error($0) })
         let port = try forward.start()
         Console.say("Forwarding 127.0.0.1:\(port) -> \(route.reference):\(route.port)")

@@ -12,9 +12,10 @@ Driven by argv only:
 
   agent_stand_in.py PORT_FILE LOG_FILE [--port N] [--token T]
       [--service PROJECT/SERVICE[=HOST]]... [--phase PROJECT=PHASE]...
-      [--no-half-close] [--full]
+      [--no-half-close] [--full] [--tls-cert PEM --tls-key PEM]
 
-It listens on 127.0.0.1 (port N, or one the kernel picks) and writes the
+It listens on 127.0.0.1 (port N, or one the kernel picks; with TLS when
+given a certificate and key) and writes the
 port to PORT_FILE once it listens (renamed into place). Each upgrade
 request it sees goes to LOG_FILE as one JSON line: path, the subprotocols
 offered, the Authorization header, the subprotocol chosen.
@@ -25,6 +26,7 @@ import http
 import json
 import os
 import re
+import ssl
 import sys
 
 from websockets.asyncio.server import serve
@@ -47,6 +49,8 @@ def parse_arguments():
     parser.add_argument("--phase", action="append", default=[])
     parser.add_argument("--no-half-close", action="store_true")
     parser.add_argument("--full", action="store_true")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     return parser.parse_args()
 
 
@@ -159,8 +163,12 @@ async def relay(websocket):
 
 async def main():
     subprotocols = None if ARGUMENTS.no_half_close else [HALF_CLOSE]
+    tls = None
+    if ARGUMENTS.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(ARGUMENTS.tls_cert, ARGUMENTS.tls_key)
     async with serve(relay, "127.0.0.1", ARGUMENTS.port, process_request=process_request,
-                     subprotocols=subprotocols, max_size=2**20, compression=None) as server:
+                     subprotocols=subprotocols, max_size=2**20, compression=None, ssl=tls) as server:
         port = server.sockets[0].getsockname()[1]
         with open(ARGUMENTS.port_file + ".new", "w") as file:
             file.write(str(port))

@@ -63,6 +63,31 @@ import Testing
         }
     }
 
+    /// `sluice port-forward`, whose descriptors swift-nio opens (sockets,
+    /// epoll, eventfd, timerfd), with a connection open through it. Started
+    /// in tmux, as above, so that it inherits nothing from the test.
+    @Test func everyDescriptorOfAPortForwardIsCloseOnExec() throws {
+        let agent = try StandInAgent()
+        let echo = try TCPTestServer(mode: .echo)
+        let home = try TemporaryDirectory(prefix: "sluice-cloexec")
+        let token = try home.write("token", "t0ken\n", mode: 0o600)
+        let local = try LoopbackPort.free()
+        let terminal = try TmuxSession(SluiceBinary.path, [
+            "port-forward", "my-app/db", "\(local):\(echo.port)", "--node", "127.0.0.1:\(agent.port)", "--token-file", token,
+        ], environment: ["HOME": home.path, "TERM": "xterm-256color"])
+        let up = terminal.waitForScreen { _ in terminal.stderr.contains("Forwarding 127.0.0.1:\(local)") }
+        try #require(up.matched, "\(up.screen)\n\(terminal.stderr)")
+        let pid = try #require(terminal.processes.first { Self.command(of: $0) == "sluice" }, "no sluice process in the terminal")
+        let through = TCPTestClient.connect(port: local)
+        defer { close(through) }
+        #expect(Self.echoesOneByte(through))
+
+        let running = ProcessInspection.descriptors(of: pid)
+        // The listener, the accepted client, its WebSocket, the pool's.
+        #expect(running.filter(\.isSocket).count >= 3, "\(running)")
+        Self.expectCloseOnExec(running)
+    }
+
     static func expectCloseOnExec(_ descriptors: [ProcessInspection.Descriptor], sourceLocation: SourceLocation = #_sourceLocation) {
         for descriptor in descriptors where descriptor.fd > 2 {
             #expect(descriptor.isCloseOnExec, "not close-on-exec: \(descriptor)", sourceLocation: sourceLocation)

@@ -196,6 +196,43 @@ import Testing
         #expect(stderr().hasPrefix("sluice: port \(busy.port) is already in use on this machine (by "), "\(stderr())")
     }
 
+    @Test func wssWithTheAgentsOwnCertificateTrustedByCAFile() throws {
+        let certificate = logs.file("agent.pem"), key = logs.file("agent.key")
+        let made = try Command("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                                    "-keyout", key, "-out", certificate, "-days", "2", "-subj", "/CN=127.0.0.1",
+                                                    "-addext", "subjectAltName=IP:127.0.0.1"]).run()
+        try #require(made.status == 0, "\(made.stderr)")
+        var options = StandInAgent.Options()
+        options.tls = (certificate, key)
+        let agent = try StandInAgent(options)
+        let echo = try TCPTestServer(mode: .echo)
+
+        let (trusting, local) = try forward(remote: echo.port, agent: "wss://127.0.0.1:\(agent.port)", extra: ["--ca-file", certificate], name: "trusting")
+        let result = TCPTestClient.echo(port: local, bytes: 4 << 20, seed: 11)
+        #expect(result.exact, "\(result.matched) bytes matched\n\(stderr("trusting"))")
+        #expect(stderr("trusting") == "Forwarding 127.0.0.1:\(local) -> my-app/db:\(echo.port)\n")
+        stop(trusting, name: "trusting")
+
+        let (doubting, other) = try forward(remote: echo.port, agent: "wss://127.0.0.1:\(agent.port)", name: "doubting")
+        #expect(closedWithoutAnswer(port: other))
+        #expect(waitForOutput("sluice: my-app/db:\(echo.port): wss://127.0.0.1:\(agent.port) (given with --node) did not answer as a Sluice agent: its TLS certificate is not trusted here; if a private CA signed it (or it signed itself), pass --ca-file with that certificate\n", name: "doubting"),
+                "\(stderr("doubting"))")
+        stop(doubting, name: "doubting")
+    }
+
+    @Test func withoutAPoolEachConnectionDialsForItself() throws {
+        let agent = try StandInAgent()
+        let echo = try TCPTestServer(mode: .echo)
+        let (sluice, local) = try forward(remote: echo.port, agent: "127.0.0.1:\(agent.port)", extra: ["--pool", "0"])
+        #expect(agent.requests.isEmpty, "a stream was opened before any client came")
+        for seed in 1...3 {
+            let result = TCPTestClient.echo(port: local, bytes: 50_000, seed: UInt64(seed))
+            #expect(result.exact, "\(stderr())")
+        }
+        #expect(agent.requests.count == 3)
+        stop(sluice)
+    }
+
     // MARK: The agent's answers before the upgrade
 
     @Test func eachHTTPErrorOfTheAgentIsSaidInWords() throws {

@@ -16,6 +16,8 @@ public final class StandInAgent: @unchecked Sendable {
         public var full = false
         /// 0: the kernel picks.
         public var port = 0
+        /// wss:// with this certificate and key (PEM files).
+        public var tls: (certificate: String, key: String)?
 
         public init() {}
     }
@@ -32,6 +34,7 @@ public final class StandInAgent: @unchecked Sendable {
         if let token = options.token { arguments += ["--token", token] }
         if !options.halfClose { arguments.append("--no-half-close") }
         if options.full { arguments.append("--full") }
+        if let tls = options.tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
         (process, port) = try PythonScript.start("agent_stand_in.py", arguments: arguments, in: directory, what: "the stand-in agent")
     }
 

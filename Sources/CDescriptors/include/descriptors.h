@@ -13,6 +13,13 @@ int sluice_accept_cloexec(int listener);
 /// pipe2(fds, O_CLOEXEC | O_NONBLOCK): 0, or -1 with errno set.
 int sluice_pipe_cloexec(int fds[2]);
 
+/// Marks every descriptor from `lowest` up close-on-exec, in one call
+/// (close_range with CLOSE_RANGE_CLOEXEC, Linux 5.11; a walk of
+/// /proc/self/fd on older kernels). For descriptors a library creates
+/// without the flag and without handing out their numbers (swift-nio's
+/// sockets and epoll): called right after each one appears. 0, or -1.
+int sluice_mark_cloexec_from(int lowest);
+
 /// The user id of the process at the other end of a Unix socket
 /// (SO_PEERCRED, as the kernel recorded it at connect()): 0 with *uid set,
 /// or -1 with errno set.
