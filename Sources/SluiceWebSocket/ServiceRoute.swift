@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A service behind an agent, as the forward path names it: the project,
 /// the service in it, and the port the service listens on there
 /// (docs/agent-protocol.md, "The endpoint").
@@ -37,20 +39,10 @@ public struct ServiceRoute: Sendable, Equatable, CustomStringConvertible {
     /// `my-app/db`.
     public var reference: String { "\(project)/\(service)" }
 
-    /// The protocol's names: ASCII letters, digits, `-`, `_` and `.`, 1 to
-    /// 63 of them, not starting with `-` or `.`.
+    /// The protocol's names (AgentNameRule): ASCII letters, digits, `-`,
+    /// `_` and `.`, 1 to 63 of them, not starting with `-` or `.`.
     public static func isValidName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard (1...63).contains(bytes.count), bytes[0] != UInt8(ascii: "-"), bytes[0] != UInt8(ascii: ".") else { return false }
-        return bytes.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
-                return true
-            default:
-                return false
-            }
-        }
+        AgentNameRule.problem(with: name) == nil
     }
 
     static func check(_ name: String, noun: String) throws(AgentError) {

@@ -1,7 +1,8 @@
 /// What a project or service name may be, in the endpoint's path and in the
 /// services file alike (docs/agent-protocol.md): ASCII letters, digits,
 /// '-', '_' and '.', 1 to 63 characters, not starting with '-' or '.'.
-/// Such a name needs no escaping in a URL, a log line or a terminal.
+/// Such a name needs no escaping in a URL, a log line or a terminal. The
+/// agent and Sluice's client check names by this one rule.
 public enum AgentNameRule {
     public static let maximumLength = 63
 
