@@ -1,0 +1,95 @@
+import Foundation
+import SluiceTestSupport
+import Testing
+
+/// Both ends of Sluice's agent transport together: `sluice port-forward`
+/// in front of `sluice agent` (each is also tested alone against Python's
+/// `websockets`, in PortForwardTests and AgentTests).
+@Suite struct PortForwardThroughAgentTests {
+    let logs: TemporaryDirectory
+
+    init() throws {
+        logs = try TemporaryDirectory(prefix: "sluice-port-forward-agent")
+    }
+
+    func forward(_ service: String, remote: Int, agent: AgentProcess, extra: [String] = [], name: String = "sluice") throws -> (ChildProcess, Int) {
+        let local = try LoopbackPort.free()
+        let sluice = try ChildProcess(SluiceBinary.path, ["port-forward", service, "\(local):\(remote)", "--node", "127.0.0.1:\(agent.port)"] + extra,
+                                      environment: ["HOME": logs.path], stderr: logs.file("\(name).stderr"))
+        #expect(logs.waitUntil("\(name).stderr", contains: "Forwarding 127.0.0.1:\(local) -> \(service):\(remote)\n"), "\(stderr(name))")
+        return (sluice, local)
+    }
+
+    func stderr(_ name: String = "sluice") -> String { (try? logs.read("\(name).stderr")) ?? "" }
+
+    func stop(_ sluice: ChildProcess, name: String = "sluice") {
+        sluice.signal(SIGTERM)
+        #expect(sluice.wait(timeout: 20) == 0, "\(stderr(name))")
+    }
+
+    @Test func sixtyFourMiBEachWayAndTwoHundredConnectionsAreByteExact() throws {
+        let agent = try AgentProcess(services: AgentTests.services())
+        let echo = try TCPTestServer(mode: .echo)
+        let (sluice, local) = try forward("my-app/db", remote: echo.port, agent: agent)
+
+        let big = TCPTestClient.echo(port: local, bytes: 64 << 20, seed: 1414, timeout: 300)
+        #expect(big.exact, "\(big.matched) bytes matched\n\(stderr())\n\(agent.log)")
+
+        let fds = (0..<200).map { _ in TCPTestClient.connect(port: local, timeout: 120) }
+        defer { fds.filter { $0 >= 0 }.forEach { close($0) } }
+        #expect(fds.allSatisfy { $0 >= 0 })
+        let results = EchoResults()
+        let done = DispatchGroup()
+        for (index, fd) in fds.enumerated() where fd >= 0 {
+            done.enter()
+            Thread {
+                results.set(index, TCPTestClient.echo(fd: fd, bytes: 128 * 1024, seed: UInt64(index + 500)))
+                done.leave()
+            }.start()
+        }
+        #expect(done.wait(timeout: .now() + 300) == .success)
+        #expect(results.inexact(of: 200).isEmpty, "\(stderr())\n\(agent.log)")
+        stop(sluice)
+    }
+
+    @Test func theClientsEOFReachesTheServiceAndItsAnswerComesBack() throws {
+        let agent = try AgentProcess(services: AgentTests.services())
+        let report = try TCPTestServer(mode: .report)
+        let (sluice, local) = try forward("my-app/db", remote: report.port, agent: agent)
+        let (answer, expected) = TCPTestClient.sendThenReadReport(port: local, bytes: 2 << 20, seed: 1415)
+        #expect(answer == expected, "\(stderr())\n\(agent.log)")
+        stop(sluice)
+    }
+
+    @Test func theAgentsRefusalsAreSaidByTheClient() throws {
+        let token = try logs.write("token", "both-ends\n", mode: 0o600)
+        let agent = try AgentProcess(services: AgentTests.services(), arguments: ["--token-file", token])
+        let closed = try LoopbackPort.free()
+
+        let (refused, refusedPort) = try forward("my-app/db", remote: closed, agent: agent, extra: ["--token-file", token], name: "refused")
+        #expect(Self.closedWithoutAnswer(port: refusedPort))
+        #expect(logs.waitUntil("refused.stderr", contains: "sluice: my-app/db:\(closed): connection refused by "), "\(stderr("refused"))")
+        stop(refused, name: "refused")
+
+        let (pending, pendingPort) = try forward("later/db", remote: 5432, agent: agent, extra: ["--token-file", token], name: "pending")
+        #expect(Self.closedWithoutAnswer(port: pendingPort))
+        #expect(logs.waitUntil("pending.stderr", contains: "sluice: later/db:5432: later is Pending: no container to connect to yet\n"), "\(stderr("pending"))")
+        stop(pending, name: "pending")
+
+        let (tokenless, tokenlessPort) = try forward("my-app/db", remote: 5432, agent: agent, name: "tokenless")
+        #expect(Self.closedWithoutAnswer(port: tokenlessPort))
+        #expect(logs.waitUntil("tokenless.stderr", contains: "sluice: my-app/db:5432: the agent at 127.0.0.1:\(agent.port) wants a token: pass --token-file\n"),
+                "\(stderr("tokenless"))")
+        stop(tokenless, name: "tokenless")
+        #expect(agent.stop() == 0, "\(agent.log)")
+    }
+
+    static func closedWithoutAnswer(port: Int) -> Bool {
+        let fd = TCPTestClient.connect(port: port, timeout: 20)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var byte: UInt8 = 1
+        _ = send(fd, &byte, 1, Int32(MSG_NOSIGNAL))
+        return recv(fd, &byte, 1, 0) <= 0
+    }
+}
