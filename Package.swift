@@ -44,6 +44,7 @@ let package = Package(
             name: "SluiceAgent",
             dependencies: [
                 "SluiceCore",
+                "CDescriptors",
                 "CNetworkNamespace",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -71,6 +71,8 @@ public final class AgentServer: Sendable {
             try? group.syncShutdownGracefully()
             throw AgentError.cannotListen(address: options.listen.description, reason: Self.words(for: error))
         }
+        // The loops' epoll descriptors and the listener exist now.
+        CloseOnExec.markAll()
         let watch: ServicesFileWatch?
         do {
             watch = try ServicesFileWatch(path: options.servicesPath) { [weak self] in self?.reloadServices() }
@@ -192,6 +194,7 @@ public final class AgentServer: Sendable {
     // MARK: Each connection
 
     private func setUp(_ channel: Channel) -> EventLoopFuture<Void> {
+        CloseOnExec.markAll()
         guard limiter.admitSocket() else { return channel.close() }
         let limiter = self.limiter
         let client = Self.shown(channel.remoteAddress)

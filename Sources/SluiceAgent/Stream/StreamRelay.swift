@@ -71,7 +71,8 @@ final class StreamRelay: ChannelDuplexHandler {
         startKeepalive(context)
         let relay = NIOLoopBound(self, eventLoop: context.eventLoop)
         dialer.connect(on: context.eventLoop) { channel in
-            channel.eventLoop.makeCompletedFuture {
+            CloseOnExec.markAll()
+            return channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(TargetSideHandler(relay: relay.value))
             }
         }.whenFailure { error in
