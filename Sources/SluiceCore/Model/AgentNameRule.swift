@@ -15,19 +15,9 @@ public enum AgentNameRule {
         if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: ".") {
             return "starts with '\(Character(Unicode.Scalar(first)))'"
         }
-        guard bytes.allSatisfy(isNameByte) else {
+        guard bytes.allSatisfy(HostRule.isNameByte) else {
             return "holds a character other than letters, digits, '-', '_' and '.'"
         }
         return nil
-    }
-
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
-            return true
-        default:
-            return false
-        }
     }
 }

@@ -48,7 +48,9 @@ public enum HostRule {
         return nil
     }
 
-    private static func isNameByte(_ byte: UInt8) -> Bool {
+    /// A byte of a DNS-style name: an ASCII letter or digit, '-', '_' or
+    /// '.'. Agent project and service names (AgentNameRule) are made of the same.
+    static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
              UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
