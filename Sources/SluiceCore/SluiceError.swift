@@ -3,6 +3,9 @@
 public enum SluiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidSpec(ForwardSpecError)
     case invalidDestination(String, String)
+    /// An agent address, project reference or agent setting that cannot
+    /// be used; the text says what and what to write instead.
+    case invalidAgent(String)
     case invalidJump(String, String)
     case invalidIdentityFile(String, String)
     case invalidName(kind: String, name: String, problem: String)
@@ -22,6 +25,8 @@ public enum SluiceError: Error, Equatable, Sendable, CustomStringConvertible {
             return error.description
         case let .invalidDestination(text, problem):
             return "bad destination '\(echo(text))': \(problem); expected [user@]host[:port] or an alias from ~/.ssh/config"
+        case .invalidAgent(let problem):
+            return "bad agent server: \(problem)"
         case let .invalidJump(text, problem):
             return "bad jump host '\(echo(text))': \(problem); expected [user@]host[:port] or an ssh config alias, several joined by commas (as ssh -J takes them)"
         case let .invalidIdentityFile(path, problem):

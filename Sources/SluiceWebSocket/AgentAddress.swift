@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// Where an agent listens: `ws://` or `wss://`, host and port, and how
 /// Sluice came to it, which every message about reaching it repeats.
 public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
@@ -11,6 +13,8 @@ public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
     public enum Provenance: Sendable, Equatable {
         /// Typed by the user (`--node`).
         case given
+        /// Saved in the store as a server's address.
+        case saved(server: String)
         /// From a control plane: the project's node, and whether its port
         /// was the 9090 default because the node names none.
         case resolved(controlPlane: String, project: String, node: String, defaultPort: Bool)
@@ -25,7 +29,7 @@ public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
     public var provenance: Provenance
 
     /// The port an agent listens on when nothing says otherwise.
-    public static let defaultPort = 9090
+    public static let defaultPort = AgentURL.defaultPort
 
     public init(scheme: Scheme = .ws, host: String, port: Int, basePath: String = "", provenance: Provenance) {
         self.scheme = scheme
@@ -38,42 +42,17 @@ public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
     /// `HOST:PORT`, `[IPv6]:PORT`, or a `ws://` / `wss://` URL (its port
     /// defaults to 80 / 443 as URLs do, and it may carry a path prefix).
     public init(parsing text: String, provenance: Provenance = .given) throws(AgentError) {
-        let lowered = text.lowercased()
-        var rest = Substring(text)
-        var scheme = Scheme.ws
-        var isURL = false
-        if lowered.hasPrefix("ws://") {
-            rest = rest.dropFirst(5)
-            isURL = true
-        } else if lowered.hasPrefix("wss://") {
-            rest = rest.dropFirst(6)
-            scheme = .wss
-            isURL = true
-        } else if lowered.contains("://") {
-            throw .invalid("\(AgentError.quoted(text)) is not an agent address: use HOST:PORT, ws://HOST:PORT or wss://HOST:PORT")
+        let url: AgentURL
+        do {
+            url = try AgentURL(parsing: text)
+        } catch {
+            throw .invalid(error.description)
         }
-        var basePath = ""
-        if isURL, let slash = rest.firstIndex(of: "/") {
-            basePath = String(rest[slash...])
-            rest = rest[..<slash]
-            while basePath.hasSuffix("/") { basePath.removeLast() }
-        }
-        guard !basePath.contains("?"), !basePath.contains("#"), !rest.contains("@") else {
-            throw .invalid("\(AgentError.quoted(text)) is not an agent address: no user, query or fragment, just ws://HOST:PORT[/PATH]")
-        }
-        let (host, portText) = try Self.splitHostPort(rest, whole: text)
-        let port: Int
-        if let portText {
-            port = try PortNumber.parse(String(portText), role: "port in \(AgentError.quoted(text))")
-        } else if isURL {
-            port = scheme == .wss ? 443 : 80
-        } else {
-            throw .invalid("\(AgentError.quoted(text)) has no port: give the agent's, e.g. \(host):\(Self.defaultPort)")
-        }
-        guard Self.isPlausibleHost(host), Self.isPlausiblePath(basePath) else {
-            throw .invalid("\(AgentError.quoted(text)) is not an agent address: use HOST:PORT, ws://HOST:PORT or wss://HOST:PORT")
-        }
-        self.init(scheme: scheme, host: host, port: port, basePath: basePath, provenance: provenance)
+        self.init(url, provenance: provenance)
+    }
+
+    public init(_ url: AgentURL, provenance: Provenance) {
+        self.init(scheme: url.isSecure ? .wss : .ws, host: url.host, port: url.port, basePath: url.basePath, provenance: provenance)
     }
 
     /// `10.0.0.5:9090` for ws, `wss://agent.example.com:443` for wss, so a
@@ -91,6 +70,8 @@ public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
         switch provenance {
         case .given:
             return "given with --node"
+        case .saved(let server):
+            return "saved as server \(server)'s address (change it with: sluice server edit \(server) --destination URL)"
         case let .resolved(controlPlane, project, node, defaultPort):
             let port = defaultPort ? ", on port \(Self.defaultPort) because the node names no agentPort" : ""
             return "node \(node) of project \(project), from the control plane at \(controlPlane)\(port)"
@@ -98,40 +79,6 @@ public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func bracketed(_ host: String) -> String {
-        host.contains(":") ? "[\(host)]" : host
-    }
-
-    private static func splitHostPort(_ text: Substring, whole: String) throws(AgentError) -> (String, Substring?) {
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else {
-                throw .invalid("\(AgentError.quoted(whole)) opens [ for an IPv6 address but does not close it")
-            }
-            let host = String(text[text.index(after: text.startIndex)..<close])
-            let after = text[text.index(after: close)...]
-            if after.isEmpty { return (host, nil) }
-            guard after.hasPrefix(":") else {
-                throw .invalid("\(AgentError.quoted(whole)) is not an agent address: use [IPv6]:PORT")
-            }
-            return (host, after.dropFirst())
-        }
-        let colons = text.filter { $0 == ":" }.count
-        if colons == 0 { return (String(text), nil) }
-        guard colons == 1, let colon = text.firstIndex(of: ":") else {
-            throw .invalid("\(AgentError.quoted(whole)) is not an agent address: write an IPv6 address in brackets, e.g. [::1]:9090")
-        }
-        return (String(text[..<colon]), text[text.index(after: colon)...])
-    }
-
-    /// Letters, digits and the punctuation of names and IP addresses; the
-    /// host goes into a Host header and a TLS name, so nothing else.
-    private static func isPlausibleHost(_ host: String) -> Bool {
-        !host.isEmpty && host.utf8.count <= 253 && host.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._:%".unicodeScalars.contains(scalar))
-        }
-    }
-
-    /// A path prefix of printable ASCII with no spaces.
-    private static func isPlausiblePath(_ path: String) -> Bool {
-        path.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
+        Endpoint.bracketed(host)
     }
 }

@@ -44,6 +44,7 @@ public enum AgentError: Error, Equatable, Sendable, CustomStringConvertible {
             let hint: String
             switch agent.provenance {
             case .given: hint = "is the agent running there?"
+            case .saved(let server): hint = "is the agent running there? (sluice server edit \(server) --destination URL changes it)"
             case .resolved: hint = "if this machine reaches the node by another address, pass --node HOST:PORT"
             }
             return "cannot reach the agent at \(agent) (\(agent.origin)): \(reason); \(hint)"

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import SluiceCore
 
 /// A listener on this machine whose every accepted connection becomes one
 /// WebSocket to an agent, relayed both ways until either side ends
@@ -20,9 +21,13 @@ public final class AgentForward: Sendable {
         public var poolSize: Int
         /// Certificates (PEM) to trust for `wss://` beside the system's.
         public var caFile: String?
+        /// Hears how each dial to the agent ended (see AgentServerLink).
+        public var dialWatch: (@Sendable (Result<Void, AgentError>) -> Void)?
 
         public init(listenHost: String = "127.0.0.1", listenPort: Int, route: ServiceRoute, agent: AgentAddress,
-                    token: BearerToken? = nil, keepalive: Keepalive = Keepalive(), poolSize: Int = 1, caFile: String? = nil) {
+                    token: BearerToken? = nil, keepalive: Keepalive = Keepalive(), poolSize: Int = 1, caFile: String? = nil,
+                    dialWatch: (@Sendable (Result<Void, AgentError>) -> Void)? = nil) {
+            self.dialWatch = dialWatch
             self.listenHost = listenHost
             self.listenPort = listenPort
             self.route = route
@@ -39,7 +44,10 @@ public final class AgentForward: Sendable {
 
     public let configuration: Configuration
     private let report: @Sendable (String) -> Void
-    private let group: MultiThreadedEventLoopGroup
+    private let group: any EventLoopGroup
+    /// Shut down with the forward when it made its own.
+    private let ownsGroup: Bool
+    private let numbers: ConnectionNumbers
     private let dialer: WebSocketDialer
     private let registry = ConnectionRegistry()
     private let state = NIOLockedValueBox(Running())
@@ -53,17 +61,29 @@ public final class AgentForward: Sendable {
     /// `report` gets one line per event worth a user's attention (a
     /// connection the agent refused or closed with a reason); it is
     /// called on the forward's threads.
-    public init(_ configuration: Configuration, report: @escaping @Sendable (String) -> Void) throws(AgentError) {
+    /// `group`: event loops shared with other forwards (an engine's);
+    /// nil makes the forward its own. `numbers`: where connection numbers
+    /// come from, one sequence for an engine.
+    public init(_ configuration: Configuration, group: (any EventLoopGroup)? = nil, numbers: ConnectionNumbers = ConnectionNumbers(),
+                report: @escaping @Sendable (String) -> Void) throws(AgentError) {
         self.configuration = configuration
         self.report = report
+        self.numbers = numbers
         dialer = try WebSocketDialer(agent: configuration.agent, token: configuration.token, keepalive: configuration.keepalive,
-                                     caFile: configuration.caFile)
-        group = MultiThreadedEventLoopGroup(numberOfThreads: min(max(System.coreCount, 1), 4))
-        CloseOnExec.markAll()
+                                     caFile: configuration.caFile, watch: configuration.dialWatch)
+        ownsGroup = group == nil
+        self.group = group ?? Self.makeGroup()
     }
 
     deinit {
-        try? group.syncShutdownGracefully()
+        if ownsGroup { try? group.syncShutdownGracefully() }
+    }
+
+    /// Event loops for agent forwards: one per core, up to four.
+    public static func makeGroup() -> MultiThreadedEventLoopGroup {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: min(max(System.coreCount, 1), 4))
+        CloseOnExec.markAll()
+        return group
     }
 
     /// Binds the listener and starts the pool; the port it listens on
@@ -73,6 +93,7 @@ public final class AgentForward: Sendable {
         let route = configuration.route
         let report = self.report
         let registry = self.registry
+        let numbers = self.numbers
         let source: StreamSource
         do {
             source = configuration.poolSize > 0
@@ -93,9 +114,10 @@ public final class AgentForward: Sendable {
             }
             .childChannelInitializer { channel in
                 CloseOnExec.markAll()
-                registry.add(channel)
+                let meter = ConnectionMeter(id: numbers.next(), client: channel.remoteAddress.map(Self.shown) ?? "?")
+                registry.add(channel, meter: meter)
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(LocalSideHandler(route: route, source: source, report: report))
+                    try channel.pipeline.syncOperations.addHandler(LocalSideHandler(route: route, source: source, meter: meter, report: report))
                 }
             }
         let listener: Channel
@@ -118,6 +140,31 @@ public final class AgentForward: Sendable {
 
     /// Connections being served now.
     public var openConnections: Int { registry.count }
+
+    /// Connections and bytes, open ones and all so far.
+    var totals: ConnectionRegistry.Totals { registry.totals }
+
+    /// The open connections, oldest first, as a connections view shows them.
+    public var connections: [ConnectionStatus] {
+        registry.meters.map { $0.status(destination: configuration.route.description) }
+    }
+
+    /// Resets connection `id`'s client; false when it is not open here.
+    public func resetConnection(_ id: UInt64) -> Bool {
+        registry.reset(id)
+    }
+
+    /// Opens the pool's streams again after they failed (a link that
+    /// retries); streams already open stay.
+    public func refill() {
+        state.withLockedValue { $0.source }?.start()
+    }
+
+    /// `127.0.0.1:53122`, `[::1]:53122`.
+    static func shown(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return "\(AgentAddress.bracketed(ip)):\(port)"
+    }
 
     /// Closes the listener and the pool at once, lets open connections
     /// finish until `drainDeadline`, then closes what is left and the

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SluiceCore
 
 /// A control plane that knows where projects run: asked for a project's
 /// node, then for that node's address and agent port, to find the agent
@@ -25,19 +26,19 @@ public struct ControlPlane: Sendable {
 
     /// `http://HOST[:PORT][/PATH]` or `https://...`.
     public init(parsing text: String) throws(AgentError) {
-        let invalid = AgentError.invalid("\(AgentError.quoted(text)) is not a control plane URL: use http://HOST:PORT or https://HOST:PORT")
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-              components.user == nil, components.query == nil, components.fragment == nil
-        else { throw invalid }
-        secure = scheme == "https"
-        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        port = components.port ?? (secure ? 443 : 80)
-        guard (1...65535).contains(port) else { throw invalid }
-        var path = components.percentEncodedPath
-        while path.hasSuffix("/") { path.removeLast() }
-        basePath = path
-        url = text
+        do {
+            self.init(try ControlPlaneURL(parsing: text))
+        } catch {
+            throw .invalid(error.description)
+        }
+    }
+
+    public init(_ parsed: ControlPlaneURL) {
+        url = parsed.text
+        host = parsed.host
+        port = parsed.port
+        basePath = parsed.basePath
+        secure = parsed.isSecure
     }
 
     /// The agent for `project`: two GETs, each within `timeoutSeconds`.

@@ -17,6 +17,7 @@ final class LocalSideHandler: ChannelDuplexHandler {
     private let route: ServiceRoute
     private let source: StreamSource
     private let report: @Sendable (String) -> Void
+    private let meter: ConnectionMeter
     private var context: ChannelHandlerContext?
     private var relay: StreamRelay?
     private var readPending = false
@@ -26,9 +27,10 @@ final class LocalSideHandler: ChannelDuplexHandler {
     /// before the agent does.
     private var stream: AgentStream?
 
-    init(route: ServiceRoute, source: StreamSource, report: @escaping @Sendable (String) -> Void) {
+    init(route: ServiceRoute, source: StreamSource, meter: ConnectionMeter, report: @escaping @Sendable (String) -> Void) {
         self.route = route
         self.source = source
+        self.meter = meter
         self.report = report
     }
 
@@ -37,6 +39,7 @@ final class LocalSideHandler: ChannelDuplexHandler {
     // MARK: Called by the relay
 
     func write(_ data: ByteBuffer) {
+        meter.received(data.readableBytes)
         context?.write(wrapOutboundOut(data), promise: nil)
     }
 
@@ -94,10 +97,12 @@ final class LocalSideHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        meter.sent(bytes.readableBytes)
         if let relay {
-            relay.local(unwrapInboundIn(data))
+            relay.local(bytes)
         } else {
-            early.append(unwrapInboundIn(data))
+            early.append(bytes)
         }
     }
 
@@ -108,6 +113,7 @@ final class LocalSideHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
+            meter.advance(to: .closing)
             if let relay {
                 relay.localEnded()
             } else {
@@ -165,6 +171,7 @@ final class LocalSideHandler: ChannelDuplexHandler {
         }
         let relay = StreamRelay(local: self, agent: agentSide, route: route, report: report)
         self.relay = relay
+        meter.advance(to: .relaying)
         agentSide.attach(relay)
         let held = early
         early = []

@@ -16,6 +16,8 @@ struct WebSocketDialer: Sendable {
     let keepalive: Keepalive
     /// For connect and for the handshake, each.
     let timeout: TimeAmount
+    /// Hears how every dial ended, for a link's state (see AgentServerLink).
+    let watch: (@Sendable (Result<Void, AgentError>) -> Void)?
     private let tls: NIOSSLContext?
 
     /// The protocol's largest frame (docs/agent-protocol.md, "After the upgrade").
@@ -24,7 +26,8 @@ struct WebSocketDialer: Sendable {
     /// `caFile`: certificates (PEM) to trust beside the system's, for an
     /// agent whose certificate a private CA signed, or that signed itself.
     init(agent: AgentAddress, token: BearerToken?, keepalive: Keepalive, caFile: String? = nil,
-         timeout: TimeAmount = .seconds(10)) throws(AgentError) {
+         timeout: TimeAmount = .seconds(10), watch: (@Sendable (Result<Void, AgentError>) -> Void)? = nil) throws(AgentError) {
+        self.watch = watch
         self.agent = agent
         self.token = token
         self.keepalive = keepalive
@@ -95,6 +98,11 @@ struct WebSocketDialer: Sendable {
             .whenFailure { error in
                 outcome.fail(AgentError.unreachable(agent: agent, reason: ConnectFailure.words(for: error, host: agent.host, timeout: seconds)))
             }
+        if let watch {
+            outcome.futureResult.whenComplete { result in
+                watch(result.map { _ in () }.mapError { $0 as? AgentError ?? .invalid("\($0)") })
+            }
+        }
         return outcome.futureResult
     }
 

@@ -42,20 +42,20 @@ struct AddCommand: ParsableCommand {
 
     func run() throws {
         try checkOneForwardGiven()
-        let spec: ForwardSpec
-        if let local {
-            spec = try ForwardSpec(parsing: local, kind: .local)
-        } else if let reverse {
-            spec = try ForwardSpec(parsing: reverse, kind: .reverse)
-        } else {
-            spec = try ForwardSpec(parsing: dynamic ?? "", kind: .dynamic)
-        }
-        let (forward, conflicts) = try store.resolved.update { document in
+        let (spec, forward, conflicts) = try store.resolved.update { document in
+            // A target is a host for SSH, a service for an agent server.
+            let spec = try parseSpec(targets: try document.server(named: server).targetRule)
             let forward = try document.addForward(spec, to: server, name: name, enabled: !disabled)
             let reference = ForwardReference(server: server, forward: forward.name)
-            return (forward, document.listenConflicts(with: spec, on: server, excluding: reference))
+            return (spec, forward, document.listenConflicts(with: spec, on: server, excluding: reference))
         }
         Console.say("Saved \(server)/\(forward.name): \(spec) (\(spec.route))\(disabled ? ", switched off" : "").")
         Console.warnAboutSaved(spec, as: ForwardReference(server: server, forward: forward.name), conflicts: conflicts)
+    }
+
+    private func parseSpec(targets: ForwardSpec.TargetRule) throws(ForwardSpecError) -> ForwardSpec {
+        if let local { return try ForwardSpec(parsing: local, kind: .local, targets: targets) }
+        if let reverse { return try ForwardSpec(parsing: reverse, kind: .reverse, targets: targets) }
+        return try ForwardSpec(parsing: dynamic ?? "", kind: .dynamic, targets: targets)
     }
 }

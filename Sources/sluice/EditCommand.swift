@@ -39,7 +39,7 @@ struct EditCommand: ParsableCommand {
                     throw SluiceError.unknownForward(server: server.name, forward: reference.forward, known: server.forwards.map(\.name))
                 }
                 var after = before
-                if let spec { after.spec = try Self.parse(spec, keeping: before.kind) }
+                if let spec { after.spec = try Self.parse(spec, keeping: before.kind, targets: server.targetRule) }
                 if let rename { after.name = rename }
                 if after != before { try document.editForward(reference, to: after) }
                 let edited = ForwardReference(server: server.name, forward: after.name)
@@ -61,10 +61,10 @@ struct EditCommand: ParsableCommand {
 
     /// `text` as add takes it for this forward's kind, or, after a leading
     /// -L, -R or -D, for that kind.
-    static func parse(_ text: String, keeping kind: ForwardKind) throws(ForwardSpecError) -> ForwardSpec {
+    static func parse(_ text: String, keeping kind: ForwardKind, targets: ForwardSpec.TargetRule) throws(ForwardSpecError) -> ForwardSpec {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         for other in ForwardKind.allCases where trimmed.hasPrefix(other.flag) {
-            return try ForwardSpec(parsing: String(trimmed.dropFirst(other.flag.count)).trimmingCharacters(in: .whitespaces), kind: other)
+            return try ForwardSpec(parsing: String(trimmed.dropFirst(other.flag.count)).trimmingCharacters(in: .whitespaces), kind: other, targets: targets)
         }
         // No spec starts with '-' (IPv6 addresses go in brackets), so this
         // is a flag that is not one of the three.
@@ -72,6 +72,6 @@ struct EditCommand: ParsableCommand {
             throw ForwardSpecError(spec: trimmed, kind: nil, problem: "'\(TerminalText.echo(String(trimmed.prefix(2))))' is not -L, -R or -D; "
                 + "give the spec in the forward's own kind, or start it with -L, -R or -D to change the kind")
         }
-        return try ForwardSpec(parsing: trimmed, kind: kind)
+        return try ForwardSpec(parsing: trimmed, kind: kind, targets: targets)
     }
 }

@@ -79,7 +79,7 @@ final class EngineHost {
         let wake = self.wake
         let terminal: (any Prompter)? = options.detached || !TerminalPrompter.isAvailable ? nil : TerminalPrompter()
         router = PromptRouter(terminal: terminal, waitForPerson: !options.exitOnFailure) { wake.wake() }
-        engine = Engine(prompter: router, tuning: options.tuning)
+        engine = Engine.withAllTransports(prompter: router, tuning: options.tuning)
         engine.board.observe { wake.wake() }
         driver = EngineDriver(engine: engine)
         info = EngineInfo(pid: getpid(), version: SluiceVersion.number, store: paths.store, started: Date())

@@ -17,7 +17,7 @@ struct HeadlessSession {
     func run() -> Int32 {
         SignalPipe.install()
         Console.warnAboutExposure(servers)
-        let engine = Engine(prompter: TerminalPrompter(), tuning: tuning)
+        let engine = Engine.withAllTransports(prompter: TerminalPrompter(), tuning: tuning)
         let wake = WakePipe()
         engine.board.observe { wake.wake() }
         var narrator = StatusNarrator(servers: servers)

@@ -15,9 +15,10 @@ enum ListFormatter {
         for (index, server) in document.servers.enumerated() {
             let details = Self.details(of: server)
             let resolved = index < viaSSHConfig.count ? viaSSHConfig[index].map { " (ssh config: \($0))" } ?? "" : ""
-            lines.append("\(server.name)  \(server.destination)\(resolved)" + (details.isEmpty ? "" : "  (\(details))"))
+            lines.append("\(server.name)  \(server.address)\(resolved)" + (details.isEmpty ? "" : "  (\(details))"))
             if server.forwards.isEmpty {
-                lines.append("  no forwards yet; add one with: sluice add \(server.name) -L PORT")
+                let example = server.address.isAgent ? "-L PORT:\(server.address.project ?? "PROJECT")/SERVICE:PORT" : "-L PORT"
+                lines.append("  no forwards yet; add one with: sluice add \(server.name) \(example)")
             }
             for forward in server.forwards {
                 let cells = [forward.enabled ? "on" : "off", forward.name, forward.spec.description]
@@ -37,13 +38,21 @@ enum ListFormatter {
     /// How a server is reached, in one line: `deploy@db:2222 (key ~/.ssh/id_db, via bastion)`.
     static func summary(of server: Server) -> String {
         let details = details(of: server)
-        return "\(server.destination)" + (details.isEmpty ? "" : " (\(details))")
+        return "\(server.address)" + (details.isEmpty ? "" : " (\(details))")
     }
 
     /// Its key file and jump host, e.g. `key ~/.ssh/id_db, via bastion`;
-    /// empty when it has neither.
+    /// empty when it has neither. An agent server's transport is named,
+    /// with its token and CA files.
     private static func details(of server: Server) -> String {
         var details: [String] = []
+        switch server.address {
+        case .ssh: break
+        case .agent: details.append("agent over WebSocket")
+        case .project: details.append("agent over WebSocket, found through the control plane")
+        }
+        if let token = server.tokenFile { details.append("token \(token)") }
+        if let ca = server.caFile { details.append("CA \(ca)") }
         if let identity = server.identityFile { details.append("key \(identity)") }
         if let jump = server.jumpHost { details.append("via \(jump)") }
         return details.joined(separator: ", ")

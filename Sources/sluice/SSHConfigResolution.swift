@@ -16,10 +16,11 @@ enum SSHConfigResolution {
             Console.warn("\(error.description); destinations are shown as saved, not as the ssh config would resolve them.")
             return servers.map { _ in nil }
         }
-        // One pass over the config for all servers, as import does.
-        let found = config.settings(for: servers.map(\.destination.host))
-        return zip(servers, found).map { server, settings in
-            let saved = server.destination
+        // One pass over the config for all SSH servers, as import does.
+        let ssh = servers.compactMap(\.destination)
+        var found = config.settings(for: ssh.map(\.host)).makeIterator()
+        return servers.map { server -> String? in
+            guard let saved = server.destination, let settings = found.next() else { return nil }
             var text = Destination(user: saved.user ?? settings.user, host: settings.hostName ?? saved.host, port: saved.port ?? settings.port).description
             // A jump host saved with the server wins over the config's, as ssh -J does.
             if server.jumpHost == nil {

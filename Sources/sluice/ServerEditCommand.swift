@@ -14,13 +14,19 @@ struct ServerEditCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The server's name.", completion: StoreCompletion.servers) var name: String
-    @Option(name: .long, help: ArgumentHelp("Where it is now: [user@]host[:port] or an ssh config alias.", valueName: "destination"))
+    @Option(name: .long, help: ArgumentHelp("Where it is now: [user@]host[:port], an ssh config alias, ws://HOST:PORT, or 'PROJECT via http://CONTROL-PLANE'.", valueName: "destination"))
     var destination: String?
     @Option(name: .long, help: ArgumentHelp("A private key file to log in with; none for no key file of its own.", valueName: "file"),
             completion: .file())
     var identity: String?
     @Option(name: .long, help: ArgumentHelp("A server to jump through, as ssh -J takes it; none for no jump host.", valueName: "host"))
     var jump: String?
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("Agents: a file holding the bearer token; none for no token.", valueName: "file"),
+            completion: .file())
+    var tokenFile: String?
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Agents: certificates (PEM) to trust for wss://; none for the system's only.", valueName: "file"),
+            completion: .file())
+    var caFile: String?
     @Option(name: .long, help: ArgumentHelp("A new name for it.", valueName: "name"))
     var rename: String?
 
@@ -31,8 +37,8 @@ struct ServerEditCommand: ParsableCommand {
     func run() throws {
         // Here, not in validate: an unknown option is reported only once
         // validate has passed, and this would hide it (see AddCommand).
-        guard destination != nil || identity != nil || jump != nil || rename != nil else {
-            throw ValidationError("say what to change with --destination, --identity, --jump or --rename, "
+        guard destination != nil || identity != nil || jump != nil || rename != nil || tokenFile != nil || caFile != nil else {
+            throw ValidationError("say what to change with --destination, --identity, --jump, --token-file, --ca-file or --rename, "
                 + "e.g. sluice server edit \(TerminalText.echo(name)) --destination deploy@db2.example.com")
         }
         if identity?.isEmpty == true {
@@ -40,12 +46,20 @@ struct ServerEditCommand: ParsableCommand {
         }
         // Checked before the store is read, by the parsers server add uses;
         // the rest (name, key path) by the store's own rules as it saves.
-        let newDestination = try destination.map { text throws(SluiceError) in try Destination(parsing: text) }
+        let newAddress = try destination.map { text throws(SluiceError) in try ServerAddress(parsing: text) }
         let newJump = try jump.map { text throws(SluiceError) in try JumpChain(parsing: text)?.description }
         let (before, after) = try store.resolved.update { document in
             let before = try document.server(named: name)
             var after = before
-            if let newDestination { after.destination = newDestination }
+            if let newAddress {
+                // Moving between SSH and an agent leaves the old way's settings behind.
+                if newAddress.isAgent != after.address.isAgent {
+                    (after.identityFile, after.jumpHost, after.tokenFile, after.caFile) = (nil, nil, nil, nil)
+                }
+                after.address = newAddress
+            }
+            if let tokenFile { after.tokenFile = tokenFile.lowercased() == Self.none ? nil : tokenFile }
+            if let caFile { after.caFile = caFile.lowercased() == Self.none ? nil : caFile }
             if let identity { after.identityFile = identity.lowercased() == Self.none ? nil : identity }
             if let newJump { after.jumpHost = newJump }
             if let rename { after.name = rename }

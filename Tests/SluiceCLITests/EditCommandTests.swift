@@ -31,7 +31,7 @@ import Testing
         let moved = try sluice("server", "edit", "db", "--destination", "ops@db2.example.com")
         #expect(moved.stderr == "Saved server db: ops@db2.example.com (key ~/.ssh/id_db, via bastion).\n")
         var expected = before
-        expected.servers[0].destination = try Destination(parsing: "ops@db2.example.com")
+        expected.servers[0].address = .ssh(try Destination(parsing: "ops@db2.example.com"))
         #expect(try load() == expected)
 
         let cleared = try sluice("server", "edit", "db", "--identity", "None", "--jump", "none")

@@ -47,7 +47,7 @@ import Testing
         #expect(imported.stderr.contains("Added tunnel with 1 forward."), "\(imported.stderr)")
         #expect(imported.stderr.contains("Saved by alias: Sluice reads ~/.ssh/config at each connect"), "\(imported.stderr)")
         let server = try Store(path: home.directory.file("store.json")).load().server(named: "tunnel")
-        #expect(server.destination.description == "tunnel")
+        #expect(server.address.description == "tunnel")
         #expect(server.identityFile == nil)
         #expect(server.jumpHost == nil)
         #expect(try sluice("list").stdout.hasPrefix("tunnel  tunnel (ssh config: \(CurrentUser.name)@127.0.0.1:\(closed.port))\n"))
@@ -68,7 +68,7 @@ import Testing
         let imported = try sluice("import-ssh-config", "--resolve")
         #expect(imported.stderr == "Added tunnel with 1 forward.\n")
         let server = try Store(path: home.directory.file("store.json")).load().server(named: "tunnel")
-        #expect(server.destination.description == "\(CurrentUser.name)@127.0.0.1:\(sshd.port)")
+        #expect(server.address.description == "\(CurrentUser.name)@127.0.0.1:\(sshd.port)")
         // Nothing in the config applies to the saved address: one column.
         #expect(try sluice("list").stdout.hasPrefix("tunnel  \(CurrentUser.name)@127.0.0.1:\(sshd.port)\n  on  L15432"))
     }
@@ -79,11 +79,11 @@ import Testing
         let other = try home.directory.write("other_config", "Host elsewhere\n  HostName 127.0.0.1\n  Port \(sshd.port)\n")
         let imported = try sluice("import-ssh-config", "--file", other)
         #expect(imported.stderr == "Added elsewhere with 0 forwards.\nSaved with the addresses \(other) gives now: Sluice looks aliases up only in ~/.ssh/config.\n")
-        #expect(try Store(path: home.directory.file("store.json")).load().server(named: "elsewhere").destination.description == "127.0.0.1:\(sshd.port)")
+        #expect(try Store(path: home.directory.file("store.json")).load().server(named: "elsewhere").address.description == "127.0.0.1:\(sshd.port)")
         // The same file by its own path is the engine's: aliases kept.
         try FileManager.default.moveItem(atPath: other, toPath: home.directory.file(".ssh/config"))
         _ = try sluice("server", "remove", "elsewhere")
         _ = try sluice("import-ssh-config", "--file", "~/.ssh/config")
-        #expect(try Store(path: home.directory.file("store.json")).load().server(named: "elsewhere").destination.description == "elsewhere")
+        #expect(try Store(path: home.directory.file("store.json")).load().server(named: "elsewhere").address.description == "elsewhere")
     }
 }

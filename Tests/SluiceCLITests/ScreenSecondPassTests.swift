@@ -102,7 +102,7 @@ import Testing
         try screen.press("Enter")
         seen = screen.waitFor("Saved server quay")
         #expect(seen.matched, "\(seen.screen)")
-        #expect(try Store(path: store).load().servers.first?.destination.description == "me@[::1]:2222")
+        #expect(try Store(path: store).load().servers.first?.address.description == "me@[::1]:2222")
         try screen.press("q")
         #expect(screen.exitStatus() == 0, "\(screen.stderr)")
     }

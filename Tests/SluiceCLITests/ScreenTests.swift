@@ -85,7 +85,7 @@ import Testing
         let server = try #require(saved.servers.first)
         #expect(saved.servers.count == 1)
         #expect(server.name == "lab")
-        #expect(server.destination.description == "\(CurrentUser.name)@127.0.0.1:\(sshd.port)")
+        #expect(server.address.description == "\(CurrentUser.name)@127.0.0.1:\(sshd.port)")
         #expect(server.identityFile == home.identityPath)
         #expect(server.forwards == [Forward(name: "L\(port)", spec: try ForwardSpec(parsing: "\(port):127.0.0.1:\(web.port)", kind: .local))])
     }

@@ -26,12 +26,12 @@ import Testing
         #expect(outcomes.count == Self.count)
         #expect(outcomes.allSatisfy { if case .added(_, 0) = $0 { return true } else { return false } })
         #expect(document.servers.map(\.name) == names)
-        #expect(document.servers.allSatisfy { $0.destination.user == "deploy" })
-        #expect(document.servers[0].destination.description == "deploy@h0:2222")
-        #expect(document.servers[5].destination.description == "deploy@h5")
-        #expect(document.servers[7].destination.description == "deploy@h7:2200")
-        #expect(document.servers[99_999].destination.description == "deploy@h99999:2200")
-        #expect(document.servers.filter { $0.destination.port == 2222 }.count == Self.count - 3)
+        #expect(document.servers.allSatisfy { $0.destination?.user == "deploy" })
+        #expect(document.servers[0].address.description == "deploy@h0:2222")
+        #expect(document.servers[5].address.description == "deploy@h5")
+        #expect(document.servers[7].address.description == "deploy@h7:2200")
+        #expect(document.servers[99_999].address.description == "deploy@h99999:2200")
+        #expect(document.servers.filter { $0.destination?.port == 2222 }.count == Self.count - 3)
         // Importing again finds every server by name and changes nothing.
         let again = document
         #expect(try document.importSSHConfig(config, hosts: ["h99999", "h0"], destination: .resolved) == [.unchanged(server: "h99999"), .unchanged(server: "h0")])
@@ -49,7 +49,7 @@ import Testing
         #expect(document.servers.count == Self.count)
         for index in [0, 1, 255, 256, 65_535, 65_536, 99_999] {
             #expect(document.servers[index].name == "h\(index)")
-            #expect(document.servers[index].destination.description == "deploy@10.\(index >> 16).\((index >> 8) & 255).\(index & 255)")
+            #expect(document.servers[index].address.description == "deploy@10.\(index >> 16).\((index >> 8) & 255).\(index & 255)")
         }
         // The store reads back what was imported, as a file of that size.
         let folder = try TemporaryDirectory()

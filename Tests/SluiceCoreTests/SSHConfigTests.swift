@@ -80,7 +80,7 @@ import Testing
         let skipped = SSHImportOutcome.skipped(alias: "build", reason: "its HostName 'build server.example.com' contains a space; a host is a name of letters, digits, '-', '_' and '.', or an IP address")
         #expect(first.contains(skipped))
         let db = try document.server(named: "db")
-        #expect(db.destination.description == "early-user@db.internal.example.com:2222")
+        #expect(db.address.description == "early-user@db.internal.example.com:2222")
         #expect(db.identityFile == "~/.ssh/id_db")
         #expect(db.jumpHost == "bastion")
         #expect(db.forwards.map(\.name) == ["L5432", "L16379", "D1080"])
@@ -117,7 +117,7 @@ import Testing
             "its alias, which Sluice would save to look up in the ssh config, contains '$'; a host is a name of letters, digits, '-', '_' and '.', or an IP address; import it with --resolve to save its address instead")])
         var resolvedDocument = StoreDocument()
         #expect(try resolvedDocument.importSSHConfig(config, destination: .resolved) == [.added(server: "we$rd", forwards: 0)])
-        #expect(try resolvedDocument.server(named: "we$rd").destination.description == "127.0.0.1")
+        #expect(try resolvedDocument.server(named: "we$rd").address.description == "127.0.0.1")
     }
 
     @Test func importKeepsUserChangesAndAddsOnlyMissingForwards() throws {

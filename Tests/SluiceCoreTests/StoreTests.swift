@@ -170,10 +170,11 @@ import Testing
 
     @Test func newerFormatIsRefusedNotDowngraded() throws {
         let folder = try TemporaryDirectory()
-        let text = "{\"version\": 2, \"servers\": [], \"profiles\": {}}\n"
+        let newer = StoreDocument.currentVersion + 1
+        let text = "{\"version\": \(newer), \"servers\": [], \"profiles\": {}}\n"
         try folder.write("forwards.json", text)
         let store = Store(path: folder.file("forwards.json"))
-        #expect(throws: StoreError.newerVersion(path: store.path, version: 2)) {
+        #expect(throws: StoreError.newerVersion(path: store.path, version: newer)) {
             try store.update { try $0.addServer(Server(name: "a", destination: Destination(user: nil, host: "a", port: nil))) }
         }
         #expect(try folder.read("forwards.json") == text)

@@ -5,11 +5,17 @@ extension ForwardSpec {
     ///
     /// Local forwards also take a shorthand: `5432` is `5432:127.0.0.1:5432`,
     /// and `15432:5432` is `15432:127.0.0.1:5432`.
-    public init(parsing argument: String, kind: ForwardKind) throws(ForwardSpecError) {
+    /// `targets` says whether the target is a host (SSH) or a service
+    /// behind an agent (`5432:my-app/db:5432`).
+    public init(parsing argument: String, kind: ForwardKind, targets: TargetRule = .hosts) throws(ForwardSpecError) {
         func fail(_ problem: String) -> ForwardSpecError {
-            ForwardSpecError(spec: argument, kind: kind, problem: problem)
+            ForwardSpecError(spec: argument, kind: kind, problem: problem, forAgent: targets != .hosts)
         }
         let fields = try Self.splitFields(argument, kind: kind)
+        if case .services = targets, kind == .local, fields.count < 3 {
+            // The shorthand means 127.0.0.1, which an agent has no use for.
+            throw fail("name the service: -L \(fields[0].isEmpty ? "PORT" : fields[0]):PROJECT/SERVICE:PORT, e.g. -L 5432:my-app/db:5432")
+        }
         func port(_ index: Int, _ side: String) throws(ForwardSpecError) -> Int {
             let text = fields[index]
             guard !text.isEmpty else { throw fail("the \(side) is empty") }
@@ -49,16 +55,16 @@ extension ForwardSpec {
         default:
             throw fail("too many ':'; write IPv6 addresses in brackets, e.g. [::1]:8080:[::1]:80")
         }
-        if let problem = problem() { throw fail(problem) }
+        if let problem = problem(targets: targets) { throw fail(problem) }
     }
 
     /// Parses a spec written with its flag, e.g. `-L 5432:localhost:5432` or `-D1080`.
-    public init(parsingFlagged text: String) throws(ForwardSpecError) {
+    public init(parsingFlagged text: String, targets: TargetRule = .hosts) throws(ForwardSpecError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.count >= 2, let kind = ForwardKind(flag: String(trimmed.prefix(2))) else {
             throw ForwardSpecError(spec: text, kind: nil, problem: "expected it to start with -L, -R or -D")
         }
-        try self.init(parsing: String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces), kind: kind)
+        try self.init(parsing: String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces), kind: kind, targets: targets)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {

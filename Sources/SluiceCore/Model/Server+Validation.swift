@@ -19,8 +19,23 @@ extension Server {
     /// jump hosts. On its own for `sluice forward`, whose server is named
     /// after the destination as typed and is never saved.
     public func validateConnection() throws(SluiceError) {
-        if let problem = destination.problem() {
-            throw .invalidDestination(destination.description, problem)
+        switch address {
+        case .ssh(let destination):
+            if let problem = destination.problem() {
+                throw .invalidDestination(destination.description, problem)
+            }
+            if tokenFile != nil || caFile != nil {
+                throw .invalidAgent("a token file and a CA file are for agent servers; \(TerminalText.echo(name)) is reached over SSH (use --identity for a key)")
+            }
+        case .agent, .project:
+            if identityFile != nil || jumpHost != nil {
+                throw .invalidAgent("an agent server has no identity file or jump host: it is reached over WebSocket (use --token-file for a token)")
+            }
+            for (role, path) in [("token file", tokenFile), ("CA file", caFile)] {
+                if let path, let problem = Self.identityFileProblem(path) {
+                    throw .invalidAgent("bad \(role) '\(TerminalText.echo(path))': the path \(problem)")
+                }
+            }
         }
         if let identityFile, let problem = Self.identityFileProblem(identityFile) {
             throw .invalidIdentityFile(identityFile, problem)
@@ -34,13 +49,19 @@ extension Server {
 
     /// Checks a forward's name and spec; whether the name is taken is the
     /// caller's to check, against the forwards it holds.
-    public static func validate(_ forward: Forward) throws(SluiceError) {
+    public func validate(_ forward: Forward) throws(SluiceError) {
         if let problem = NameRule.problem(with: forward.name) {
             throw .invalidName(kind: "forward", name: forward.name, problem: problem)
         }
-        if let problem = forward.spec.problem() {
-            throw .invalidSpec(ForwardSpecError(spec: forward.spec.argument, kind: forward.kind, problem: problem))
+        if let problem = forward.spec.problem(targets: targetRule) {
+            throw .invalidSpec(ForwardSpecError(spec: forward.spec.argument, kind: forward.kind, problem: problem, forAgent: address.isAgent))
         }
+    }
+
+    /// What a forward's target may be here: a host for SSH, a service
+    /// for an agent.
+    public var targetRule: ForwardSpec.TargetRule {
+        address.isAgent ? .services(project: address.project) : .hosts
     }
 
     /// The problem with a private key path, worded to follow "the path",

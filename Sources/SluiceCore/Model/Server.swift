@@ -2,21 +2,38 @@
 public struct Server: Sendable, Hashable {
     /// The unique handle users type (`sluice up db`).
     public var name: String
-    /// `[user@]host[:port]` or an alias from the user's ssh config.
-    public var destination: Destination
-    /// A private key file; `~` is the user's home.
+    /// How it is reached: SSH, or a node agent over WebSocket.
+    public var address: ServerAddress
+    /// A private key file; `~` is the user's home. SSH only.
     public var identityFile: String?
-    /// A server to jump through, as OpenSSH's `-J` takes it.
+    /// A server to jump through, as OpenSSH's `-J` takes it. SSH only.
     public var jumpHost: String?
+    /// A file holding the bearer token for the agent and the control
+    /// plane (the token itself is never stored). Agents only.
+    public var tokenFile: String?
+    /// Certificates (PEM) to trust for `wss://` and `https://` beside the
+    /// system's. Agents only.
+    public var caFile: String?
     public var forwards: [Forward]
 
-    public init(name: String, destination: Destination, identityFile: String? = nil, jumpHost: String? = nil, forwards: [Forward] = []) {
+    public init(name: String, address: ServerAddress, identityFile: String? = nil, jumpHost: String? = nil,
+                tokenFile: String? = nil, caFile: String? = nil, forwards: [Forward] = []) {
         self.name = name
-        self.destination = destination
+        self.address = address
         self.identityFile = identityFile
         self.jumpHost = jumpHost
+        self.tokenFile = tokenFile
+        self.caFile = caFile
         self.forwards = forwards
     }
+
+    /// An SSH server.
+    public init(name: String, destination: Destination, identityFile: String? = nil, jumpHost: String? = nil, forwards: [Forward] = []) {
+        self.init(name: name, address: .ssh(destination), identityFile: identityFile, jumpHost: jumpHost, forwards: forwards)
+    }
+
+    /// The SSH destination; nil for an agent server.
+    public var destination: Destination? { address.destination }
 
     public func forward(named name: String) -> Forward? {
         forwards.first { $0.name == name }
@@ -36,7 +53,7 @@ extension Server {
     /// Adds a forward after checking its name and spec (`validate(_:)`)
     /// and that no forward here has its name.
     public mutating func addForward(_ forward: Forward) throws(SluiceError) {
-        try Self.validate(forward)
+        try validate(forward)
         guard self.forward(named: forward.name) == nil else {
             throw .duplicateForward(server: name, forward: forward.name)
         }

@@ -28,14 +28,24 @@ extension StoreDocument {
         return servers[server].forwards.remove(at: forward)
     }
 
-    /// Gives a server a new name or connection settings; its forwards stay.
+    /// Gives a server a new name or connection settings; its forwards
+    /// stay, and must still suit it (an SSH server's -R cannot move to an
+    /// agent).
     public mutating func editServer(named name: String, to edited: Server) throws(SluiceError) {
         let index = try serverIndex(name)
         try edited.validate()
         if edited.name != name, servers.contains(where: { $0.name == edited.name }) { throw .duplicateServer(edited.name) }
-        let forwards = servers[index].forwards
-        servers[index] = edited
-        servers[index].forwards = forwards
+        var replaced = edited
+        replaced.forwards = servers[index].forwards
+        for forward in replaced.forwards {
+            do throws(SluiceError) {
+                try replaced.validate(forward)
+            } catch {
+                let how = replaced.address.isAgent ? "an agent server" : "an SSH server"
+                throw .invalidAgent("\(TerminalText.echo(replaced.name)) would become \(how), and its forward \(TerminalText.echo(forward.name)) cannot go with it: \(error); remove or edit that forward first")
+            }
+        }
+        servers[index] = replaced
     }
 
     /// Gives a forward a new name or spec, in the same place in the list;

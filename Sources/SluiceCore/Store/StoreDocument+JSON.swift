@@ -11,6 +11,13 @@
 ///
 /// A listen side without "host" binds loopback. Keys are written in this
 /// order every time so that saves diff cleanly.
+///
+/// Version 2 adds agent servers, in place of "destination" either
+/// `"agent": "ws://10.0.0.5:9090"` or `"controlPlane": "http://cp:8080",
+/// "project": "my-app"`, with optional "tokenFile" and "caFile"; their
+/// forwards are local, with a target host of `PROJECT/SERVICE` (or
+/// `SERVICE` for a project). Only a store that holds an agent server is
+/// written as version 2.
 extension StoreDocument {
     public init(parsing text: String, path: String) throws(StoreError) {
         let root: JSONValue
@@ -32,7 +39,7 @@ extension StoreDocument {
 
     public var json: JSONValue {
         JSONValue(.object([
-            ("version", JSONValue(.number(String(Self.currentVersion)))),
+            ("version", JSONValue(.number(String(servers.contains(where: \.address.isAgent) ? Self.currentVersion : 1)))),
             ("servers", JSONValue(.array(servers.map(Self.json(for:))))),
         ]))
     }
@@ -43,8 +50,8 @@ extension StoreDocument {
         var reader = try JSONObjectReader(root, context: "the document")
         let version = try reader.int("version")
         if version > currentVersion { throw StoreError.newerVersion(path: path, version: version) }
-        guard version == currentVersion else {
-            throw JSONObjectReader.Problem(position: root.position, message: "\"version\" is \(version); this Sluice reads version \(currentVersion)")
+        guard version >= 1 else {
+            throw JSONObjectReader.Problem(position: root.position, message: "\"version\" is \(version); this Sluice reads versions 1 to \(currentVersion)")
         }
         // The checks of addServer, with names in a set: a store of 100,000
         // servers must not take a scan of the list for each one.
@@ -69,26 +76,25 @@ extension StoreDocument {
         let name = try reader.string("name")
         let context = "server '\(TerminalText.echo(name))'"
         reader.context = context
-        let destinationValue = try reader.required("destination")
-        let destinationText = try JSONObjectReader.string(destinationValue, "\"destination\" of \(context)")
-        let destination: Destination
-        do {
-            destination = try Destination(parsing: destinationText)
-        } catch {
-            throw JSONObjectReader.Problem(position: destinationValue.position, message: error.description)
-        }
         var server = Server(
             name: name,
-            destination: destination,
+            address: try readAddress(&reader, at: value, context: context),
             identityFile: try readIdentityFile(&reader, context: context),
-            jumpHost: try readJumpHost(&reader, context: context)
+            jumpHost: try readJumpHost(&reader, context: context),
+            tokenFile: try reader.optionalString("tokenFile"),
+            caFile: try reader.optionalString("caFile")
         )
+        do throws(SluiceError) {
+            try server.validateConnection()
+        } catch {
+            throw JSONObjectReader.Problem(position: value.position, message: "\(context): \(error)")
+        }
         // The checks of addForward, with names in a set, as for servers.
         var forwardNames: Set<String> = []
         for forwardValue in try reader.array("forwards") {
-            let forward = try readForward(forwardValue, server: name)
+            let forward = try readForward(forwardValue, server: name, targets: server.targetRule)
             do throws(SluiceError) {
-                try Server.validate(forward)
+                try server.validate(forward)
                 guard forwardNames.insert(forward.name).inserted else { throw SluiceError.duplicateForward(server: name, forward: forward.name) }
             } catch {
                 throw JSONObjectReader.Problem(position: forwardValue.position, message: error.description)
@@ -97,6 +103,38 @@ extension StoreDocument {
         }
         try reader.finish()
         return server
+    }
+
+    /// "destination" for SSH; "agent", or "controlPlane" and "project",
+    /// for an agent server.
+    private static func readAddress(_ reader: inout JSONObjectReader, at server: JSONValue, context: String) throws -> ServerAddress {
+        func parsed(_ value: JSONValue, _ parse: (String) throws(SluiceError) -> ServerAddress, key: String) throws -> ServerAddress {
+            let text = try JSONObjectReader.string(value, "\"\(key)\" of \(context)")
+            do {
+                return try parse(text)
+            } catch {
+                throw JSONObjectReader.Problem(position: value.position, message: error.description)
+            }
+        }
+        let destination = reader.optional("destination")
+        let agent = reader.optional("agent")
+        let controlPlane = reader.optional("controlPlane")
+        let project = reader.optional("project")
+        switch (destination, agent, controlPlane, project) {
+        case (let destination?, nil, nil, nil):
+            return try parsed(destination, { text throws(SluiceError) in .ssh(try Destination(parsing: text)) }, key: "destination")
+        case (nil, let agent?, nil, nil):
+            let text = try JSONObjectReader.string(agent, "\"agent\" of \(context)")
+            guard AgentURL.isURL(text) else {
+                throw JSONObjectReader.Problem(position: agent.position, message: "\"agent\" of \(context) is '\(TerminalText.echo(text))'; expected ws://HOST:PORT or wss://HOST:PORT")
+            }
+            return try parsed(agent, ServerAddress.init(parsing:), key: "agent")
+        case (nil, nil, let controlPlane?, let project?):
+            let projectName = try JSONObjectReader.string(project, "\"project\" of \(context)")
+            return try parsed(controlPlane, { text throws(SluiceError) in try .project(projectName, controlPlane: text) }, key: "controlPlane")
+        default:
+            throw JSONObjectReader.Problem(position: server.position, message: "\(context) needs one of: \"destination\" (SSH), \"agent\" (a ws:// or wss:// URL), or \"controlPlane\" with \"project\"")
+        }
     }
 
     private static func readIdentityFile(_ reader: inout JSONObjectReader, context: String) throws -> String? {
@@ -122,7 +160,7 @@ extension StoreDocument {
         }
     }
 
-    private static func readForward(_ value: JSONValue, server: String) throws -> Forward {
+    private static func readForward(_ value: JSONValue, server: String, targets: ForwardSpec.TargetRule) throws -> Forward {
         var reader = try JSONObjectReader(value, context: "a forward of server '\(TerminalText.echo(server))'")
         let name = try reader.string("name")
         let context = "forward '\(TerminalText.echo(server))/\(TerminalText.echo(name))'"
@@ -139,7 +177,7 @@ extension StoreDocument {
         }
         try reader.finish()
         let spec = ForwardSpec(kind: kind, listen: listen, target: target)
-        if let problem = spec.problem() {
+        if let problem = spec.problem(targets: targets) {
             throw JSONObjectReader.Problem(position: value.position, message: "\(context): \(problem)")
         }
         return Forward(name: name, spec: spec, enabled: enabled)
@@ -154,12 +192,20 @@ extension StoreDocument {
     }
 
     private static func json(for server: Server) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
-            ("name", JSONValue(.string(server.name))),
-            ("destination", JSONValue(.string(server.destination.description))),
-        ]
+        var members: [(key: String, value: JSONValue)] = [("name", JSONValue(.string(server.name)))]
+        switch server.address {
+        case .ssh(let destination):
+            members.append(("destination", JSONValue(.string(destination.description))))
+        case .agent(let url):
+            members.append(("agent", JSONValue(.string(url.description))))
+        case let .project(project, controlPlane):
+            members.append(("controlPlane", JSONValue(.string(controlPlane.text))))
+            members.append(("project", JSONValue(.string(project))))
+        }
         if let identity = server.identityFile { members.append(("identityFile", JSONValue(.string(identity)))) }
         if let jump = server.jumpHost { members.append(("jumpHost", JSONValue(.string(jump)))) }
+        if let token = server.tokenFile { members.append(("tokenFile", JSONValue(.string(token)))) }
+        if let ca = server.caFile { members.append(("caFile", JSONValue(.string(ca)))) }
         members.append(("forwards", JSONValue(.array(server.forwards.map(json(for:))))))
         return JSONValue(.object(members))
     }

@@ -1,7 +1,9 @@
 /// Everything the store file holds: the saved servers and their forwards.
 public struct StoreDocument: Sendable, Hashable {
     /// The store format this build reads and writes.
-    public static let currentVersion = 1
+    /// Version 2 adds agent servers; a store without any is still
+    /// written as version 1, so an older Sluice goes on reading it.
+    public static let currentVersion = 2
 
     public var servers: [Server]
 

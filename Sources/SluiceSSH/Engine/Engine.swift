@@ -1,8 +1,9 @@
 import Foundation
 import SluiceCore
 
-/// Runs the forwards of many servers, one session thread per server, and
-/// publishes their live status on `board`.
+/// Runs the forwards of many servers, one link per server (a session
+/// thread for SSH, `agentLinks`' links for agent servers), and publishes
+/// their live status on `board`.
 public final class Engine: @unchecked Sendable {
     public let board = StatusBoard()
     private let prompter: any Prompter
@@ -13,12 +14,16 @@ public final class Engine: @unchecked Sendable {
     /// One sequence for all sessions: a connection's number is unique in the engine.
     private let numbers = ConnectionNumbers()
     private let lock = NSLock()
-    private var loops: [String: SessionLoop] = [:]
+    private let agentLinks: (any AgentLinkMaker)?
+    private var loops: [String: any ServerLink] = [:]
 
-    public init(prompter: any Prompter, tuning: LinkTuning = LinkTuning(), home: String = HomeDirectory.path()) {
+    /// Without `agentLinks`, agent servers show as failed with a reason.
+    public init(prompter: any Prompter, tuning: LinkTuning = LinkTuning(), home: String = HomeDirectory.path(),
+                agentLinks: (any AgentLinkMaker)? = nil) {
         self.prompter = prompter
         self.tuning = tuning
         self.home = home
+        self.agentLinks = agentLinks
     }
 
     /// Makes the running sessions match `servers`: enabled forwards come up,
@@ -29,25 +34,24 @@ public final class Engine: @unchecked Sendable {
         defer { lock.unlock() }
         var stale = loops
         for server in servers {
-            let settings = SessionSettings(server: server, home: home, connectTimeout: tuning.connectTimeout)
             stale[server.name] = nil
-            if let loop = loops[server.name], loop.settings == settings {
-                loop.send(.setForwards(server.forwards))
+            if let loop = loops[server.name], loop.serves(server) {
+                loop.setForwards(server.forwards)
                 continue
             }
             if let old = loops[server.name] {
-                old.send(.stop(drainUntil: nil))
+                old.stop(drainUntil: nil)
                 old.retire()
                 // Let the old session release its ports before the new one binds them.
                 _ = old.waitUntilStopped(timeout: 3)
             }
-            let loop = SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors, numbers: numbers)
+            let loop = makeLink(for: server)
             loops[server.name] = loop
-            loop.send(.setForwards(server.forwards))
+            loop.setForwards(server.forwards)
             loop.start()
         }
         for (name, loop) in stale {
-            loop.send(.stop(drainUntil: nil))
+            loop.stop(drainUntil: nil)
             // Silenced first: a session still inside a blocking connect
             // speaks again only when that ends, after the wait below.
             loop.retire()
@@ -62,7 +66,7 @@ public final class Engine: @unchecked Sendable {
     public func retry(server name: String) {
         lock.lock()
         defer { lock.unlock() }
-        loops[name]?.send(.retryNow)
+        loops[name]?.retryNow()
     }
 
     /// The open connections of one forward (clients waiting for the link
@@ -80,7 +84,7 @@ public final class Engine: @unchecked Sendable {
             reply(.failure(.unknownServer(server)))
             return
         }
-        loop.send(.listConnections(forward: forward, reply: reply))
+        loop.connections(forward: forward, reply: reply)
     }
 
     /// Cuts connection `id` of a forward: its local socket is reset and its
@@ -93,10 +97,21 @@ public final class Engine: @unchecked Sendable {
             reply(.failure(.unknownServer(server)))
             return
         }
-        loop.send(.closeConnection(forward: forward, id: id, reply: reply))
+        loop.closeConnection(id, forward: forward, reply: reply)
     }
 
-    private func loop(named name: String) -> SessionLoop? {
+    private func makeLink(for server: Server) -> any ServerLink {
+        if let settings = SessionSettings(server: server, home: home, connectTimeout: tuning.connectTimeout) {
+            return SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors, numbers: numbers)
+        }
+        if let agentLinks {
+            return agentLinks.makeLink(for: server, board: board, numbers: numbers,
+                                       backoff: Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum))
+        }
+        return UnavailableLink(server: server, board: board)
+    }
+
+    private func loop(named name: String) -> (any ServerLink)? {
         lock.lock()
         defer { lock.unlock() }
         return loops[name]
@@ -122,7 +137,7 @@ public final class Engine: @unchecked Sendable {
         lock.lock()
         let running = Array(loops.values)
         lock.unlock()
-        for loop in running { loop.send(.stop(drainUntil: drainDeadline)) }
+        for loop in running { loop.stop(drainUntil: drainDeadline) }
         let limit = (drainDeadline ?? Date()).addingTimeInterval(Double(tuning.connectTimeout) + 5)
         for loop in running {
             _ = loop.waitUntilStopped(timeout: max(0, limit.timeIntervalSinceNow))

@@ -24,8 +24,10 @@ public struct SessionSettings: Sendable, Equatable {
         self.connectTimeout = connectTimeout
     }
 
-    public init(server: Server, home: String = HomeDirectory.path(), connectTimeout: Int = 15) {
-        self.init(serverName: server.name, destination: server.destination, identityFile: server.identityFile,
+    /// Nil for an agent server, which has no SSH session.
+    public init?(server: Server, home: String = HomeDirectory.path(), connectTimeout: Int = 15) {
+        guard let destination = server.destination else { return nil }
+        self.init(serverName: server.name, destination: destination, identityFile: server.identityFile,
                   jumpHost: server.jumpHost, home: home, connectTimeout: connectTimeout)
     }
 

@@ -22,12 +22,12 @@ extension AppState {
                 note("Add a server first: press A.")
                 return []
             }
-            overlay = .forwardForm(ForwardForm(server: server.name))
+            overlay = .forwardForm(ForwardForm(server: server.name, targets: server.targetRule))
         case .addServer:
             overlay = .serverForm(ServerForm())
         case .edit:
             if focus == .forwards, let server = currentServer, let forward = currentForward {
-                overlay = .forwardForm(ForwardForm(server: server.name, editing: forward))
+                overlay = .forwardForm(ForwardForm(server: server.name, targets: server.targetRule, editing: forward))
             } else if let server = currentServer {
                 overlay = .serverForm(ServerForm(editing: server))
             }
@@ -111,20 +111,25 @@ extension AppState {
         let forward = focus == .forwards ? currentForward : nil
         let text: String
         var what: String
-        if command {
-            // A server's forwards that are on; all of them when none is.
-            let switchedOn = server.forwards.filter(\.enabled)
-            text = ShellWords.joined(server.sshArguments(for: forward.map { [$0] } ?? (switchedOn.isEmpty ? server.forwards : switchedOn)))
+        // A server's forwards that are on; all of them when none is.
+        let switchedOn = server.forwards.filter(\.enabled)
+        let chosen = forward.map { [$0] } ?? (switchedOn.isEmpty ? server.forwards : switchedOn)
+        if command, let arguments = server.sshArguments(for: chosen) {
+            text = ShellWords.joined(arguments)
             what = "the ssh command"
+        } else if command, let first = chosen.first, let arguments = server.portForwardArguments(for: first) {
+            // One forward per command: port-forward carries one service.
+            text = ShellWords.joined(arguments)
+            what = "the port-forward command"
         } else if let forward {
             let status = status(of: ForwardReference(server: server.name, forward: forward.name))
             text = ForwardPresentation(forward: forward, status: status).addressToUse
             what = forward.kind == .reverse ? "\(text) (an address on \(server.name))" : text
         } else {
-            text = server.destination.description
+            text = server.address.description
             what = text
         }
-        if command { what += " " + text }
+        if command && what != text { what += " " + text }
         return copyEffects(text, saying: what, server: server.name)
     }
 

@@ -117,7 +117,7 @@ public struct AppState: Sendable {
 
     private func matches(_ server: Server) -> Bool {
         let needle = filter.trimmed.lowercased()
-        return needle.isEmpty || server.name.lowercased().contains(needle) || server.destination.description.lowercased().contains(needle)
+        return needle.isEmpty || server.name.lowercased().contains(needle) || server.address.description.lowercased().contains(needle)
     }
 
     private func matches(_ forward: Forward) -> Bool {

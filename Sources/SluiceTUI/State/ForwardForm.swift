@@ -9,6 +9,9 @@ public struct ForwardForm: Sendable, Equatable {
 
     /// The server the forward belongs to.
     public var server: String
+    /// Hosts for an SSH server; services for an agent's, which carries
+    /// Local forwards only.
+    public var targets: ForwardSpec.TargetRule = .hosts
     /// The forward being edited; nil when adding one.
     public var editing: ForwardReference?
     public var kind: ForwardKind
@@ -34,13 +37,16 @@ public struct ForwardForm: Sendable, Equatable {
 
     static let defaultHost = "127.0.0.1"
 
-    public init(server: String) {
+    public init(server: String, targets: ForwardSpec.TargetRule = .hosts) {
         self.server = server
+        self.targets = targets
         kind = .local
+        if isForAgent { targetHost = TextField() }
     }
 
-    public init(server: String, editing forward: Forward) {
+    public init(server: String, targets: ForwardSpec.TargetRule = .hosts, editing forward: Forward) {
         self.server = server
+        self.targets = targets
         editing = ForwardReference(server: server, forward: forward.name)
         kind = forward.kind
         name = TextField(forward.name)
@@ -69,7 +75,7 @@ public struct ForwardForm: Sendable, Equatable {
             target = Endpoint(host: targetHost.trimmed, port: targetPortNumber)
         }
         let spec = ForwardSpec(kind: kind, listen: listen, target: target)
-        guard spec.problem() == nil else { return nil }
+        guard spec.problem(targets: targets) == nil else { return nil }
         return Forward(name: name.trimmed, spec: spec)
     }
 
@@ -92,6 +98,10 @@ public struct ForwardForm: Sendable, Equatable {
         case .listenHost:
             return Self.hostProblem(listenHost.trimmed, required: false)
         case .targetHost:
+            if case .services(let project) = targets {
+                if targetHost.trimmed.isEmpty { return strict ? "Enter the service, e.g. \(project ?? "my-app")/db" : nil }
+                return ForwardSpec.serviceProblem(targetHost.trimmed, project: project)
+            }
             return Self.hostProblem(targetHost.trimmed, required: strict)
         case .listenPort:
             return Self.portProblem(listenPort.trimmed, zeroAllowed: kind == .reverse, required: strict)
@@ -108,12 +118,21 @@ public struct ForwardForm: Sendable, Equatable {
         case (.listenPort, _): return "Local port"
         case (.listenHost, .reverse): return "Server bind address"
         case (.listenHost, _): return "Local address"
-        case (.targetHost, _): return "Destination host"
+        case (.targetHost, _): return isForAgent ? "Service" : "Destination host"
         case (.targetPort, _): return "Destination port"
         }
     }
 
     public func hint(of field: Field) -> String? {
+        if isForAgent {
+            switch field {
+            case .kind: return "an agent carries Local forwards: a port here reaches a service"
+            case .targetHost:
+                guard case .services(let project) = targets else { return nil }
+                return project.map { "SERVICE or \($0)/SERVICE" } ?? "PROJECT/SERVICE"
+            default: break
+            }
+        }
         switch (field, kind) {
         case (.kind, .local): return "a port here reaches a host:port from the server"
         case (.kind, .reverse): return "a port on the server reaches a host:port from here"
@@ -132,7 +151,10 @@ public struct ForwardForm: Sendable, Equatable {
         Endpoint(host: Self.bindHost(listenHost.trimmed), port: 1).isLoopback
     }
 
+    var isForAgent: Bool { targets != .hosts }
+
     public mutating func cycleKind(by step: Int) {
+        guard !isForAgent else { return }
         let kinds = ForwardKind.allCases
         let index = kinds.firstIndex(of: kind) ?? 0
         kind = kinds[(index + step + kinds.count) % kinds.count]

@@ -1,6 +1,9 @@
 import SluiceCore
 
-/// The add/edit form of a server: how to reach it and log in.
+/// The add/edit form of a server: how to reach it and log in. The last two
+/// fields follow the destination typed: identity file and jump host for
+/// SSH, token file and CA file for an agent (`ws://`, `wss://`, or
+/// `PROJECT via http://CONTROL-PLANE`).
 public struct ServerForm: Sendable, Equatable {
     public enum Field: Sendable, Hashable, CaseIterable {
         case name, destination, identityFile, jumpHost
@@ -21,9 +24,9 @@ public struct ServerForm: Sendable, Equatable {
     public init(editing server: Server) {
         editing = server.name
         name = TextField(server.name)
-        destination = TextField(server.destination.description)
-        identityFile = TextField(server.identityFile ?? "")
-        jumpHost = TextField(server.jumpHost ?? "")
+        destination = TextField(server.address.description)
+        identityFile = TextField((server.address.isAgent ? server.tokenFile : server.identityFile) ?? "")
+        jumpHost = TextField((server.address.isAgent ? server.caFile : server.jumpHost) ?? "")
         focus = .destination
     }
 
@@ -32,12 +35,20 @@ public struct ServerForm: Sendable, Equatable {
     /// The server as typed (without forwards), or nil while a field has a problem.
     public var server: Server? {
         guard Field.allCases.allSatisfy({ problem(in: $0, strict: true) == nil }),
-              let parsed = try? Destination(parsing: destination.trimmed) else { return nil }
+              let parsed = try? ServerAddress(parsing: destination.trimmed) else { return nil }
+        let firstPath = identityFile.trimmed.isEmpty ? nil : identityFile.trimmed
+        if parsed.isAgent {
+            return Server(name: name.trimmed, address: parsed, tokenFile: firstPath, caFile: jumpHost.trimmed.isEmpty ? nil : jumpHost.trimmed)
+        }
         // Saved as it parses back; `none` is no jump host.
         let chain: JumpChain? = jumpHost.trimmed.isEmpty ? nil : try? JumpChain(parsing: jumpHost.trimmed)
-        return Server(name: name.trimmed, destination: parsed,
-                      identityFile: identityFile.trimmed.isEmpty ? nil : identityFile.trimmed,
-                      jumpHost: chain?.description)
+        return Server(name: name.trimmed, address: parsed, identityFile: firstPath, jumpHost: chain?.description)
+    }
+
+    /// Whether the destination typed is an agent's, which decides what the
+    /// last two fields are.
+    var isAgent: Bool {
+        (try? ServerAddress(parsing: destination.trimmed))?.isAgent ?? AgentURL.isURL(destination.trimmed)
     }
 
     public func problem(in field: Field, strict: Bool) -> String? {
@@ -46,9 +57,9 @@ public struct ServerForm: Sendable, Equatable {
             if name.trimmed.isEmpty { return strict ? "Enter a name, e.g. db or staging" : nil }
             return NameRule.problem(with: name.trimmed).map { "This name cannot be used: \($0)" }
         case .destination:
-            if destination.trimmed.isEmpty { return strict ? "Enter user@host, host:port or an ssh config alias" : nil }
+            if destination.trimmed.isEmpty { return strict ? "Enter user@host, host:port, an ssh config alias or ws://agent:9090" : nil }
             do {
-                _ = try Destination(parsing: destination.trimmed)
+                _ = try ServerAddress(parsing: destination.trimmed)
                 return nil
             } catch {
                 return error.description
@@ -58,6 +69,7 @@ public struct ServerForm: Sendable, Equatable {
             return Server.identityFileProblem(identityFile.trimmed).map { "This path cannot be used: it \($0)" }
         case .jumpHost:
             if jumpHost.trimmed.isEmpty { return nil }
+            if isAgent { return Server.identityFileProblem(jumpHost.trimmed).map { "This path cannot be used: it \($0)" } }
             do {
                 _ = try JumpChain(parsing: jumpHost.trimmed)
                 return nil
@@ -87,17 +99,21 @@ public struct ServerForm: Sendable, Equatable {
         switch field {
         case .name: return "Name"
         case .destination: return "Destination"
-        case .identityFile: return "Identity file"
-        case .jumpHost: return "Jump host"
+        case .identityFile: return isAgent ? "Token file" : "Identity file"
+        case .jumpHost: return isAgent ? "CA file" : "Jump host"
         }
     }
 
     func hint(of field: Field) -> String? {
         switch field {
         case .name: return "what you call it"
-        case .destination: return "user@host[:port] or ssh config alias"
-        case .identityFile: return identityFile.text.isEmpty ? "blank: agent and ~/.ssh keys" : nil
-        case .jumpHost: return jumpHost.text.isEmpty ? "blank: connect directly" : nil
+        case .destination: return "user@host, ssh alias, ws://host:port"
+        case .identityFile:
+            guard identityFile.text.isEmpty else { return nil }
+            return isAgent ? "blank: no token" : "blank: agent and ~/.ssh keys"
+        case .jumpHost:
+            guard jumpHost.text.isEmpty else { return nil }
+            return isAgent ? "blank: the system's CAs" : "blank: connect directly"
         }
     }
 

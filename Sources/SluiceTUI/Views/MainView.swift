@@ -79,7 +79,7 @@ struct MainView {
             let guidance = presentation.guidance
             drawWrapped(guidance.text, role: guidance.role, y: line + 1, into: &buffer)
         } else if let server = state.currentServer {
-            var parts: [(String, StyleRole)] = [(server.name, .key), ("  \(server.destination)", .normal)]
+            var parts: [(String, StyleRole)] = [(server.name, .key), ("  \(server.address)", .normal)]
             if let identity = server.identityFile { parts.append(("\(symbols.separator)key \(identity)", .muted)) }
             let status = state.status(of: server.name)
             // The engine knows the route the ssh config gives too.

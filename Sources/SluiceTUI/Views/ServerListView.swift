@@ -17,7 +17,7 @@ struct ServerListView {
         let selected = servers.firstIndex { $0.name == state.currentServer?.name } ?? 0
         let offset = layout.serverOffset
         let nameWidth = min(20, servers.map { DisplayWidth.of($0.name) }.max() ?? 4)
-        let destinationWidth = min(max(12, width / 3), servers.map { DisplayWidth.of($0.destination.description) }.max() ?? 4)
+        let destinationWidth = min(max(12, width / 3), servers.map { DisplayWidth.of($0.address.description) }.max() ?? 4)
         for (row, server) in servers.dropFirst(offset).prefix(rows).enumerated() {
             let y = top + row
             let (marker, role, word) = link(of: server)
@@ -25,7 +25,7 @@ struct ServerListView {
             buffer.write(String(marker), x: x, y: y, role: role)
             buffer.write(server.name, x: x + 2, y: y, role: .normal, maxWidth: nameWidth, ellipsis: symbols.ellipsis)
             let destinationX = x + 2 + nameWidth + 2
-            buffer.write(server.destination.description, x: destinationX, y: y, role: .muted, maxWidth: destinationWidth, ellipsis: symbols.ellipsis)
+            buffer.write(server.address.description, x: destinationX, y: y, role: .muted, maxWidth: destinationWidth, ellipsis: symbols.ellipsis)
             let stateX = destinationX + destinationWidth + 2
             let counts = forwardCounts(server)
             buffer.write([(word, role), (counts, .muted)], x: stateX, y: y, maxWidth: width - stateX - 1, ellipsis: symbols.ellipsis)

@@ -94,7 +94,7 @@ import Testing
                 for server in document.servers {
                     #expect(throws: Never.self, "\(shown)") { try server.validate() }
                     for forward in server.forwards {
-                        #expect(throws: Never.self, "\(shown)") { try Server.validate(forward) }
+                        #expect(throws: Never.self, "\(shown)") { try server.validate(forward) }
                     }
                 }
                 #expect((try? StoreDocument(parsing: document.jsonText, path: "again")) == document, "\(shown)")

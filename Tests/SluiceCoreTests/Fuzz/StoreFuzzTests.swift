@@ -72,7 +72,7 @@ import Testing
                     #expect(throws: Never.self, "\(shown)") { try server.validate() }
                     #expect(Set(server.forwards.map(\.name)).count == server.forwards.count, "\(shown)")
                     for forward in server.forwards {
-                        #expect(throws: Never.self, "\(shown)") { try Server.validate(forward) }
+                        #expect(throws: Never.self, "\(shown)") { try server.validate(forward) }
                     }
                 }
                 #expect((try? StoreDocument(parsing: document.jsonText, path: "again")) == document, "\(shown)")

@@ -1,5 +1,4 @@
 import Foundation
-import SluiceCore
 
 /// The engine's live status, shared between the session threads that write
 /// it and the screen or CLI that reads it. Readers get a consistent
@@ -32,7 +31,8 @@ public final class StatusBoard: @unchecked Sendable {
         lock.unlock()
     }
 
-    func publish(_ status: ServerStatus) {
+    /// Called by links only (see ServerLink.retire).
+    public func publish(_ status: ServerStatus) {
         lock.lock()
         guard servers[status.name] != status else {
             lock.unlock()
@@ -45,7 +45,7 @@ public final class StatusBoard: @unchecked Sendable {
         toCall.forEach { $0() }
     }
 
-    func remove(_ name: String) {
+    public func remove(_ name: String) {
         lock.lock()
         servers[name] = nil
         order.removeAll { $0 == name }

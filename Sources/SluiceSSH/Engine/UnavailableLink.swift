@@ -1,0 +1,38 @@
+import Foundation
+import SluiceCore
+
+/// The link of an agent server in an engine made without agent links (a
+/// test's, a tool's): it says so on the board and carries nothing.
+final class UnavailableLink: ServerLink {
+    private let server: Server
+    private let board: StatusBoard
+
+    init(server: Server, board: StatusBoard) {
+        self.server = server
+        self.board = board
+    }
+
+    func serves(_ server: Server) -> Bool { server.address == self.server.address }
+
+    func start() {
+        var status = ServerStatus(name: server.name, link: .failed,
+                                  forwards: server.forwards.map { ForwardStatus(name: $0.name, state: .off) })
+        status.lastError = "this engine was started without the agent transport: agent servers cannot run in it"
+        board.publish(status)
+    }
+
+    func setForwards(_ forwards: [Forward]) {}
+    func retryNow() {}
+    func checkSoon() {}
+    func stop(drainUntil: Date?) {}
+    func retire() {}
+    func waitUntilStopped(timeout: TimeInterval) -> Bool { true }
+
+    func connections(forward: String, reply: @escaping @Sendable (Result<[ConnectionStatus], ConnectionRequestError>) -> Void) {
+        reply(.failure(.sessionEnded(server: server.name)))
+    }
+
+    func closeConnection(_ id: UInt64, forward: String, reply: @escaping @Sendable (Result<Void, ConnectionRequestError>) -> Void) {
+        reply(.failure(.sessionEnded(server: server.name)))
+    }
+}

@@ -1,0 +1,406 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import SluiceCore
+
+/// An agent server's forwards inside the engine, beside SSH sessions: one
+/// `AgentForward` per forward that is on, all dialling the server's agent.
+///
+/// There is no session to keep: every connection is its own WebSocket.
+/// The link's state is what the last dial said. A stream opened (or an
+/// HTTP answer from the agent itself, such as 404) means connected; a
+/// dial that could not reach an agent means reconnecting: the pools are
+/// refilled after a backoff, and for a project the control plane is asked
+/// again first, so a project moved to another node is followed. A problem
+/// that retrying cannot fix (a token refused, a file that cannot be read)
+/// fails the link until the user retries or edits the server.
+///
+/// Everything mutable is touched only on `queue`; dial outcomes and
+/// report lines come from the forwards' event loops and are queued there.
+final class AgentServerLink: ServerLink, @unchecked Sendable {
+    private let server: Server
+    private let board: StatusBoard
+    private let numbers: ConnectionNumbers
+    private let group: any EventLoopGroup
+    private let bindProblem: @Sendable (Int32, String, Int) -> String
+    private let queue: DispatchQueue
+    private var timer: DispatchSourceTimer?
+
+    private struct Running {
+        var forward: Forward
+        var carrier: AgentForward
+        var port: Int
+    }
+
+    private var forwards: [Forward] = []
+    private var running: [String: Running] = [:]
+    /// Why a forward could not listen, by name; tried again every few seconds.
+    private var bindFailures: [String: String] = [:]
+    private var nextBindRetry = Date.distantFuture
+    /// The last problem a forward's connections met, by name.
+    private var forwardErrors: [String: String] = [:]
+    /// Since when each forward has been in its state, so a status that did
+    /// not change compares equal and wakes no one.
+    private var forwardSince: [String: (state: ForwardStatus.State, since: Date)] = [:]
+    private var agent: AgentAddress?
+    private var token: BearerToken?
+    private var notices: [String] = []
+    private var link = ServerStatus.Link.idle
+    private var linkError: String?
+    private var linkSince = Date()
+    private var backoff: Backoff
+    private var nextAttempt: Date?
+    private var stopped = false
+
+    private let retired = NIOLockedValueBox(false)
+    private let ended = NSCondition()
+    private var hasEnded = false
+
+    /// How often the status is published and timers are looked at.
+    static let tick = DispatchTimeInterval.milliseconds(500)
+    static let bindRetryInterval: TimeInterval = 5
+
+    init(server: Server, board: StatusBoard, numbers: ConnectionNumbers, backoff: Backoff, group: any EventLoopGroup,
+         bindProblem: @escaping @Sendable (Int32, String, Int) -> String) {
+        self.server = server
+        self.board = board
+        self.numbers = numbers
+        self.backoff = backoff
+        self.group = group
+        self.bindProblem = bindProblem
+        queue = DispatchQueue(label: "sluice-agent-\(server.name)")
+    }
+
+    // MARK: ServerLink
+
+    func serves(_ server: Server) -> Bool {
+        server.address == self.server.address && server.tokenFile == self.server.tokenFile && server.caFile == self.server.caFile
+    }
+
+    func start() {
+        queue.async { [self] in
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + Self.tick, repeating: Self.tick)
+            timer.setEventHandler { [weak self] in self?.onTick() }
+            timer.resume()
+            self.timer = timer
+            publish()
+        }
+    }
+
+    func setForwards(_ forwards: [Forward]) {
+        queue.async { [self] in
+            self.forwards = forwards
+            reconcile()
+        }
+    }
+
+    func retryNow() {
+        queue.async { [self] in
+            guard !stopped else { return }
+            backoff.reset()
+            nextBindRetry = Date()
+            if link != .connected { forgetAgentIfResolved() }
+            attempt()
+        }
+    }
+
+    func checkSoon() {
+        queue.async { [self] in
+            // A dial is the only probe there is; the pools' refills are it.
+            for entry in running.values { entry.carrier.refill() }
+        }
+    }
+
+    func stop(drainUntil: Date?) {
+        queue.async { [self] in
+            guard !stopped else { return }
+            stopped = true
+            timer?.cancel()
+            timer = nil
+            let deadline = drainUntil ?? Date()
+            for entry in running.values { entry.carrier.stop(drainDeadline: deadline) }
+            running = [:]
+            link = .idle
+            publish()
+            ended.lock()
+            hasEnded = true
+            ended.broadcast()
+            ended.unlock()
+        }
+    }
+
+    func retire() {
+        retired.withLockedValue { $0 = true }
+    }
+
+    func waitUntilStopped(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        ended.lock()
+        defer { ended.unlock() }
+        while !hasEnded {
+            if !ended.wait(until: deadline) { return hasEnded }
+        }
+        return true
+    }
+
+    func connections(forward: String, reply: @escaping @Sendable (Result<[ConnectionStatus], ConnectionRequestError>) -> Void) {
+        queue.async { [self] in
+            guard !stopped else { return reply(.failure(.sessionEnded(server: server.name))) }
+            guard forwards.contains(where: { $0.name == forward }) else {
+                return reply(.failure(.unknownForward(server: server.name, forward: forward)))
+            }
+            reply(.success(running[forward]?.carrier.connections ?? []))
+        }
+    }
+
+    func closeConnection(_ id: UInt64, forward: String, reply: @escaping @Sendable (Result<Void, ConnectionRequestError>) -> Void) {
+        queue.async { [self] in
+            guard !stopped else { return reply(.failure(.sessionEnded(server: server.name))) }
+            guard forwards.contains(where: { $0.name == forward }) else {
+                return reply(.failure(.unknownForward(server: server.name, forward: forward)))
+            }
+            if running[forward]?.carrier.resetConnection(id) == true { return reply(.success(())) }
+            if let other = running.values.first(where: { $0.carrier.connections.contains { $0.id == id } }) {
+                return reply(.failure(.onAnotherForward(id, server: server.name, forward: other.forward.name)))
+            }
+            reply(.failure(id <= numbers.highest ? .alreadyClosed(id) : .noSuchConnection(id)))
+        }
+    }
+
+    // MARK: On the queue
+
+    private var wanted: [Forward] { forwards.filter(\.enabled) }
+
+    /// Forwards switched off or changed come down; if any is on, the link
+    /// is made (or its new forwards start on the agent it has).
+    private func reconcile() {
+        guard !stopped else { return }
+        for (name, entry) in running where wanted.first(where: { $0.name == name }) != entry.forward {
+            entry.carrier.stop(drainDeadline: Date())
+            running[name] = nil
+            forwardErrors[name] = nil
+        }
+        bindFailures = bindFailures.filter { name, _ in wanted.contains { $0.name == name } }
+        if wanted.isEmpty {
+            link = .idle
+            linkError = nil
+            nextAttempt = nil
+            backoff.reset()
+            forgetAgentIfResolved()
+        } else if agent == nil {
+            if link == .idle || link == .connecting { attempt() }
+        } else {
+            startWanted()
+        }
+        publish()
+    }
+
+    /// Finds the agent (asking the control plane for a project), then
+    /// starts the forwards that are on; their pools dial at once, and the
+    /// first outcome says whether the link is up.
+    private func attempt() {
+        guard !stopped, !wanted.isEmpty else { return }
+        nextAttempt = nil
+        if agent == nil {
+            link = .connecting
+            publish()
+            do {
+                token = try server.tokenFile.map { path throws(AgentError) in
+                    try BearerToken(contentsOfFile: HomeDirectory.expandingTilde(path))
+                }
+                (agent, notices) = try resolve()
+            } catch {
+                switch error {
+                case .invalid: fail(error.description)
+                default: lost(error.description)
+                }
+                return
+            }
+        }
+        if link != .connected { link = .connecting }
+        startWanted()
+        for entry in running.values { entry.carrier.refill() }
+        publish()
+    }
+
+    private func resolve() throws(AgentError) -> (AgentAddress, [String]) {
+        switch server.address {
+        case .ssh:
+            throw .invalid("\(server.name) is an SSH server")
+        case .agent(let url):
+            return (AgentAddress(url, provenance: .saved(server: server.name)), [])
+        case let .project(project, controlPlane):
+            let resolution = try ControlPlane(controlPlane).resolve(project: project, token: token, caFile: caFile)
+            return (resolution.agent, resolution.warnings)
+        }
+    }
+
+    private var caFile: String? { server.caFile.map { HomeDirectory.expandingTilde($0) } }
+
+    private func startWanted() {
+        guard let agent else { return }
+        for forward in wanted where running[forward.name] == nil {
+            do {
+                let carrier = try makeCarrier(for: forward, agent: agent)
+                let port = try carrier.start()
+                running[forward.name] = Running(forward: forward, carrier: carrier, port: port)
+                bindFailures[forward.name] = nil
+            } catch {
+                if case let .cannotListen(host, port, code) = error {
+                    bindFailures[forward.name] = bindProblem(code, host, port)
+                } else {
+                    bindFailures[forward.name] = error.description
+                }
+                nextBindRetry = Date().addingTimeInterval(Self.bindRetryInterval)
+            }
+        }
+    }
+
+    private func makeCarrier(for forward: Forward, agent: AgentAddress) throws(AgentError) -> AgentForward {
+        guard let target = forward.spec.target, let (project, service) = forward.spec.service(defaultProject: server.address.project) else {
+            throw .invalid("\(forward.name) names no service")
+        }
+        let route = try ServiceRoute(project: project, service: service, port: target.port)
+        let name = forward.name
+        let configuration = AgentForward.Configuration(
+            listenHost: forward.spec.listen.bindAddress, listenPort: forward.spec.listen.port, route: route, agent: agent,
+            token: token, caFile: caFile,
+            dialWatch: { [weak self] result in
+                guard let self else { return }
+                queue.async { self.dialed(result, forward: name) }
+            })
+        return try AgentForward(configuration, group: group, numbers: numbers) { [weak self] line in
+            guard let self else { return }
+            queue.async {
+                self.forwardErrors[name] = line
+                self.publish()
+            }
+        }
+    }
+
+    /// What one dial said about the agent.
+    private func dialed(_ result: Result<Void, AgentError>, forward: String) {
+        guard !stopped else { return }
+        switch result {
+        case .success:
+            forwardErrors[forward] = nil
+            connected()
+        case .failure(.refused(let refusal)) where refusal.status == 401:
+            fail(AgentError.refused(refusal).description)
+        case .failure(.refused):
+            // The agent answered: it is there; the problem is the forward's
+            // and its report line says it.
+            connected()
+        case .failure(.invalid(let text)):
+            fail(text)
+        case .failure(let error):
+            lost(error.description)
+        }
+        publish()
+    }
+
+    private func connected() {
+        guard link != .connected else { return }
+        link = .connected
+        linkSince = Date()
+        linkError = nil
+        nextAttempt = nil
+        backoff.reset()
+    }
+
+    /// The agent could not be reached: try again after the backoff.
+    private func lost(_ message: String) {
+        linkError = message
+        guard nextAttempt == nil else { return }
+        let delay = backoff.nextDelay()
+        let next = Date().addingTimeInterval(delay)
+        link = .reconnecting(attempt: backoff.attempt, next: next)
+        linkSince = Date()
+        nextAttempt = next
+        forgetAgentIfResolved()
+        publish()
+    }
+
+    /// A problem only the user can fix: no more attempts until a retry.
+    private func fail(_ message: String) {
+        link = .failed
+        linkError = message
+        linkSince = Date()
+        nextAttempt = nil
+        publish()
+    }
+
+    /// A project's agent is asked for again at the next attempt; the
+    /// forwards running now are moved only if the answer differs.
+    private func forgetAgentIfResolved() {
+        guard case .project = server.address else { return }
+        let previous = agent
+        agent = nil
+        if !running.isEmpty, previous != nil { pendingMoveCheck = previous }
+    }
+
+    /// The agent the running forwards dial, while a project's is asked again.
+    private var pendingMoveCheck: AgentAddress?
+
+    private func onTick() {
+        guard !stopped else { return }
+        if let nextAttempt, nextAttempt <= Date() {
+            attempt()
+            moveIfAgentChanged()
+        }
+        if !bindFailures.isEmpty, nextBindRetry <= Date(), agent != nil {
+            nextBindRetry = Date().addingTimeInterval(Self.bindRetryInterval)
+            startWanted()
+        }
+        publish()
+    }
+
+    /// After a project's agent was asked for again: forwards still dialling
+    /// the old one start over on the new one.
+    private func moveIfAgentChanged() {
+        guard let previous = pendingMoveCheck, let agent else { return }
+        pendingMoveCheck = nil
+        guard previous.host != agent.host || previous.port != agent.port || previous.scheme != agent.scheme else { return }
+        for entry in running.values { entry.carrier.stop(drainDeadline: Date()) }
+        running = [:]
+        startWanted()
+    }
+
+    private func publish() {
+        var status = ServerStatus(name: server.name, link: link, forwards: forwards.map(forwardStatus), since: linkSince)
+        status.lastError = linkError
+        status.route = agent.map { "via agent \($0)" }
+        status.notices = notices
+        retired.withLockedValue { retired in
+            if !retired { board.publish(status) }
+        }
+    }
+
+    private func forwardStatus(_ forward: Forward) -> ForwardStatus {
+        var status = ForwardStatus(name: forward.name, state: forward.enabled && !stopped ? .starting : .off)
+        guard status.state != .off else {
+            forwardSince[forward.name] = nil
+            return status
+        }
+        if let entry = running[forward.name] {
+            status.state = .up
+            status.listening = "\(Endpoint.bracketed(forward.spec.listen.bindAddress)):\(entry.port)"
+            let totals = entry.carrier.totals
+            status.openConnections = totals.open
+            status.totalConnections = totals.total
+            status.bytesOut = totals.bytesOut
+            status.bytesIn = totals.bytesIn
+            status.lastError = forwardErrors[forward.name]
+        } else if let problem = bindFailures[forward.name] {
+            status.state = .failed
+            status.lastError = problem
+        }
+        if let previous = forwardSince[forward.name], previous.state == status.state {
+            status.since = previous.since
+        } else {
+            forwardSince[forward.name] = (status.state, status.since)
+        }
+        return status
+    }
+}
