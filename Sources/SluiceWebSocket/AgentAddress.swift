@@ -71,7 +71,7 @@ public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
         case .given:
             return "given with --node"
         case .saved(let server):
-            return "saved as server \(server)'s address (change it with: sluice server edit \(server) --destination URL)"
+            return "saved as server \(server)'s address"
         case let .resolved(controlPlane, project, node, defaultPort):
             let port = defaultPort ? ", on port \(Self.defaultPort) because the node names no agentPort" : ""
             return "node \(node) of project \(project), from the control plane at \(controlPlane)\(port)"

@@ -74,10 +74,13 @@ extension AgentError.Refusal: CustomStringConvertible {
         let said = message.map { ": \($0)" } ?? ""
         switch status {
         case 401:
+            // A saved server's token file is changed with server edit.
+            var option = "--token-file"
+            if case .saved(let server) = agent.provenance { option = "sluice server edit \(server) --token-file FILE" }
             if let tokenSource {
-                return "the agent at \(agent) did not accept the token from \(tokenSource)\(said); check --token-file"
+                return "the agent at \(agent) did not accept the token from \(tokenSource)\(said); check \(option)"
             }
-            return "the agent at \(agent) wants a token: pass --token-file"
+            return "the agent at \(agent) wants a token: \(option == "--token-file" ? "pass --token-file" : "give one with: \(option)")"
         case 404:
             return "the agent at \(agent) has no \(route.reference)\(said)"
         case 409:

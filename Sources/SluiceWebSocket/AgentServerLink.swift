@@ -268,7 +268,7 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             token: token, caFile: caFile,
             dialWatch: { [weak self] result in
                 guard let self else { return }
-                queue.async { self.dialed(result, forward: name) }
+                queue.async { self.dialed(result, forward: name, to: agent) }
             })
         return try AgentForward(configuration, group: group, numbers: numbers) { [weak self] line in
             guard let self else { return }
@@ -279,9 +279,11 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
         }
     }
 
-    /// What one dial said about the agent.
-    private func dialed(_ result: Result<Void, AgentError>, forward: String) {
-        guard !stopped else { return }
+    /// What one dial said about the agent. A dial to an agent the link has
+    /// let go of (a project's old node, while the control plane is asked
+    /// again) says nothing about the link now.
+    private func dialed(_ result: Result<Void, AgentError>, forward: String, to dialled: AgentAddress) {
+        guard !stopped, dialled == agent else { return }
         switch result {
         case .success:
             forwardErrors[forward] = nil

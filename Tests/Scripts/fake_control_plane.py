@@ -5,6 +5,10 @@ http.server answering the two GETs of docs/agent-protocol.md from argv.
   fake_control_plane.py PORT_FILE LOG_FILE [--token T]
       [--project NAME=PHASE[:NODE]]... [--node NAME=IP[:AGENT_PORT]]...
 
+With --overrides FILE, each request first reads FILE if it exists: lines
+"project NAME=PHASE[:NODE]" and "node NAME=IP[:AGENT_PORT]" that replace
+the entries of that name (a project moved to another node).
+
 It listens on 127.0.0.1, on a port the kernel picks, writes the port to
 PORT_FILE (renamed into place), and logs each request as a JSON line
 (path, Authorization) to LOG_FILE, so a test can tell it was never asked.
@@ -20,10 +24,14 @@ parser.add_argument("log_file")
 parser.add_argument("--token")
 parser.add_argument("--project", action="append", default=[])
 parser.add_argument("--node", action="append", default=[])
+parser.add_argument("--overrides")
 ARGUMENTS = parser.parse_args()
 
 PROJECTS = {}
-for entry in ARGUMENTS.project:
+NODES = {}
+
+
+def add_project(entry):
     name, _, rest = entry.partition("=")
     phase, _, node = rest.partition(":")
     status = {"phase": phase}
@@ -31,8 +39,8 @@ for entry in ARGUMENTS.project:
         status["nodeRef"] = node
     PROJECTS[name] = {"name": name, "status": status}
 
-NODES = {}
-for entry in ARGUMENTS.node:
+
+def add_node(entry):
     name, _, rest = entry.partition("=")
     ip, _, port = rest.partition(":")
     network = {"ip": ip}
@@ -41,8 +49,27 @@ for entry in ARGUMENTS.node:
     NODES[name] = {"name": name, "status": {"network": network}}
 
 
+for entry in ARGUMENTS.project:
+    add_project(entry)
+for entry in ARGUMENTS.node:
+    add_node(entry)
+
+
+def read_overrides():
+    if not ARGUMENTS.overrides or not os.path.exists(ARGUMENTS.overrides):
+        return
+    with open(ARGUMENTS.overrides) as file:
+        for line in file:
+            kind, _, entry = line.strip().partition(" ")
+            if kind == "project":
+                add_project(entry)
+            elif kind == "node":
+                add_node(entry)
+
+
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
+        read_overrides()
         with open(ARGUMENTS.log_file, "a") as file:
             file.write(json.dumps({"path": self.path, "authorization": self.headers.get("Authorization")}) + "\n")
         if ARGUMENTS.token is not None and self.headers.get("Authorization") != "Bearer " + ARGUMENTS.token:

@@ -15,6 +15,7 @@ public final class FakeControlPlane: @unchecked Sendable {
         for project in projects { arguments += ["--project", project] }
         for node in nodes { arguments += ["--node", node] }
         if let token { arguments += ["--token", token] }
+        arguments += ["--overrides", directory.file("overrides")]
         (process, port) = try PythonScript.start("fake_control_plane.py", arguments: arguments, in: directory, what: "the fake control plane")
     }
 
@@ -27,6 +28,15 @@ public final class FakeControlPlane: @unchecked Sendable {
     }
 
     public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// From the next request on, answers with these entries instead (same
+    /// forms as `init`'s): a project moved to another node.
+    public func override(projects: [String] = [], nodes: [String] = []) throws {
+        let lines = projects.map { "project \($0)" } + nodes.map { "node \($0)" }
+        let temporary = directory.file("overrides.new")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: temporary, atomically: false, encoding: .utf8)
+        guard rename(temporary, directory.file("overrides")) == 0 else { throw TestSupportError("cannot write the overrides") }
+    }
 
     /// Each request seen, oldest first: its path and Authorization header.
     public var requests: [(path: String, authorization: String?)] {

@@ -11,7 +11,7 @@ extension ForwardSpec {
         func fail(_ problem: String) -> ForwardSpecError {
             ForwardSpecError(spec: argument, kind: kind, problem: problem, forAgent: targets != .hosts)
         }
-        let fields = try Self.splitFields(argument, kind: kind)
+        let fields = try Self.splitFields(argument, kind: kind, forAgent: targets != .hosts)
         if case .services = targets, kind == .local, fields.count < 3 {
             // The shorthand means 127.0.0.1, which an agent has no use for.
             throw fail("name the service: -L \(fields[0].isEmpty ? "PORT" : fields[0]):PROJECT/SERVICE:PORT, e.g. -L 5432:my-app/db:5432")
@@ -73,9 +73,9 @@ extension ForwardSpec {
 
     /// Splits on ':' outside brackets; a bracketed field is an IPv6 address and
     /// loses its brackets. Works on the bytes, as every separator is ASCII.
-    private static func splitFields(_ argument: String, kind: ForwardKind) throws(ForwardSpecError) -> [String] {
+    private static func splitFields(_ argument: String, kind: ForwardKind, forAgent: Bool) throws(ForwardSpecError) -> [String] {
         func fail(_ problem: String) -> ForwardSpecError {
-            ForwardSpecError(spec: argument, kind: kind, problem: problem)
+            ForwardSpecError(spec: argument, kind: kind, problem: problem, forAgent: forAgent)
         }
         guard !argument.isEmpty else { throw fail("the spec is empty") }
         if argument.unicodeScalars.contains(where: { $0.isASCII ? $0 == " " || (0x09...0x0D).contains($0.value) : $0.properties.isWhitespace }) {
