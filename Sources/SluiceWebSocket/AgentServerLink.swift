@@ -100,8 +100,18 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             guard !stopped else { return }
             backoff.reset()
             nextBindRetry = Date()
-            if link != .connected { forgetAgentIfResolved() }
+            if link == .failed {
+                // What failed it (a token, a CA file) is read again, and
+                // every forward dials with what is read now.
+                for entry in running.values { entry.carrier.stop(drainDeadline: Date()) }
+                running = [:]
+                agent = nil
+                pendingMoveCheck = nil
+            } else if link != .connected {
+                forgetAgentIfResolved()
+            }
             attempt()
+            moveIfAgentChanged()
         }
     }
 

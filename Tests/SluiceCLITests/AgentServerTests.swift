@@ -138,11 +138,21 @@ import Testing
                 "\(refused)")
         #expect(refused.contains("check sluice server edit node1 --token-file FILE"), "\(refused)")
 
-        // Fixed in the store: the engine makes a new link with the new file.
+        // The file fixed, a retry reads it again.
+        _ = try home.write("wrong.token", "the-right-one\n", mode: 0o600)
+        try sluice("retry", "node1")
+        let retried = try status { $0.contains("node1  connected") }
+        #expect(retried.contains("node1  connected"), "\(retried)\n\(upLog)")
+        #expect(TCPTestClient.echo(port: local, bytes: 1 << 20, seed: 1604).exact, "\(upLog)")
+
+        // Pointed at another file in the store: the engine makes a new link
+        // with it (a wrong one again here, which fails it as before).
+        try sluice("server", "edit", "node1", "--token-file", home.write("other.token", "nope\n", mode: 0o600))
+        #expect(try status { $0.contains("node1  failed") }.contains("did not accept the token from \(home.file("other.token"))"))
         try sluice("server", "edit", "node1", "--token-file", token)
         let fixed = try status { $0.contains("node1  connected") }
         #expect(fixed.contains("node1  connected"), "\(fixed)\n\(upLog)")
-        #expect(TCPTestClient.echo(port: local, bytes: 1 << 20, seed: 1604).exact, "\(upLog)")
+        #expect(TCPTestClient.echo(port: local, bytes: 1 << 20, seed: 1605).exact, "\(upLog)")
 
         // A second forward on a port another process holds fails alone.
         try sluice("add", "node1", "-L", "\(taken.port):my-app/db:\(echo.port)", "--name", "busy")
