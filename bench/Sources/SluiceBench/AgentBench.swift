@@ -27,6 +27,9 @@ final class AgentBench {
     private(set) var throughput: [TunnelBench.Direction: Samples] = [:]
     private(set) var latencyP50: Samples = [:]
     private(set) var latencyP99: Samples = [:]
+    /// CPU seconds per GiB moved over the throughput transfers, both ends
+    /// together: port-forward + agent, or ssh + sshd's session processes.
+    private(set) var cpuPerGiB: [Way: Double] = [:]
     private(set) var concurrentSucceeded: Samples = [:]
     private(set) var concurrentSeconds: Samples = [:]
     /// Resident memory (VmRSS) with the crowd open, of the process that
@@ -69,23 +72,49 @@ final class AgentBench {
         let wsEchoWithoutPool = try forward(to: services.echo.port, through: plain, pool: 0)
         let bulkPorts: [Way: Int] = [.direct: services.bulk.port, .sshL: ssh.localBulkPort, .ws: wsBulk.localPort, .wss: wssBulk.localPort]
         let echoPorts: [Way: Int] = [.direct: services.echo.port, .sshL: ssh.localEchoPort, .ws: wsEcho.localPort, .wsWithoutPool: wsEchoWithoutPool.localPort]
+        // The agent serves every port-forward of its scheme, so its CPU
+        // during a transfer is that transfer's; sshd's session processes
+        // are its counterpart.
+        let sshUsage = ssh.usage!
+        let cpu: [Way: () -> EndsCPU] = [
+            .sshL: { EndsCPU(client: sshUsage.cpuSeconds, server: server.connectionProcesses.reduce(0) { $0 + ProcessUsage(pid: $1).cpuSeconds }) },
+            .ws: { EndsCPU(client: wsBulk.usage.cpuSeconds, server: plain.usage.cpuSeconds) },
+            .wss: { EndsCPU(client: wssBulk.usage.cpuSeconds, server: secure.usage.cpuSeconds) },
+        ]
         // Held to the end: every process here is stopped by its deinit.
         try withExtendedLifetime([ssh, plain, secure, wsBulk, wssBulk, wsEcho, wsEchoWithoutPool] as [AnyObject]) {
-            try takeTurns(bulkPorts: bulkPorts, echoPorts: echoPorts)
+            try takeTurns(bulkPorts: bulkPorts, echoPorts: echoPorts, cpu: cpu)
         }
     }
 
-    private func takeTurns(bulkPorts: [Way: Int], echoPorts: [Way: Int]) throws {
+    /// CPU seconds used so far by the two processes a forward goes through.
+    private struct EndsCPU {
+        var client: Double
+        var server: Double
+    }
+
+    private func takeTurns(bulkPorts: [Way: Int], echoPorts: [Way: Int], cpu: [Way: () -> EndsCPU]) throws {
+        var cpuUsed: [Way: Double] = [:]
+        var moved: [Way: Double] = [:]
         for run in 0..<settings.runs {
             let name = "run \(run + 1)/\(settings.runs)"
             for way in [Way.direct, .sshL, .ws, .wss].rotated(by: run) {
                 for direction in TunnelBench.Direction.allCases {
+                    let before = cpu[way]?()
                     let seconds = direction == .upload
                         ? try LoadClient.upload(port: bulkPorts[way]!, bytes: settings.transferBytes)
                         : try LoadClient.download(port: bulkPorts[way]!, bytes: settings.transferBytes)
                     let rate = Double(settings.transferBytes) / seconds / 1e6
                     throughput[direction, default: [:]][way, default: []].append(rate)
-                    Progress.say("\(name) \(way.rawValue)\(way == .sshL ? " (\(cipher))" : "") \(direction.rawValue): \(String(format: "%.0f", rate)) MB/s")
+                    var cpuText = ""
+                    if let before, let after = cpu[way]?() {
+                        let gibibytes = Double(settings.transferBytes) / Double(1 << 30)
+                        let (client, server) = (after.client - before.client, after.server - before.server)
+                        cpuUsed[way, default: 0] += client + server
+                        moved[way, default: 0] += Double(settings.transferBytes)
+                        cpuText = String(format: ", CPU per GiB: client %.2f s, server side %.2f s", client / gibibytes, server / gibibytes)
+                    }
+                    Progress.say("\(name) \(way.rawValue)\(way == .sshL ? " (\(cipher))" : "") \(direction.rawValue): \(String(format: "%.0f", rate)) MB/s\(cpuText)")
                 }
             }
             for way in [Way.direct, .sshL, .ws, .wsWithoutPool].rotated(by: run) {
@@ -101,6 +130,9 @@ final class AgentBench {
                 Progress.say("\(name) \(way.rawValue) \(settings.connections) concurrent: \(outcome.succeeded) succeeded in \(String(format: "%.2f", outcome.seconds)) s"
                     + (outcome.firstFailure.map { " (first failure: \($0))" } ?? ""))
             }
+        }
+        for (way, seconds) in cpuUsed {
+            cpuPerGiB[way] = seconds / (moved[way]! / Double(1 << 30))
         }
     }
 

@@ -193,6 +193,11 @@ struct SluiceBench: ParsableCommand {
                 rows.append(ReportRow(measure: "\(way.rawValue) \(direction.rawValue) (OpenSSH: ssh -L, \(cipher))", samples: beside(way, bench.throughput[direction] ?? [:]),
                                       format: { String(format: "%.0f MB/s", $0) }, target: .ratioAtLeast(target)))
             }
+            var cpu: [Tunnel.Kind: Double] = [:]
+            cpu[.sluice] = bench.cpuPerGiB[way]
+            cpu[.openSSH] = bench.cpuPerGiB[.sshL]
+            rows.append(ReportRow(measure: "\(way.rawValue) CPU per GiB moved, both ends: port-forward + agent (OpenSSH: ssh + sshd, \(cipher))", values: cpu,
+                                  format: { String(format: "%.2f s", $0) }, target: .none))
         }
         for way in [AgentBench.Way.ws, .wsWithoutPool] {
             let pool = way == .ws ? "pool on (default)" : "--pool 0"
