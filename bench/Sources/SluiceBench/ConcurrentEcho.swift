@@ -34,7 +34,9 @@ struct ConcurrentEcho {
         func byte(at offset: Int) -> UInt8 { UInt8(truncatingIfNeeded: offset &* 31 &+ Int(seed)) }
     }
 
-    func run() -> Outcome {
+    /// `whileOpen` runs once every connection is done, before any is
+    /// closed: what the crowd costs the processes in between is read there.
+    func run(whileOpen: () -> Void = {}) -> Outcome {
         let started = Clock.now
         var peers: [Peer] = []
         for index in 0..<connections {
@@ -100,6 +102,7 @@ struct ConcurrentEcho {
             }
         }
         let seconds = Clock.now - started
+        whileOpen()
         for peer in peers { close(peer.fd) }
         let succeeded = peers.filter { $0.done && $0.failure == nil }.count
         let failure = peers.first { $0.failure != nil }?.failure ?? (succeeded < connections ? "timed out after \(Int(timeout)) s" : nil)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a process has used so far, read from /proc: CPU time (user +
-/// system, all threads) and its peak resident memory.
+/// system, all threads) and its resident memory, now and at its peak.
 struct ProcessUsage {
     let pid: pid_t
 
@@ -17,9 +17,15 @@ struct ProcessUsage {
     }
 
     /// Peak resident set size (VmHWM) in bytes.
-    var peakResidentBytes: Int {
+    var peakResidentBytes: Int { statusBytes("VmHWM:") }
+
+    /// Resident set size now (VmRSS) in bytes.
+    var residentBytes: Int { statusBytes("VmRSS:") }
+
+    /// A size field of /proc/PID/status (given in kB there) in bytes.
+    private func statusBytes(_ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
             let kibibytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
             return kibibytes * 1024
         }

@@ -28,13 +28,13 @@ struct SluiceBench: ParsableCommand {
     @Option(name: .customLong("wan-mebibytes"), help: "MiB per delay-line transfer (split among the parallel streams).") var wanMebibytes = 64
     @Option(name: .customLong("wan-runs"), help: "Runs per delay-line figure.") var wanRuns = 3
     @Option(name: .customLong("wan-chart"), help: "Where the delay-line chart (PNG, by gnuplot) goes.") var wanChart = "bench/results/wan.png"
-    @Option(help: ArgumentHelp("Only these parts, comma-separated: throughput, connections, screen, engine, wan.", valueName: "parts"))
+    @Option(help: ArgumentHelp("Only these parts, comma-separated: throughput, connections, agent, screen, engine, wan.", valueName: "parts"))
     var only: String = Part.allCases.map(\.rawValue).joined(separator: ",")
-    @Option(help: ArgumentHelp("Ciphers for the throughput runs, comma-separated; the first also carries the connection runs.", valueName: "ciphers"))
+    @Option(help: ArgumentHelp("Ciphers for the throughput runs, comma-separated; the first also carries the connection runs and ssh -L beside the agent.", valueName: "ciphers"))
     var ciphers: String = Self.defaultCiphers.joined(separator: ",")
 
     enum Part: String, CaseIterable {
-        case throughput, connections, screen, engine, wan
+        case throughput, connections, agent, screen, engine, wan
     }
 
     private var environmentSettings: [String: String] {
@@ -77,6 +77,12 @@ struct SluiceBench: ParsableCommand {
             try tunnels.measure(cipher: cipher, throughput: parts.contains(.throughput), connections: index == 0 && parts.contains(.connections))
         }
 
+        var agent: AgentBench?
+        if parts.contains(.agent) {
+            agent = AgentBench(settings: settings, services: services, cipher: cipherList[0])
+            try agent!.measure()
+        }
+
         var firstFrames: [Double] = []
         var idle: [Tunnel.Kind: Double] = [:]
         if parts.contains(.screen) {
@@ -90,6 +96,7 @@ struct SluiceBench: ParsableCommand {
             Progress.say("store change to listener: p50 \(String(format: "%.1f", Statistics.median(engine.storeToListener))) ms, p99 \(String(format: "%.1f", Statistics.percentile(engine.storeToListener, 99))) ms; status --json p50 \(String(format: "%.1f", Statistics.median(engine.statusRoundTrip))) ms")
         }
         var rows = Self.rows(tunnels, settings: settings, ciphers: cipherList, firstFrames: firstFrames, idle: idle, idleSeconds: idleSeconds)
+        rows += agent.map { Self.agentRows($0) } ?? []
         rows += Self.engineRows(engine)
         if parts.contains(.wan) {
             let wan = WanBench(settings: WanBench.Settings(
@@ -164,6 +171,54 @@ struct SluiceBench: ParsableCommand {
                               format: { String(format: "%.1f ms", $0) }, target: .sluiceBelow(50)))
         rows.append(ReportRow(measure: "idle CPU over \(Int(idleSeconds)) s, 20 live forwards (Sluice: the engine, no client; OpenSSH: ssh -N)", values: idle,
                               format: { String(format: "%.2f %%", $0) }, target: .sluiceBelow(0.2)))
+        return rows.filter { !$0.values.isEmpty }
+    }
+
+    /// The agent's rows: the Sluice column is `sluice port-forward` through
+    /// `sluice agent`, the OpenSSH column `ssh -L` (or, for memory, its
+    /// counterpart named in the row), so the ratio is agent / ssh -L.
+    private static func agentRows(_ bench: AgentBench) -> [ReportRow] {
+        let settings = bench.settings
+        let cipher = bench.cipher.split(separator: "@").first!
+        let mebibytes: (Double) -> String = { String(format: "%.1f MiB", $0 / 1_048_576) }
+        func beside(_ way: AgentBench.Way, _ samples: AgentBench.Samples, ssh: AgentBench.Way? = .sshL) -> [Tunnel.Kind: [Double]] {
+            var columns: [Tunnel.Kind: [Double]] = [.sluice: samples[way] ?? []]
+            if let direct = samples[.direct] { columns[.direct] = direct }
+            if let ssh, let openSSH = samples[ssh] { columns[.openSSH] = openSSH }
+            return columns
+        }
+        var rows: [ReportRow] = []
+        for (way, target) in [(AgentBench.Way.ws, 2.0), (.wss, 1.0)] {
+            for direction in TunnelBench.Direction.allCases {
+                rows.append(ReportRow(measure: "\(way.rawValue) \(direction.rawValue) (OpenSSH: ssh -L, \(cipher))", samples: beside(way, bench.throughput[direction] ?? [:]),
+                                      format: { String(format: "%.0f MB/s", $0) }, target: .ratioAtLeast(target)))
+            }
+            var cpu: [Tunnel.Kind: Double] = [:]
+            cpu[.sluice] = bench.cpuPerGiB[way]
+            cpu[.openSSH] = bench.cpuPerGiB[.sshL]
+            rows.append(ReportRow(measure: "\(way.rawValue) CPU per GiB moved, both ends: port-forward + agent (OpenSSH: ssh + sshd, \(cipher))", values: cpu,
+                                  format: { String(format: "%.2f s", $0) }, target: .none))
+        }
+        for way in [AgentBench.Way.ws, .wsWithoutPool] {
+            let pool = way == .ws ? "pool on (default)" : "--pool 0"
+            rows.append(ReportRow(measure: "agent ws:// \(pool): connect + 1-byte echo, p50 (\(settings.roundTrips) sequential)", samples: beside(way, bench.latencyP50),
+                                  format: { String(format: "%.0f µs", $0) }, target: .none))
+            rows.append(ReportRow(measure: "agent ws:// \(pool): connect + 1-byte echo, p99", samples: beside(way, bench.latencyP99),
+                                  format: { String(format: "%.0f µs", $0) }, target: .none))
+        }
+        rows.append(ReportRow(measure: "agent ws://: \(settings.connections) concurrent × \(settings.connectionBytes >> 10) KiB each way: succeeded (worst run)",
+                              values: beside(.ws, bench.concurrentSucceeded).mapValues { $0.min()! }, format: { String(Int($0)) },
+                              target: .sluiceEquals(Double(settings.connections))))
+        rows.append(ReportRow(measure: "agent ws://: \(settings.connections) concurrent: wall time", samples: beside(.ws, bench.concurrentSeconds),
+                              format: { String(format: "%.2f s", $0) }, target: .none))
+        rows.append(ReportRow(measure: "agent RSS, fresh, before any connection", samples: beside(.ws, bench.idleServerResident, ssh: nil),
+                              format: mebibytes, target: .none))
+        rows.append(ReportRow(measure: "agent RSS with \(settings.connections) streams open (OpenSSH: the session's sshd processes, summed)",
+                              samples: beside(.ws, bench.crowdServerResident), format: mebibytes, target: .none))
+        rows.append(ReportRow(measure: "port-forward RSS with \(settings.connections) connections open (OpenSSH: ssh -L)",
+                              samples: beside(.ws, bench.crowdClientResident), format: mebibytes, target: .none))
+        rows.append(ReportRow(measure: "  of which open when read (worst run)", values: beside(.ws, bench.crowdHeld).mapValues { $0.min()! },
+                              format: { String(Int($0)) }, target: .sluiceEquals(Double(settings.connections))))
         return rows.filter { !$0.values.isEmpty }
     }
 
