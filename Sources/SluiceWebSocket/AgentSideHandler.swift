@@ -53,6 +53,10 @@ final class AgentSideHandler: ChannelDuplexHandler {
         self.keepalive = keepalive
     }
 
+    /// Set by the agent's unsolicited pong under sluice.v1: its connection
+    /// to the target is up, so a pool may hand the stream out at once.
+    private(set) var targetReady = false
+
     /// True while nothing has ended it: a pool hands out only these.
     var isUsable: Bool { !closeSent && !closeReceived && context?.channel.isActive == true && relay == nil }
 
@@ -155,7 +159,7 @@ final class AgentSideHandler: ChannelDuplexHandler {
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .pong:
-            break
+            if halfClose { targetReady = true }
         case .connectionClose:
             var payload = frame.unmaskedData
             let code = payload.readInteger(as: UInt16.self)

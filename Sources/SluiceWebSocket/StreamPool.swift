@@ -15,10 +15,11 @@ import NIOCore
 final class StreamPool {
     /// Shorter-lived idle streams are not replaced (see above).
     static let healthyAge = TimeAmount.seconds(1)
-    /// A stream is handed out only once it has been open this long: an
-    /// agent that cannot reach the target says so (1011) right after the
-    /// upgrade, and a client should not get a stream that is about to
-    /// hear that, after the target came back.
+    /// A stream is handed out once the agent said its target is connected
+    /// (sluice.v1's unsolicited pong), or else once it has been open this
+    /// long: an agent that cannot reach the target says so (1011) right
+    /// after the upgrade, and a client should not get a stream that is
+    /// about to hear that, after the target came back.
     static let settleTime = TimeAmount.milliseconds(250)
 
     private let eventLoop: EventLoop
@@ -51,7 +52,7 @@ final class StreamPool {
         defer { fill() }
         ready.removeAll { Self.handler(of: $0.stream)?.isUsable != true }
         let settled = NIODeadline.now() - Self.settleTime
-        if let index = ready.firstIndex(where: { $0.since <= settled }) {
+        if let index = ready.firstIndex(where: { $0.since <= settled || Self.handler(of: $0.stream)?.targetReady == true }) {
             let (stream, _) = ready.remove(at: index)
             Self.handler(of: stream)?.onEndedUnmatched = nil
             problems.worked()

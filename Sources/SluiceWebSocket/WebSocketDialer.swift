@@ -81,7 +81,7 @@ struct WebSocketDialer: Sendable {
                     let decoder = ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes))
                     let requestHandler = UpgradeRequestHandler(request: request, agent: agent, route: route, tokenSource: tokenSource,
                                                                outcome: outcome, timeout: timeout)
-                    let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: Self.largestFrame, automaticErrorHandling: true) { channel, response in
+                    let upgrader = MaskingClientUpgrader(maxFrameSize: Self.largestFrame) { channel, response in
                         let chosen = response.headers["Sec-WebSocket-Protocol"].first?.trimmingCharacters(in: .whitespaces)
                         let halfClose = chosen == AgentStream.halfCloseProtocol
                         return channel.eventLoop.makeCompletedFuture {

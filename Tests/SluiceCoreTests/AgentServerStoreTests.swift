@@ -49,7 +49,7 @@ import Testing
         for bad in ["ws://", "ws://h:0", "ws://h:09090", "ws://user@h:1", "ws://h:1/?q", "my app via http://cp", "app via ftp://cp", "-x via http://cp"] {
             #expect(throws: SluiceError.self, "\(bad)") { try ServerAddress(parsing: bad) }
         }
-        #expect(throws: SluiceError.invalidAgent("'ws://h/p?x' is not an agent address: no user, query or fragment, just ws://HOST:PORT[/PATH]")) {
+        #expect(throws: SluiceError.invalidAgent("\"ws://h/p?x\" is not an agent address: no user, query or fragment, just ws://HOST:PORT[/PATH]")) {
             try ServerAddress(parsing: "ws://h/p?x")
         }
     }

@@ -102,7 +102,7 @@ final class StreamRelay: ChannelDuplexHandler {
         switch frame.opcode {
         case .binary, .continuation:
             if frame.opcode == .continuation && insideTextMessage { return }
-            let data = frame.unmaskedData
+            let data = frame.payload
             if frame.opcode == .binary && frame.fin && data.readableBytes == 0 {
                 if machine.halfClose { apply(machine.clientEnd()) }
                 return
@@ -112,13 +112,13 @@ final class StreamRelay: ChannelDuplexHandler {
             insideTextMessage = !frame.fin
             fail(CloseFrame.unacceptableData, "text frames are not part of this protocol: send binary frames")
         case .connectionClose:
-            var data = frame.unmaskedData
+            var data = frame.payload
             let code = data.readInteger(as: UInt16.self)
             apply(machine.clientClose(code: code))
         case .ping:
             // Once our close frame is out, nothing more may follow it.
             guard machine.closeSent == nil else { return }
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.payload)), promise: nil)
         case .pong:
             break
         default:
@@ -191,6 +191,13 @@ final class StreamRelay: ChannelDuplexHandler {
     func targetActive(_ handler: TargetSideHandler) {
         target = handler
         let actions = machine.targetConnected()
+        // sluice.v1's "ready": an unsolicited pong, which any client may
+        // ignore (RFC 6455, 5.5.3), and on which Sluice's client hands a
+        // pre-opened stream to a local client at once.
+        if machine.halfClose, machine.phase == .relaying, let context {
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: context.channel.allocator.buffer(capacity: 0))),
+                                  promise: nil)
+        }
         if machine.phase == .relaying {
             for data in held {
                 bytesIn += UInt64(data.readableBytes)

@@ -89,8 +89,9 @@ public struct AgentURL: Sendable, Hashable, CustomStringConvertible {
         ParseError(description: "\(quoted(text)) is not an agent address: use HOST:PORT, ws://HOST:PORT or wss://HOST:PORT")
     }
 
+    /// As the agent transport's other messages quote (AgentError.quoted).
     static func quoted(_ text: String) -> String {
-        "'\(TerminalText.echo(text))'"
+        "\"\(TerminalText.echo(text))\""
     }
 
     private static func splitHostPort(_ text: Substring, whole: String) throws(ParseError) -> (String, Substring?) {

@@ -1,0 +1,48 @@
+import NIOCore
+import NIOEmbedded
+import NIOWebSocket
+import SluiceCore
+import Testing
+@testable import SluiceWebSocket
+
+/// Sluice's word-at-a-time masking against swift-nio's byte-at-a-time one,
+/// and the client's frames against swift-nio's own decoder.
+@Suite struct MaskingTests {
+    @Test func masksAsSwiftNIODoesAtEveryLengthAndOffset() {
+        var generator = SystemRandomNumberGenerator()
+        for length in Array(0...70) + [1023, 65536, 65543] {
+            for offset in 0..<4 {
+                let key = WebSocketMaskingKey.random(using: &generator)
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                var expected = ByteBuffer(bytes: bytes)
+                expected.webSocketMask(key, indexOffset: offset)
+                var masked = bytes
+                masked.withUnsafeMutableBytes { WebSocketMask.apply(key, to: $0, offset: offset) }
+                #expect(masked == Array(expected.readableBytesView), "length \(length), offset \(offset)")
+                masked.withUnsafeMutableBytes { WebSocketMask.apply(key, to: $0, offset: offset) }
+                #expect(masked == bytes, "masking twice gives the bytes back: length \(length)")
+            }
+        }
+    }
+
+    @Test func framesReadBackThroughSwiftNIOsDecoder() throws {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(MaskingFrameEncoder())
+        for length in [0, 1, 125, 126, 65535, 65536, 200_000] {
+            let payload = ByteBuffer(bytes: (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            let key = WebSocketMaskingKey.random()
+            try channel.writeOutbound(WebSocketFrame(fin: length != 1, opcode: length == 0 ? WebSocketOpcode.connectionClose : .binary, maskKey: key, data: payload))
+            var wire = ByteBuffer()
+            while var part = try channel.readOutbound(as: ByteBuffer.self) { wire.writeBuffer(&part) }
+            let decoder = EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 20)))
+            try decoder.writeInbound(wire)
+            let frame = try #require(try decoder.readInbound(as: WebSocketFrame.self))
+            #expect(frame.fin == (length != 1))
+            #expect(frame.opcode == (length == 0 ? WebSocketOpcode.connectionClose : .binary))
+            #expect(frame.maskKey == key)
+            #expect(frame.unmaskedData == payload, "length \(length)")
+            _ = try decoder.finish()
+        }
+        _ = try channel.finish()
+    }
+}
