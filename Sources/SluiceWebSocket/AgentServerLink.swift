@@ -53,8 +53,7 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
     private var stopped = false
 
     private let retired = NIOLockedValueBox(false)
-    private let ended = NSCondition()
-    private var hasEnded = false
+    private let ended = EndSignal()
 
     /// How often the status is published and timers are looked at.
     static let tick = DispatchTimeInterval.milliseconds(500)
@@ -133,10 +132,7 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             running = [:]
             link = .idle
             publish()
-            ended.lock()
-            hasEnded = true
-            ended.broadcast()
-            ended.unlock()
+            ended.signal()
         }
     }
 
@@ -145,13 +141,7 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
     }
 
     func waitUntilStopped(timeout: TimeInterval) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        ended.lock()
-        defer { ended.unlock() }
-        while !hasEnded {
-            if !ended.wait(until: deadline) { return hasEnded }
-        }
-        return true
+        ended.wait(timeout: timeout)
     }
 
     func connections(forward: String, reply: @escaping @Sendable (Result<[ConnectionStatus], ConnectionRequestError>) -> Void) {

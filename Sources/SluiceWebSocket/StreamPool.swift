@@ -49,7 +49,9 @@ final class StreamPool {
     /// The oldest settled stream if there is one, else a dial of the
     /// client's own; then the pool refills.
     func take() -> EventLoopFuture<AgentStream> {
-        defer { fill() }
+        // Refilled after this turn of the loop: the client's first bytes
+        // come before a new dial's setup.
+        defer { eventLoop.assumeIsolated().execute { self.fill() } }
         ready.removeAll { Self.handler(of: $0.stream)?.isUsable != true }
         let settled = NIODeadline.now() - Self.settleTime
         if let index = ready.firstIndex(where: { $0.since <= settled || Self.handler(of: $0.stream)?.targetReady == true }) {

@@ -68,7 +68,7 @@ struct WebSocketDialer: Sendable {
 
         ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: AgentForward.waterMark)
             .channelInitializer { channel in
                 CloseOnExec.markAll()

@@ -81,6 +81,17 @@ public final class ChildProcess: @unchecked Sendable {
         return exitStatus!
     }
 
+    /// SIGTERM, then SIGKILL if it is still there after `grace` seconds;
+    /// returns once it has exited. A no-op when it has already.
+    public func terminate(grace: TimeInterval = 5) {
+        guard isRunning else { return }
+        signal(SIGTERM)
+        if wait(timeout: grace) == nil {
+            signal(SIGKILL)
+            wait()
+        }
+    }
+
     /// Waits at most `timeout` seconds; nil if it is still running.
     public func wait(timeout: TimeInterval) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)

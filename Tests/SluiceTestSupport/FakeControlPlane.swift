@@ -20,11 +20,7 @@ public final class FakeControlPlane: @unchecked Sendable {
     }
 
     deinit {
-        process.signal(SIGTERM)
-        if process.wait(timeout: 5) == nil {
-            process.signal(SIGKILL)
-            process.wait()
-        }
+        process.terminate()
     }
 
     public var url: String { "http://127.0.0.1:\(port)" }

@@ -39,11 +39,7 @@ public final class StandInAgent: @unchecked Sendable {
     }
 
     deinit {
-        process.signal(SIGTERM)
-        if process.wait(timeout: 5) == nil {
-            process.signal(SIGKILL)
-            process.wait()
-        }
+        process.terminate()
     }
 
     /// Each upgrade request seen, oldest first: its path, the

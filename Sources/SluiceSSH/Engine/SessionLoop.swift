@@ -63,9 +63,8 @@ final class SessionLoop: @unchecked Sendable {
     /// they only wake their owners, and must never call into the engine.
     private let publishing = NSLock()
     private var retired = false
-    /// Set when the thread has ended; any number of callers may wait for it.
-    private let ended = NSCondition()
-    private var hasEnded = false
+    /// Said when the thread has ended.
+    private let ended = EndSignal()
 
     // Loop-thread state from here on.
     var forwards: [ForwardRuntime] = []
@@ -134,10 +133,7 @@ final class SessionLoop: @unchecked Sendable {
     func start() {
         ThreadSignals.startThread(named: "sluice-\(settings.serverName)") { [self] in
             run()
-            ended.lock()
-            hasEnded = true
-            ended.broadcast()
-            ended.unlock()
+            ended.signal()
         }
     }
 
@@ -208,13 +204,7 @@ final class SessionLoop: @unchecked Sendable {
 
     /// Waits for the thread to end; false if it did not within `timeout`.
     func waitUntilStopped(timeout: TimeInterval) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        ended.lock()
-        defer { ended.unlock() }
-        while !hasEnded {
-            if !ended.wait(until: deadline) { return hasEnded }
-        }
-        return true
+        ended.wait(timeout: timeout)
     }
 
     private func run() {

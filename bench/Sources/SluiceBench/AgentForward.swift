@@ -37,11 +37,6 @@ final class AgentForward {
     var log: String { (try? folder.read("stderr")) ?? "" }
 
     func stop() {
-        guard process.isRunning else { return }
-        process.signal(SIGTERM)
-        if process.wait(timeout: 5) == nil {
-            process.signal(SIGKILL)
-            process.wait()
-        }
+        process.terminate()
     }
 }

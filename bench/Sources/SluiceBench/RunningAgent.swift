@@ -54,11 +54,6 @@ final class RunningAgent {
     var log: String { (try? folder.read("stderr")) ?? "" }
 
     private static func stop(_ process: ChildProcess) {
-        guard process.isRunning else { return }
-        process.signal(SIGTERM)
-        if process.wait(timeout: 5) == nil {
-            process.signal(SIGKILL)
-            process.wait()
-        }
+        process.terminate()
     }
 }

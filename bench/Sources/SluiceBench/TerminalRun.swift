@@ -47,12 +47,7 @@ final class TerminalRun: @unchecked Sendable {
     var text: String { lock.withLock { String(decoding: output, as: UTF8.self) } }
 
     func stop() {
-        guard process.isRunning else { return }
-        process.signal(SIGTERM)
-        if process.wait(timeout: 5) == nil {
-            process.signal(SIGKILL)
-            process.wait()
-        }
+        process.terminate()
     }
 
     /// Keeps the terminal drained (a full pseudo-terminal would block the

@@ -84,12 +84,7 @@ final class Tunnel {
     var usage: ProcessUsage? { process.map { ProcessUsage(pid: $0.pid) } }
 
     func stop() {
-        guard let process, process.isRunning else { return }
-        process.signal(SIGTERM)
-        if process.wait(timeout: 5) == nil {
-            process.signal(SIGKILL)
-            process.wait()
-        }
+        process?.terminate()
     }
 
     private func waitUntilReady() throws {
