@@ -22,7 +22,7 @@ let package = Package(
         // ncursesw's pkg-config flags (-D_XOPEN_SOURCE) are refused by SwiftPM;
         // shim.h sets what the wide-character API needs instead.
         .systemLibrary(name: "CNcursesw"),
-        .target(name: "SluiceCore"),
+        .target(name: "SluiceCore", dependencies: ["CDescriptors"]),
         // Workarounds for libssh 0.10's costs, measured with make bench:
         // see each C file's header.
         .target(name: "CSessionSocket"),

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SluiceCore
 
 /// One HTTP/1.1 GET with a deadline, for the control plane's two small
 /// JSON documents: connect, send, read the whole answer (at most 1 MiB),

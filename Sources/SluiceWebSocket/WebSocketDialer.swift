@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import NIOWebSocket
+import SluiceCore
 
 /// Opens one WebSocket to an agent for one route: TCP (and TLS for
 /// `wss://`), the HTTP/1.1 upgrade with `Sec-WebSocket-Protocol: sluice.v1`

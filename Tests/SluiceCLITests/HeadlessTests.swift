@@ -41,47 +41,18 @@ import Testing
         #expect(waitForOutput("Forwarding 127.0.0.1:\(port) -> 127.0.0.1:\(echo.port) via db\n"), "\(stderr)")
 
         // A transfer in flight when Ctrl+C comes: half before, half after.
-        let fd = TCPTestClient.connect(port: port)
-        #expect(fd >= 0)
-        let half = 2 << 20
-        var stream = ByteStream(seed: 77)
-        var data = [UInt8](repeating: 0, count: 2 * half)
-        data.withUnsafeMutableBytes { stream.fill($0) }
-        let payload = data
-        let received = ReceivedBytes()
-        let reader = Thread {
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = recv(fd, &chunk, chunk.count, 0)
-                guard count > 0 else { break }
-                received.append(chunk[0..<count])
-            }
-            received.end()
-        }
-        reader.start()
-        #expect(payload.withUnsafeBytes { TCPTestClient.sendAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<half])) })
-        #expect(received.waitForCount(atLeast: 1, timeout: 10))
+        let transfer = HalfwayTransfer(port: port, bytes: 4 << 20, seed: 77)
+        #expect(transfer.sendFirstHalf(timeout: 10))
 
         sluice.signal(SIGINT)
         #expect(waitForOutput("Closing listeners; letting open connections finish (up to 10 s"), "\(stderr)")
         // The message is printed as the stop is sent; the session thread
         // closes the listener a moment later.
-        let refusedBy = Date().addingTimeInterval(2)
-        var refused = false
-        while !refused && Date() < refusedBy {
-            let probe = TCPTestClient.connect(port: port, timeout: 1)
-            refused = probe < 0
-            if !refused { close(probe); usleep(20_000) }
-        }
-        #expect(refused, "the listener still accepts after Ctrl+C")
-        #expect(payload.withUnsafeBytes { TCPTestClient.sendAll(fd, UnsafeRawBufferPointer(rebasing: $0[half...])) })
-        shutdown(fd, Int32(SHUT_WR))
-        #expect(received.waitForEnd(timeout: 20))
-        close(fd)
-        let got = received.bytes
-        let firstDifference = zip(got.indices, zip(got, payload)).first { $0.1.0 != $0.1.1 }?.0
-        #expect(got.count == payload.count && firstDifference == nil,
-                "received \(got.count) of \(payload.count) bytes; first difference at \(firstDifference.map(String.init) ?? "-")\n\(stderr)")
+        #expect(HalfwayTransfer.listenerCloses(port: port, within: 2), "the listener still accepts after Ctrl+C")
+        let got = transfer.finish(timeout: 20) ?? []
+        let firstDifference = zip(got.indices, zip(got, transfer.payload)).first { $0.1.0 != $0.1.1 }?.0
+        #expect(got.count == transfer.payload.count && firstDifference == nil,
+                "received \(got.count) of \(transfer.payload.count) bytes; first difference at \(firstDifference.map(String.init) ?? "-")\n\(stderr)")
         #expect(sluice.wait(timeout: 20) == 0, "\(stderr)")
         #expect(stderr.hasSuffix("Stopped.\n"), "\(stderr)")
         #expect(!stderr.contains("D1"), "a switched-off forward was brought up: \(stderr)")

@@ -84,20 +84,7 @@ import Testing
         let (sluice, local) = try forward(remote: echo.port, agent: "127.0.0.1:\(agent.port)")
 
         // All open first, then all sending at once.
-        let fds = (0..<200).map { _ in TCPTestClient.connect(port: local, timeout: 120) }
-        defer { fds.filter { $0 >= 0 }.forEach { close($0) } }
-        #expect(fds.allSatisfy { $0 >= 0 })
-        let results = EchoResults()
-        let done = DispatchGroup()
-        for (index, fd) in fds.enumerated() where fd >= 0 {
-            done.enter()
-            Thread {
-                results.set(index, TCPTestClient.echo(fd: fd, bytes: 256 * 1024, seed: UInt64(index + 1)))
-                done.leave()
-            }.start()
-        }
-        #expect(done.wait(timeout: .now() + 300) == .success)
-        let inexact = results.inexact(of: 200)
+        let inexact = TCPTestClient.echoAtOnce(port: local, count: 200, bytes: 256 * 1024, seed: 1)
         #expect(inexact.isEmpty, "connections not byte-exact: \(inexact)\n\(stderr())")
         #expect(echo.connectionsAccepted >= 200)
         stop(sluice)
@@ -149,41 +136,14 @@ import Testing
         let echo = try TCPTestServer(mode: .echo)
         let (sluice, local) = try forward(remote: echo.port, agent: "127.0.0.1:\(agent.port)")
 
-        let fd = TCPTestClient.connect(port: local)
-        #expect(fd >= 0)
-        let half = 4 << 20
-        var stream = ByteStream(seed: 78)
-        var data = [UInt8](repeating: 0, count: 2 * half)
-        data.withUnsafeMutableBytes { stream.fill($0) }
-        let payload = data
-        let received = ReceivedBytes()
-        Thread {
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = recv(fd, &chunk, chunk.count, 0)
-                guard count > 0 else { break }
-                received.append(chunk[0..<count])
-            }
-            received.end()
-        }.start()
-        #expect(payload.withUnsafeBytes { TCPTestClient.sendAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<half])) })
-        #expect(received.waitForCount(atLeast: 1, timeout: 20))
+        let transfer = HalfwayTransfer(port: local, bytes: 8 << 20, seed: 78)
+        #expect(transfer.sendFirstHalf())
 
         sluice.signal(SIGINT)
         #expect(waitForOutput("Closing the listener; letting open connections finish (up to 10 s; Ctrl+C again to close them now).\n"), "\(stderr())")
-        let refusedBy = Date().addingTimeInterval(5)
-        var refused = false
-        while !refused && Date() < refusedBy {
-            let probe = TCPTestClient.connect(port: local, timeout: 1)
-            refused = probe < 0
-            if !refused { close(probe); usleep(20_000) }
-        }
-        #expect(refused, "the listener still accepts after Ctrl+C")
-        #expect(payload.withUnsafeBytes { TCPTestClient.sendAll(fd, UnsafeRawBufferPointer(rebasing: $0[half...])) })
-        shutdown(fd, Int32(SHUT_WR))
-        #expect(received.waitForEnd(timeout: 30))
-        close(fd)
-        #expect(received.bytes == payload, "received \(received.bytes.count) of \(payload.count) bytes\n\(stderr())")
+        #expect(HalfwayTransfer.listenerCloses(port: local, within: 5), "the listener still accepts after Ctrl+C")
+        let got = transfer.finish()
+        #expect(got == transfer.payload, "received \(got?.count ?? -1) of \(transfer.payload.count) bytes\n\(stderr())")
         #expect(sluice.wait(timeout: 20) == 0, "\(stderr())")
         #expect(stderr().hasSuffix("Stopped.\n"), "\(stderr())")
     }
@@ -407,24 +367,5 @@ import Testing
         let result = try SluiceBinary.run(["port-forward", "my-app/db", "5432", "--node", "127.0.0.1:9090", "--token-file", empty], environment: ["HOME": logs.path])
         #expect(result.status == 64)
         #expect(result.stderr == "sluice: the token file \(empty) is empty\n")
-    }
-}
-
-/// The outcome of each of many echo connections, filled from their threads.
-final class EchoResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Int: TCPTestClient.EchoResult] = [:]
-
-    func set(_ index: Int, _ result: TCPTestClient.EchoResult) {
-        lock.lock()
-        results[index] = result
-        lock.unlock()
-    }
-
-    /// The indexes of connections that did not come back exact (or at all).
-    func inexact(of count: Int) -> [Int] {
-        lock.lock()
-        defer { lock.unlock() }
-        return (0..<count).filter { results[$0]?.exact != true }
     }
 }

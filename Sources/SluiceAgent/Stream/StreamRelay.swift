@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOWebSocket
+import SluiceCore
 
 /// Relays one upgraded WebSocket to its service's TCP connection: binary
 /// frames in, bytes out, and back. It sits last in the WebSocket's
