@@ -6,6 +6,9 @@ public enum SluiceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An agent address, project reference or agent setting that cannot
     /// be used; the text says what and what to write instead.
     case invalidAgent(String)
+    /// A setting or forward that belongs to the other transport (a token
+    /// file on an SSH server, a -R forward moving to an agent).
+    case wrongTransport(String)
     case invalidJump(String, String)
     case invalidIdentityFile(String, String)
     case invalidName(kind: String, name: String, problem: String)
@@ -27,6 +30,8 @@ public enum SluiceError: Error, Equatable, Sendable, CustomStringConvertible {
             return "bad destination '\(echo(text))': \(problem); expected [user@]host[:port] or an alias from ~/.ssh/config"
         case .invalidAgent(let problem):
             return "bad agent server: \(problem)"
+        case .wrongTransport(let problem):
+            return problem
         case let .invalidJump(text, problem):
             return "bad jump host '\(echo(text))': \(problem); expected [user@]host[:port] or an ssh config alias, several joined by commas (as ssh -J takes them)"
         case let .invalidIdentityFile(path, problem):

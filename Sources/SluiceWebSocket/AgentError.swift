@@ -20,6 +20,9 @@ public enum AgentError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The control plane could not say where the agent is; phrased where
     /// it happened.
     case controlPlane(String)
+    /// The control plane refused the token (401, 403): asking again with
+    /// the same token cannot help.
+    case controlPlaneRefusedToken(String)
 
     /// An agent's HTTP answer before the upgrade (docs/agent-protocol.md,
     /// "Before the upgrade").
@@ -36,7 +39,7 @@ public enum AgentError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalid(text), let .controlPlane(text):
+        case let .invalid(text), let .controlPlane(text), let .controlPlaneRefusedToken(text):
             return text
         case let .cannotListen(host, port, code):
             return "cannot listen on \(AgentAddress.bracketed(host)):\(port): \(String(cString: strerror(code)))"

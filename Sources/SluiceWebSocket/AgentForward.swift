@@ -170,6 +170,17 @@ public final class AgentForward: Sendable {
     /// finish until `drainDeadline`, then closes what is left and the
     /// event loops. Blocks; call it off the forward's threads.
     public func stop(drainDeadline: Date) {
+        closeListener()
+        if !registry.waitUntilEmpty(before: drainDeadline) {
+            registry.closeAll()
+            _ = registry.waitUntilEmpty(before: Date().addingTimeInterval(2))
+        }
+    }
+
+    /// Closes the listener and the pool, and no more: open connections go
+    /// on (an engine closes every listener of a server before it drains
+    /// any). Blocks briefly; call it off the forward's threads.
+    public func closeListener() {
         let (listener, source) = state.withLockedValue { running -> (Channel?, StreamSource?) in
             running.stopped = true
             defer {
@@ -180,10 +191,6 @@ public final class AgentForward: Sendable {
         }
         try? listener?.close().wait()
         if let source { closeSource(source) }
-        if !registry.waitUntilEmpty(before: drainDeadline) {
-            registry.closeAll()
-            _ = registry.waitUntilEmpty(before: Date().addingTimeInterval(2))
-        }
     }
 
     /// Closes every open connection now (a second Ctrl+C); a `stop` in

@@ -13,10 +13,14 @@ import SluiceCore
 /// refilled after a backoff, and for a project the control plane is asked
 /// again first, so a project moved to another node is followed. A problem
 /// that retrying cannot fix (a token refused, a file that cannot be read)
-/// fails the link until the user retries or edits the server.
+/// fails the link until the user retries or edits the server. A forward
+/// counts as up only while the link is connected; its listener stays
+/// bound meanwhile.
 ///
-/// Everything mutable is touched only on `queue`; dial outcomes and
-/// report lines come from the forwards' event loops and are queued there.
+/// Everything mutable is touched only on `queue`; dial outcomes, report
+/// lines and the control plane's answer (asked on a thread of its own, as
+/// it may take seconds) are queued there. `stop` also reaches the
+/// forwards directly, so a stop now is not held behind a drain.
 final class AgentServerLink: ServerLink, @unchecked Sendable {
     private let server: Server
     private let board: StatusBoard
@@ -33,7 +37,11 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
     }
 
     private var forwards: [Forward] = []
-    private var running: [String: Running] = [:]
+    private var running: [String: Running] = [:] {
+        didSet { carriers.withLockedValue { $0 = running.values.map(\.carrier) } }
+    }
+    /// The running forwards, for `stop` from any thread.
+    private let carriers = NIOLockedValueBox<[AgentForward]>([])
     /// Why a forward could not listen, by name; tried again every few seconds.
     private var bindFailures: [String: String] = [:]
     private var nextBindRetry = Date.distantFuture
@@ -43,9 +51,15 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
     /// not change compares equal and wakes no one.
     private var forwardSince: [String: (state: ForwardStatus.State, since: Date)] = [:]
     private var agent: AgentAddress?
+    /// The agent the running forwards dial, while a project's is asked again.
+    private var previousAgent: AgentAddress?
+    /// Set while the control plane is being asked.
+    private var resolving = false
     private var token: BearerToken?
     private var notices: [String] = []
-    private var link = ServerStatus.Link.idle
+    private var link = ServerStatus.Link.idle {
+        didSet { if !Self.sameState(link, oldValue) { linkSince = Date() } }
+    }
     private var linkError: String?
     private var linkSince = Date()
     private var backoff: Backoff
@@ -102,34 +116,39 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             if link == .failed {
                 // What failed it (a token, a CA file) is read again, and
                 // every forward dials with what is read now.
-                for entry in running.values { entry.carrier.stop(drainDeadline: Date()) }
-                running = [:]
+                stopAll(drainUntil: Date())
                 agent = nil
-                pendingMoveCheck = nil
+                previousAgent = nil
+                link = .idle
             } else if link != .connected {
                 forgetAgentIfResolved()
             }
             attempt()
-            moveIfAgentChanged()
         }
     }
 
     func checkSoon() {
         queue.async { [self] in
-            // A dial is the only probe there is; the pools' refills are it.
+            guard !stopped else { return }
+            // A dial is the only probe there is: the pools' refills, and
+            // for a link that was being retried, the next attempt now.
+            if case .reconnecting = link { nextAttempt = Date() }
             for entry in running.values { entry.carrier.refill() }
         }
     }
 
     func stop(drainUntil: Date?) {
+        // Now, from here: a stop without a drain must not wait behind one
+        // already in progress on the queue.
+        if drainUntil == nil {
+            for carrier in carriers.withLockedValue({ $0 }) { carrier.stopNow() }
+        }
         queue.async { [self] in
             guard !stopped else { return }
             stopped = true
             timer?.cancel()
             timer = nil
-            let deadline = drainUntil ?? Date()
-            for entry in running.values { entry.carrier.stop(drainDeadline: deadline) }
-            running = [:]
+            stopAll(drainUntil: drainUntil ?? Date())
             link = .idle
             publish()
             ended.signal()
@@ -188,52 +207,88 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             nextAttempt = nil
             backoff.reset()
             forgetAgentIfResolved()
-        } else if agent == nil {
-            if link == .idle || link == .connecting { attempt() }
+        } else if agent == nil || link == .idle {
+            // Not while a retry is already set for later, nor after a
+            // failure only the user can clear.
+            if link != .failed, nextAttempt == nil { attempt() }
         } else {
             startWanted()
         }
         publish()
     }
 
-    /// Finds the agent (asking the control plane for a project), then
-    /// starts the forwards that are on; their pools dial at once, and the
-    /// first outcome says whether the link is up.
+    /// Finds the agent (asking the control plane for a project, on a
+    /// thread of its own), then starts the forwards that are on; their
+    /// pools dial at once, and the first outcome says whether the link is up.
     private func attempt() {
-        guard !stopped, !wanted.isEmpty else { return }
+        guard !stopped, !wanted.isEmpty, !resolving else { return }
         nextAttempt = nil
-        if agent == nil {
-            link = .connecting
-            publish()
-            do {
-                token = try server.tokenFile.map { path throws(AgentError) in
-                    try BearerToken(contentsOfFile: HomeDirectory.expandingTilde(path))
-                }
-                (agent, notices) = try resolve()
-            } catch {
-                switch error {
-                case .invalid: fail(error.description)
-                default: lost(error.description)
-                }
-                return
+        guard agent == nil else { return carryOn() }
+        link = .connecting
+        do {
+            token = try server.tokenFile.map { path throws(AgentError) in
+                try BearerToken(contentsOfFile: HomeDirectory.expandingTilde(path))
             }
+        } catch {
+            return fail(error.description)
         }
+        publish()
+        switch server.address {
+        case .ssh:
+            fail("\(server.name) is an SSH server")
+        case .agent(let url):
+            resolved(.success((AgentAddress(url, provenance: .saved(server: server.name)), [])))
+        case let .project(project, controlPlane):
+            resolving = true
+            let (token, caFile) = (self.token, self.caFile)
+            Thread { [self] in
+                let result = Result { () throws(AgentError) in
+                    let resolution = try ControlPlane(controlPlane).resolve(project: project, token: token, caFile: caFile)
+                    return (resolution.agent, resolution.warnings)
+                }
+                queue.async { [self] in
+                    resolving = false
+                    resolved(result)
+                }
+            }.start()
+        }
+    }
+
+    private func resolved(_ result: Result<(AgentAddress, [String]), AgentError>) {
+        guard !stopped else { return }
+        switch result {
+        case let .success((found, warnings)):
+            agent = found
+            notices = warnings
+            if let token, found.scheme == .ws, !Endpoint(host: found.host, port: found.port).isLoopback {
+                notices.append("the token from \(token.source) goes to \(found) unencrypted (ws://); an agent that serves wss:// keeps it private")
+            }
+            carryOn()
+        case .failure(.controlPlaneRefusedToken(let text)), .failure(.invalid(let text)):
+            fail(text)
+        case .failure(let error):
+            lost(error.description)
+        }
+    }
+
+    /// With the agent known: forwards still dialling a project's old agent
+    /// start over on the new one, the others that are on start, and every
+    /// pool dials.
+    private func carryOn() {
+        if let previous = previousAgent, let agent,
+           previous.host != agent.host || previous.port != agent.port || previous.scheme != agent.scheme {
+            stopAll(drainUntil: Date())
+        }
+        previousAgent = nil
         if link != .connected { link = .connecting }
         startWanted()
         for entry in running.values { entry.carrier.refill() }
-        publish()
-    }
-
-    private func resolve() throws(AgentError) -> (AgentAddress, [String]) {
-        switch server.address {
-        case .ssh:
-            throw .invalid("\(server.name) is an SSH server")
-        case .agent(let url):
-            return (AgentAddress(url, provenance: .saved(server: server.name)), [])
-        case let .project(project, controlPlane):
-            let resolution = try ControlPlane(controlPlane).resolve(project: project, token: token, caFile: caFile)
-            return (resolution.agent, resolution.warnings)
+        if running.isEmpty, !bindFailures.isEmpty, link == .connecting {
+            // Nothing dials, so nothing would ever say how the agent is;
+            // the forwards say why they are not up.
+            link = .idle
         }
+        publish()
     }
 
     private var caFile: String? { server.caFile.map { HomeDirectory.expandingTilde($0) } }
@@ -245,14 +300,16 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
                 let carrier = try makeCarrier(for: forward, agent: agent)
                 let port = try carrier.start()
                 running[forward.name] = Running(forward: forward, carrier: carrier, port: port)
+                forwardSince[forward.name] = nil
                 bindFailures[forward.name] = nil
             } catch {
                 if case let .cannotListen(host, port, code) = error {
                     bindFailures[forward.name] = bindProblem(code, host, port)
+                    nextBindRetry = Date().addingTimeInterval(Self.bindRetryInterval)
                 } else {
-                    bindFailures[forward.name] = error.description
+                    // A CA file that cannot be used: retrying cannot help.
+                    return fail(error.description)
                 }
-                nextBindRetry = Date().addingTimeInterval(Self.bindRetryInterval)
             }
         }
     }
@@ -279,6 +336,16 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
         }
     }
 
+    /// Closes every listener first, then lets the connections drain until
+    /// `drainUntil` (one deadline for all).
+    private func stopAll(drainUntil: Date) {
+        let entries = Array(running.values)
+        running = [:]
+        forwardSince = [:]
+        for entry in entries { entry.carrier.closeListener() }
+        for entry in entries { entry.carrier.stop(drainDeadline: drainUntil) }
+    }
+
     /// What one dial said about the agent. A dial to an agent the link has
     /// let go of (a project's old node, while the control plane is asked
     /// again) says nothing about the link now.
@@ -297,15 +364,16 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
         case .failure(.invalid(let text)):
             fail(text)
         case .failure(let error):
+            // A certificate this machine does not trust stays untrusted.
+            if case let .notAnAgent(_, detail) = error, detail.contains("TLS certificate") { return fail(error.description) }
             lost(error.description)
         }
         publish()
     }
 
     private func connected() {
-        guard link != .connected else { return }
+        guard link != .connected, link != .failed else { return }
         link = .connected
-        linkSince = Date()
         linkError = nil
         nextAttempt = nil
         backoff.reset()
@@ -313,12 +381,12 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
 
     /// The agent could not be reached: try again after the backoff.
     private func lost(_ message: String) {
+        guard link != .failed else { return }
         linkError = message
         guard nextAttempt == nil else { return }
         let delay = backoff.nextDelay()
         let next = Date().addingTimeInterval(delay)
         link = .reconnecting(attempt: backoff.attempt, next: next)
-        linkSince = Date()
         nextAttempt = next
         forgetAgentIfResolved()
         publish()
@@ -328,7 +396,6 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
     private func fail(_ message: String) {
         link = .failed
         linkError = message
-        linkSince = Date()
         nextAttempt = nil
         publish()
     }
@@ -336,43 +403,28 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
     /// A project's agent is asked for again at the next attempt; the
     /// forwards running now are moved only if the answer differs.
     private func forgetAgentIfResolved() {
-        guard case .project = server.address else { return }
-        let previous = agent
-        agent = nil
-        if !running.isEmpty, previous != nil { pendingMoveCheck = previous }
+        guard case .project = server.address, let agent else { return }
+        if !running.isEmpty { previousAgent = agent }
+        self.agent = nil
     }
-
-    /// The agent the running forwards dial, while a project's is asked again.
-    private var pendingMoveCheck: AgentAddress?
 
     private func onTick() {
         guard !stopped else { return }
-        if let nextAttempt, nextAttempt <= Date() {
-            attempt()
-            moveIfAgentChanged()
-        }
-        if !bindFailures.isEmpty, nextBindRetry <= Date(), agent != nil {
+        if let nextAttempt, nextAttempt <= Date() { attempt() }
+        if !bindFailures.isEmpty, nextBindRetry <= Date(), agent != nil, link != .failed {
             nextBindRetry = Date().addingTimeInterval(Self.bindRetryInterval)
             startWanted()
+            // A forward that listens now dials, and its outcome will say
+            // how the agent is.
+            if link == .idle, !running.isEmpty { link = .connecting }
         }
         publish()
     }
 
-    /// After a project's agent was asked for again: forwards still dialling
-    /// the old one start over on the new one.
-    private func moveIfAgentChanged() {
-        guard let previous = pendingMoveCheck, let agent else { return }
-        pendingMoveCheck = nil
-        guard previous.host != agent.host || previous.port != agent.port || previous.scheme != agent.scheme else { return }
-        for entry in running.values { entry.carrier.stop(drainDeadline: Date()) }
-        running = [:]
-        startWanted()
-    }
-
     private func publish() {
         var status = ServerStatus(name: server.name, link: link, forwards: forwards.map(forwardStatus), since: linkSince)
-        status.lastError = linkError
-        status.route = agent.map { "via agent \($0)" }
+        status.lastError = linkError.map(inServerTerms)
+        status.route = (agent ?? previousAgent).map { "via agent \($0)" }
         status.notices = notices
         retired.withLockedValue { retired in
             if !retired { board.publish(status) }
@@ -386,14 +438,15 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             return status
         }
         if let entry = running[forward.name] {
-            status.state = .up
+            // Listening either way; up only while the agent is there.
+            status.state = link == .connected ? .up : .starting
             status.listening = "\(Endpoint.bracketed(forward.spec.listen.bindAddress)):\(entry.port)"
             let totals = entry.carrier.totals
             status.openConnections = totals.open
             status.totalConnections = totals.total
             status.bytesOut = totals.bytesOut
             status.bytesIn = totals.bytesIn
-            status.lastError = forwardErrors[forward.name]
+            status.lastError = forwardErrors[forward.name].map(inServerTerms)
         } else if let problem = bindFailures[forward.name] {
             status.state = .failed
             status.lastError = problem
@@ -404,5 +457,28 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             forwardSince[forward.name] = (status.state, status.since)
         }
         return status
+    }
+
+    /// The transport's advice names `sluice port-forward`'s options; for a
+    /// saved server the same change is made with `server edit`.
+    private func inServerTerms(_ text: String) -> String {
+        let edit = "sluice server edit \(server.name)"
+        return [
+            ("pass --node HOST:PORT to skip it", "or save the agent's own address: \(edit) --destination ws://HOST:PORT"),
+            ("pass --node HOST:PORT", "save the agent's own address instead: \(edit) --destination ws://HOST:PORT"),
+            ("check --control-plane, or", "check the control plane's URL (\(edit) --destination 'PROJECT via URL'),"),
+            ("check --token-file", "check the token file (\(edit) --token-file FILE)"),
+            ("pass --token-file", "give one with: \(edit) --token-file FILE"),
+            ("pass --ca-file with that certificate", "save that certificate's file with: \(edit) --ca-file FILE"),
+        ].reduce(text) { text, advice in text.replacingOccurrences(of: advice.0, with: advice.1) }
+    }
+
+    /// Whether two link states are the same state (reconnecting counts as
+    /// one, whatever its attempt).
+    private static func sameState(_ one: ServerStatus.Link, _ other: ServerStatus.Link) -> Bool {
+        switch (one, other) {
+        case (.reconnecting, .reconnecting): return true
+        default: return one == other
+        }
     }
 }

@@ -119,9 +119,9 @@ public struct ControlPlane: Sendable {
             break
         case 401, 403:
             if let token {
-                throw .controlPlane("the control plane at \(url) did not accept the token from \(token.source)\(said); check --token-file")
+                throw .controlPlaneRefusedToken("the control plane at \(url) did not accept the token from \(token.source)\(said); check --token-file")
             }
-            throw .controlPlane("the control plane at \(url) wants a token: pass --token-file")
+            throw .controlPlaneRefusedToken("the control plane at \(url) wants a token: pass --token-file")
         case 404:
             throw .controlPlane("the control plane at \(url) has no \(what)\(said)")
         default:

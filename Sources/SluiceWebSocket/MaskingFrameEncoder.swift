@@ -14,6 +14,8 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let frame = unwrapOutboundIn(data)
+        // Sluice agrees no extension: nothing sets these.
+        assert(frame.extensionData == nil && !frame.rsv1 && !frame.rsv2 && !frame.rsv3, "a WebSocket extension's bits or data")
         var payload = frame.data
         let length = payload.readableBytes
         var header = context.channel.allocator.buffer(capacity: 14)

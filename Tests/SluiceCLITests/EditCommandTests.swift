@@ -104,7 +104,7 @@ import Testing
         try saveTwoServers()
         let file = try String(contentsOfFile: storePath, encoding: .utf8)
         let refusals: [([String], String)] = [
-            (["server", "edit", "db"], "say what to change with --destination, --identity, --jump or --rename, e.g. sluice server edit db --destination"),
+            (["server", "edit", "db"], "say what to change with --destination, --identity, --jump, --token-file, --ca-file or --rename, e.g. sluice server edit db --destination"),
             (["server", "edit", "nope", "--rename", "x"], "no server named 'nope' (saved servers: db, web)"),
             (["server", "edit", "db", "--rename", "web"], "a server named 'web' already exists; pick another name"),
             (["server", "edit", "db", "--rename", "a/b"], "bad server name 'a/b': it contains '/'"),

@@ -97,7 +97,7 @@ import Testing
         // Key and jump host are SSH's, token and CA files an agent's.
         var mixed = try document.server(named: "node1")
         mixed.identityFile = "~/.ssh/id"
-        #expect(throws: SluiceError.invalidAgent("an agent server has no identity file or jump host: it is reached over WebSocket (use --token-file for a token)")) {
+        #expect(throws: SluiceError.wrongTransport("an agent server has no identity file or jump host: it is reached over WebSocket (use --token-file for a token)")) {
             try document.editServer(named: "node1", to: mixed)
         }
     }

@@ -25,11 +25,11 @@ extension Server {
                 throw .invalidDestination(destination.description, problem)
             }
             if tokenFile != nil || caFile != nil {
-                throw .invalidAgent("a token file and a CA file are for agent servers; \(TerminalText.echo(name)) is reached over SSH (use --identity for a key)")
+                throw .wrongTransport("a token file and a CA file are for agent servers; \(TerminalText.echo(name)) is reached over SSH (use --identity for a key)")
             }
         case .agent, .project:
             if identityFile != nil || jumpHost != nil {
-                throw .invalidAgent("an agent server has no identity file or jump host: it is reached over WebSocket (use --token-file for a token)")
+                throw .wrongTransport("an agent server has no identity file or jump host: it is reached over WebSocket (use --token-file for a token)")
             }
             for (role, path) in [("token file", tokenFile), ("CA file", caFile)] {
                 if let path, let problem = Self.identityFileProblem(path) {

@@ -41,8 +41,9 @@ extension StoreDocument {
             do throws(SluiceError) {
                 try replaced.validate(forward)
             } catch {
-                let how = replaced.address.isAgent ? "an agent server" : "an SSH server"
-                throw .invalidAgent("\(TerminalText.echo(replaced.name)) would become \(how), and its forward \(TerminalText.echo(forward.name)) cannot go with it: \(error); remove or edit that forward first")
+                let was = servers[index].address.isAgent
+                let how = replaced.address.isAgent == was ? "moved" : replaced.address.isAgent ? "an agent server" : "an SSH server"
+                throw .wrongTransport("\(TerminalText.echo(replaced.name)) would become \(how == "moved" ? "\(replaced.address)" : how), and its forward \(TerminalText.echo(forward.name)) cannot go with it: \(error); remove or edit that forward first")
             }
         }
         servers[index] = replaced

@@ -40,6 +40,11 @@ extension StoreDocument {
             servers.append(server)
             return .added(server: server.name, forwards: added)
         }
+        // An ssh config's forwards are SSH forwards: an agent server of
+        // that name cannot take them (and its store would not load).
+        guard !servers[index].address.isAgent else {
+            return .skipped(alias: settings.alias, reason: "a saved server of that name is an agent server, reached over WebSocket, not SSH")
+        }
         let added = servers[index].addMissingForwards(settings.forwards)
         return added == 0 ? .unchanged(server: settings.alias) : .updated(server: settings.alias, newForwards: added)
     }

@@ -129,7 +129,16 @@ public struct ServerForm: Sendable, Equatable {
     mutating func edit(_ field: Field, with key: Key) -> Bool {
         switch field {
         case .name: return name.edit(with: key)
-        case .destination: return destination.edit(with: key)
+        case .destination:
+            let wasAgent = isAgent
+            let edited = destination.edit(with: key)
+            // The last two fields mean other things for the other
+            // transport: a key path is no token file, a jump host no CA.
+            if isAgent != wasAgent {
+                identityFile = TextField()
+                jumpHost = TextField()
+            }
+            return edited
         case .identityFile: return identityFile.edit(with: key)
         case .jumpHost: return jumpHost.edit(with: key)
         }
