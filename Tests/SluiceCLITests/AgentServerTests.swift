@@ -161,4 +161,25 @@ import Testing
         #expect(busy.contains("db    listening"), "\(busy)")
         stop(sluiceUp)
     }
+
+    @Test func upExitsWhenNothingCanComeUpBecauseTheAgentIsUnreachable() throws {
+        let closed = try LoopbackPort.free()
+        let local = try LoopbackPort.free()
+        try sluice("server", "add", "node1", "ws://127.0.0.1:\(closed)")
+        try sluice("add", "node1", "-L", "\(local):my-app/db:5432")
+        let result = try SluiceBinary.run(["up", "--exit-on-failure"], environment: environment, timeout: 60)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot reach the agent at 127.0.0.1:\(closed) (saved as server node1's address)"), "\(result.stderr)")
+        #expect(result.stderr.contains("nothing could come up; see the reasons above"), "\(result.stderr)")
+    }
+
+    @Test func importSSHConfigLeavesAnAgentServerOfTheSameNameAlone() throws {
+        try sluice("server", "add", "node1", "ws://127.0.0.1:9090")
+        _ = try home.write(".ssh/config", "Host node1\n  HostName 10.0.0.5\n  LocalForward 5432 localhost:5432\n")
+        let before = try home.read(".config/sluice/forwards.json")
+        let imported = try sluice("import-ssh-config")
+        #expect(imported.stderr.contains("a saved server of that name is an agent server"), "\(imported.stdout)\n\(imported.stderr)")
+        #expect(try home.read(".config/sluice/forwards.json") == before)
+        try sluice("list")
+    }
 }
