@@ -4,7 +4,7 @@ import SluiceCore
 
 /// Writes the client's WebSocket frames (RFC 6455, section 5.2): the
 /// header, the masking key, and the payload masked by WebSocketMask, eight
-/// bytes at a time, where swift-nio's own encoder masks one byte at a time
+/// bytes at a time as it is copied behind the header, where swift-nio's own encoder masks one byte at a time
 /// (see WebSocketMask for the measurement). Everything else about the
 /// WebSocket, the handshake and reading frames, stays swift-nio's (see
 /// MaskingClientUpgrader).
@@ -16,9 +16,9 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
         let frame = unwrapOutboundIn(data)
         // Sluice agrees no extension: nothing sets these.
         assert(frame.extensionData == nil && !frame.rsv1 && !frame.rsv2 && !frame.rsv3, "a WebSocket extension's bits or data")
-        var payload = frame.data
+        let payload = frame.data
         let length = payload.readableBytes
-        var header = context.channel.allocator.buffer(capacity: 14)
+        var header = context.channel.allocator.buffer(capacity: 14 + (frame.maskKey == nil ? 0 : length))
         header.writeInteger(UInt8(frame.fin ? 0x80 : 0) | UInt8(webSocketOpcode: frame.opcode))
         let maskBit: UInt8 = frame.maskKey == nil ? 0 : 0x80
         if length < 126 {
@@ -30,12 +30,20 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
             header.writeInteger(127 | maskBit)
             header.writeInteger(UInt64(length))
         }
-        if let key = frame.maskKey {
-            header.writeBytes(key)
-            payload.withUnsafeMutableReadableBytes { WebSocketMask.apply(key, to: $0) }
+        guard let key = frame.maskKey else {
+            context.write(wrapOutboundOut(header), promise: nil)
+            context.write(wrapOutboundOut(payload), promise: promise)
+            return
         }
-        context.write(wrapOutboundOut(header), promise: nil)
-        context.write(wrapOutboundOut(payload), promise: promise)
+        // Header and masked payload in one buffer, the payload masked as it
+        // is copied there (it is shared with the read it came from, so
+        // masking it in place would copy it first anyway).
+        header.writeBytes(key)
+        header.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { destination in
+            payload.withUnsafeReadableBytes { WebSocketMask.copy($0, masked: key, to: destination) }
+            return length
+        }
+        context.write(wrapOutboundOut(header), promise: promise)
     }
 }
 

@@ -5,11 +5,16 @@ import SluiceCore
 extension WebSocketFrame {
     /// The frame's application data, unmasked by WebSocketMask (eight bytes
     /// at a time) rather than by swift-nio's `unmaskedData` (one at a time).
+    /// The data is shared with the decoder's buffer, so it is unmasked as
+    /// it is copied out, in one pass.
     var payload: ByteBuffer {
-        var data = self.data
-        if let maskKey {
-            data.withUnsafeMutableReadableBytes { WebSocketMask.apply(maskKey, to: $0) }
+        guard let maskKey else { return data }
+        let count = data.readableBytes
+        var unmasked = ByteBufferAllocator().buffer(capacity: count)
+        unmasked.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { destination in
+            data.withUnsafeReadableBytes { WebSocketMask.copy($0, masked: maskKey, to: destination) }
+            return count
         }
-        return data
+        return unmasked
     }
 }
