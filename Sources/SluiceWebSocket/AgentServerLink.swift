@@ -17,57 +17,58 @@ import SluiceCore
 /// counts as up only while the link is connected; its listener stays
 /// bound meanwhile.
 ///
-/// Everything mutable is touched only on `queue`; dial outcomes, report
+/// Everything mutable is touched only on `queue` (here and in
+/// AgentServerLink+Status, which renders it); dial outcomes, report
 /// lines and the control plane's answer (asked on a thread of its own, as
 /// it may take seconds) are queued there. `stop` also reaches the
 /// forwards directly, so a stop now is not held behind a drain.
 final class AgentServerLink: ServerLink, @unchecked Sendable {
-    private let server: Server
-    private let board: StatusBoard
-    private let numbers: ConnectionNumbers
-    private let group: any EventLoopGroup
-    private let bindProblem: @Sendable (Int32, String, Int) -> String
-    private let queue: DispatchQueue
-    private var timer: DispatchSourceTimer?
+    let server: Server
+    let board: StatusBoard
+    let numbers: ConnectionNumbers
+    let group: any EventLoopGroup
+    let bindProblem: @Sendable (Int32, String, Int) -> String
+    let queue: DispatchQueue
+    var timer: DispatchSourceTimer?
 
-    private struct Running {
+    struct Running {
         var forward: Forward
         var carrier: AgentForward
         var port: Int
     }
 
-    private var forwards: [Forward] = []
-    private var running: [String: Running] = [:] {
+    var forwards: [Forward] = []
+    var running: [String: Running] = [:] {
         didSet { carriers.withLockedValue { $0 = running.values.map(\.carrier) } }
     }
     /// The running forwards, for `stop` from any thread.
-    private let carriers = NIOLockedValueBox<[AgentForward]>([])
+    let carriers = NIOLockedValueBox<[AgentForward]>([])
     /// Why a forward could not listen, by name; tried again every few seconds.
-    private var bindFailures: [String: String] = [:]
-    private var nextBindRetry = Date.distantFuture
+    var bindFailures: [String: String] = [:]
+    var nextBindRetry = Date.distantFuture
     /// The last problem a forward's connections met, by name.
-    private var forwardErrors: [String: String] = [:]
+    var forwardErrors: [String: String] = [:]
     /// Since when each forward has been in its state, so a status that did
     /// not change compares equal and wakes no one.
-    private var forwardSince: [String: (state: ForwardStatus.State, since: Date)] = [:]
-    private var agent: AgentAddress?
+    var forwardSince: [String: (state: ForwardStatus.State, since: Date)] = [:]
+    var agent: AgentAddress?
     /// The agent the running forwards dial, while a project's is asked again.
-    private var previousAgent: AgentAddress?
+    var previousAgent: AgentAddress?
     /// Set while the control plane is being asked.
-    private var resolving = false
-    private var token: BearerToken?
-    private var notices: [String] = []
-    private var link = ServerStatus.Link.idle {
+    var resolving = false
+    var token: BearerToken?
+    var notices: [String] = []
+    var link = ServerStatus.Link.idle {
         didSet { if !Self.sameState(link, oldValue) { linkSince = Date() } }
     }
-    private var linkError: String?
-    private var linkSince = Date()
-    private var backoff: Backoff
-    private var nextAttempt: Date?
-    private var stopped = false
+    var linkError: String?
+    var linkSince = Date()
+    var backoff: Backoff
+    var nextAttempt: Date?
+    var stopped = false
 
-    private let retired = NIOLockedValueBox(false)
-    private let ended = EndSignal()
+    let retired = NIOLockedValueBox(false)
+    let ended = EndSignal()
 
     /// How often the status is published and timers are looked at.
     static let tick = DispatchTimeInterval.milliseconds(500)
@@ -189,7 +190,7 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
 
     // MARK: On the queue
 
-    private var wanted: [Forward] { forwards.filter(\.enabled) }
+    var wanted: [Forward] { forwards.filter(\.enabled) }
 
     /// Forwards switched off or changed come down; if any is on, the link
     /// is made (or its new forwards start on the agent it has).
@@ -291,7 +292,7 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
         publish()
     }
 
-    private var caFile: String? { server.caFile.map { HomeDirectory.expandingTilde($0) } }
+    var caFile: String? { server.caFile.map { HomeDirectory.expandingTilde($0) } }
 
     private func startWanted() {
         guard let agent else { return }
@@ -419,66 +420,5 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             if link == .idle, !running.isEmpty { link = .connecting }
         }
         publish()
-    }
-
-    private func publish() {
-        var status = ServerStatus(name: server.name, link: link, forwards: forwards.map(forwardStatus), since: linkSince)
-        status.lastError = linkError.map(inServerTerms)
-        status.route = (agent ?? previousAgent).map { "via agent \($0)" }
-        status.notices = notices
-        retired.withLockedValue { retired in
-            if !retired { board.publish(status) }
-        }
-    }
-
-    private func forwardStatus(_ forward: Forward) -> ForwardStatus {
-        var status = ForwardStatus(name: forward.name, state: forward.enabled && !stopped ? .starting : .off)
-        guard status.state != .off else {
-            forwardSince[forward.name] = nil
-            return status
-        }
-        if let entry = running[forward.name] {
-            // Listening either way; up only while the agent is there.
-            status.state = link == .connected ? .up : .starting
-            status.listening = "\(Endpoint.bracketed(forward.spec.listen.bindAddress)):\(entry.port)"
-            let totals = entry.carrier.totals
-            status.openConnections = totals.open
-            status.totalConnections = totals.total
-            status.bytesOut = totals.bytesOut
-            status.bytesIn = totals.bytesIn
-            status.lastError = forwardErrors[forward.name].map(inServerTerms)
-        } else if let problem = bindFailures[forward.name] {
-            status.state = .failed
-            status.lastError = problem
-        }
-        if let previous = forwardSince[forward.name], previous.state == status.state {
-            status.since = previous.since
-        } else {
-            forwardSince[forward.name] = (status.state, status.since)
-        }
-        return status
-    }
-
-    /// The transport's advice names `sluice port-forward`'s options; for a
-    /// saved server the same change is made with `server edit`.
-    private func inServerTerms(_ text: String) -> String {
-        let edit = "sluice server edit \(server.name)"
-        return [
-            ("pass --node HOST:PORT to skip it", "or save the agent's own address: \(edit) --destination ws://HOST:PORT"),
-            ("pass --node HOST:PORT", "save the agent's own address instead: \(edit) --destination ws://HOST:PORT"),
-            ("check --control-plane, or", "check the control plane's URL (\(edit) --destination 'PROJECT via URL'),"),
-            ("check --token-file", "check the token file (\(edit) --token-file FILE)"),
-            ("pass --token-file", "give one with: \(edit) --token-file FILE"),
-            ("pass --ca-file with that certificate", "save that certificate's file with: \(edit) --ca-file FILE"),
-        ].reduce(text) { text, advice in text.replacingOccurrences(of: advice.0, with: advice.1) }
-    }
-
-    /// Whether two link states are the same state (reconnecting counts as
-    /// one, whatever its attempt).
-    private static func sameState(_ one: ServerStatus.Link, _ other: ServerStatus.Link) -> Bool {
-        switch (one, other) {
-        case (.reconnecting, .reconnecting): return true
-        default: return one == other
-        }
     }
 }
