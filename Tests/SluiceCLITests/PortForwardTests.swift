@@ -33,17 +33,6 @@ import Testing
         return (sluice, local)
     }
 
-    /// Connects, sends a byte and waits for the connection to end; true if
-    /// it ended (closed or reset) without a byte coming back.
-    func closedWithoutAnswer(port: Int) -> Bool {
-        let fd = TCPTestClient.connect(port: port, timeout: 20)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var byte: UInt8 = 1
-        _ = send(fd, &byte, 1, Int32(MSG_NOSIGNAL))
-        return recv(fd, &byte, 1, 0) <= 0
-    }
-
     func stop(_ sluice: ChildProcess, name: String = "sluice") {
         sluice.signal(SIGTERM)
         #expect(sluice.wait(timeout: 20) == 0, "\(stderr(name))")
@@ -95,7 +84,7 @@ import Testing
         let target = try LoopbackPort.free()
         let (sluice, local) = try forward(remote: target, agent: "127.0.0.1:\(agent.port)")
 
-        #expect(closedWithoutAnswer(port: local))
+        #expect(TCPTestClient.closedWithoutAnswer(port: local))
         #expect(waitForOutput("sluice: my-app/db:\(target): connection refused by localhost:\(target) in my-app/db\n"), "\(stderr())")
         #expect(sluice.isRunning)
 
@@ -174,7 +163,7 @@ import Testing
         stop(trusting, name: "trusting")
 
         let (doubting, other) = try forward(remote: echo.port, agent: "wss://127.0.0.1:\(agent.port)", name: "doubting")
-        #expect(closedWithoutAnswer(port: other))
+        #expect(TCPTestClient.closedWithoutAnswer(port: other))
         #expect(waitForOutput("sluice: my-app/db:\(echo.port): wss://127.0.0.1:\(agent.port) (given with --node) did not answer as a Sluice agent: its TLS certificate is not trusted here; if a private CA signed it (or it signed itself), pass --ca-file with that certificate\n", name: "doubting"),
                 "\(stderr("doubting"))")
         stop(doubting, name: "doubting")
@@ -209,7 +198,7 @@ import Testing
         for (index, item) in cases.enumerated() {
             let name = "case\(index)"
             let (sluice, local) = try forward(item.service, remote: 5432, agent: address, name: name)
-            #expect(closedWithoutAnswer(port: local))
+            #expect(TCPTestClient.closedWithoutAnswer(port: local))
             #expect(waitForOutput("sluice: \(item.service):5432: \(item.says)\n", name: name), "\(stderr(name))")
             stop(sluice, name: name)
         }
@@ -218,7 +207,7 @@ import Testing
         full.full = true
         let busy = try StandInAgent(full)
         let (sluice, local) = try forward(remote: 5432, agent: "127.0.0.1:\(busy.port)", name: "full")
-        #expect(closedWithoutAnswer(port: local))
+        #expect(TCPTestClient.closedWithoutAnswer(port: local))
         #expect(waitForOutput("the agent at 127.0.0.1:\(busy.port) is at its connection limit: the agent is at its connection limit (0 streams); try again when some of its connections close\n", name: "full"),
                 "\(stderr("full"))")
         stop(sluice, name: "full")
@@ -232,13 +221,13 @@ import Testing
         let address = "127.0.0.1:\(agent.port)"
 
         let (without, local) = try forward(remote: echo.port, agent: address, name: "without")
-        #expect(closedWithoutAnswer(port: local))
+        #expect(TCPTestClient.closedWithoutAnswer(port: local))
         #expect(waitForOutput("sluice: my-app/db:\(echo.port): the agent at \(address) wants a token: pass --token-file\n", name: "without"), "\(stderr("without"))")
         stop(without, name: "without")
 
         let wrong = try logs.write("wrong.token", "not-it\n")
         let (wrongly, wrongPort) = try forward(remote: echo.port, agent: address, extra: ["--token-file", wrong], name: "wrong")
-        #expect(closedWithoutAnswer(port: wrongPort))
+        #expect(TCPTestClient.closedWithoutAnswer(port: wrongPort))
         #expect(waitForOutput("the agent at \(address) did not accept the token from \(wrong): the token is wrong; check --token-file\n", name: "wrong"),
                 "\(stderr("wrong"))")
         stop(wrongly, name: "wrong")
@@ -255,7 +244,7 @@ import Testing
     @Test func anUnreachableAgentIsNamedWithHowItWasFound() throws {
         let closed = try LoopbackPort.free()
         let (sluice, local) = try forward(remote: 5432, agent: "127.0.0.1:\(closed)")
-        #expect(closedWithoutAnswer(port: local))
+        #expect(TCPTestClient.closedWithoutAnswer(port: local))
         #expect(waitForOutput("sluice: my-app/db:5432: cannot reach the agent at 127.0.0.1:\(closed) (given with --node): connection refused (nothing listens there); is the agent running there?\n"),
                 "\(stderr())")
         stop(sluice)
@@ -297,7 +286,7 @@ import Testing
             let result = TCPTestClient.echo(port: local, bytes: 100_000, seed: 9)
             #expect(result.exact, "\(stderr())")
         } else {
-            _ = closedWithoutAnswer(port: local)
+            _ = TCPTestClient.closedWithoutAnswer(port: local)
             #expect(waitForOutput("127.0.0.1:9090 (node node-1 of project my-app, from the control plane at \(controlPlane.url), on port 9090 because the node names no agentPort)"),
                     "\(stderr())")
         }

@@ -55,29 +55,20 @@ import Testing
         let closed = try LoopbackPort.free()
 
         let (refused, refusedPort) = try forward("my-app/db", remote: closed, agent: agent, extra: ["--token-file", token], name: "refused")
-        #expect(Self.closedWithoutAnswer(port: refusedPort))
+        #expect(TCPTestClient.closedWithoutAnswer(port: refusedPort))
         #expect(logs.waitUntil("refused.stderr", contains: "sluice: my-app/db:\(closed): connection refused by "), "\(stderr("refused"))")
         stop(refused, name: "refused")
 
         let (pending, pendingPort) = try forward("later/db", remote: 5432, agent: agent, extra: ["--token-file", token], name: "pending")
-        #expect(Self.closedWithoutAnswer(port: pendingPort))
+        #expect(TCPTestClient.closedWithoutAnswer(port: pendingPort))
         #expect(logs.waitUntil("pending.stderr", contains: "sluice: later/db:5432: later is Pending: no container to connect to yet\n"), "\(stderr("pending"))")
         stop(pending, name: "pending")
 
         let (tokenless, tokenlessPort) = try forward("my-app/db", remote: 5432, agent: agent, name: "tokenless")
-        #expect(Self.closedWithoutAnswer(port: tokenlessPort))
+        #expect(TCPTestClient.closedWithoutAnswer(port: tokenlessPort))
         #expect(logs.waitUntil("tokenless.stderr", contains: "sluice: my-app/db:5432: the agent at 127.0.0.1:\(agent.port) wants a token: pass --token-file\n"),
                 "\(stderr("tokenless"))")
         stop(tokenless, name: "tokenless")
         #expect(agent.stop() == 0, "\(agent.log)")
-    }
-
-    static func closedWithoutAnswer(port: Int) -> Bool {
-        let fd = TCPTestClient.connect(port: port, timeout: 20)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var byte: UInt8 = 1
-        _ = send(fd, &byte, 1, Int32(MSG_NOSIGNAL))
-        return recv(fd, &byte, 1, 0) <= 0
     }
 }

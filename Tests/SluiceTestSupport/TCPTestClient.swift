@@ -124,3 +124,17 @@ public enum TCPTestClient {
         return (text.isEmpty ? nil : text, expected)
     }
 }
+
+extension TCPTestClient {
+    /// Connects, sends a byte and waits for the connection to end: true if
+    /// it ended (closed or reset) without a byte coming back, as a forward
+    /// does with a client whose target refused.
+    public static func closedWithoutAnswer(port: Int) -> Bool {
+        let fd = connect(port: port, timeout: 20)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var byte: UInt8 = 1
+        _ = send(fd, &byte, 1, Int32(MSG_NOSIGNAL))
+        return recv(fd, &byte, 1, 0) <= 0
+    }
+}

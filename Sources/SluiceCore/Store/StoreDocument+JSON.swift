@@ -84,11 +84,6 @@ extension StoreDocument {
             tokenFile: try reader.optionalString("tokenFile"),
             caFile: try reader.optionalString("caFile")
         )
-        do throws(SluiceError) {
-            try server.validateConnection()
-        } catch {
-            throw JSONObjectReader.Problem(position: value.position, message: "\(context): \(error)")
-        }
         // The checks of addForward, with names in a set, as for servers.
         var forwardNames: Set<String> = []
         for forwardValue in try reader.array("forwards") {
