@@ -47,6 +47,8 @@ final class AgentSideHandler: ChannelDuplexHandler {
     /// dropped, or gone silent), with what the user should hear of it, if
     /// anything: a pool forgets the stream.
     var onEndedUnmatched: ((String?) -> Void)?
+    /// Called when an unmatched stream's ready pong comes.
+    var onTargetReady: (() -> Void)?
 
     init(halfClose: Bool, keepalive: Keepalive) {
         self.halfClose = halfClose
@@ -71,6 +73,23 @@ final class AgentSideHandler: ChannelDuplexHandler {
         inboxBytes = 0
         for event in held { relay.agent(event) }
         if !held.isEmpty { relay.agentReadComplete() }
+        resumeReading()
+    }
+
+    /// The relay's connection is over and the WebSocket outlives it
+    /// (`sluice.v2`): nothing more goes to that relay.
+    func detach() {
+        relay = nil
+    }
+
+    /// Asks a `sluice.v2` agent for the next connection on this WebSocket;
+    /// its ready pong says when the service is connected again.
+    func requestNext() {
+        guard let context, !closeSent else { return }
+        targetReady = false
+        var text = context.channel.allocator.buffer(capacity: AgentStream.nextMessage.utf8.count)
+        text.writeString(AgentStream.nextMessage)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: text)), promise: nil)
         resumeReading()
     }
 
@@ -138,6 +157,7 @@ final class AgentSideHandler: ChannelDuplexHandler {
         self.context = nil
         relay = nil
         onEndedUnmatched = nil
+        onTargetReady = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -159,7 +179,10 @@ final class AgentSideHandler: ChannelDuplexHandler {
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .pong:
-            if halfClose { targetReady = true }
+            if halfClose && !targetReady {
+                targetReady = true
+                if relay == nil { onTargetReady?() }
+            }
         case .connectionClose:
             var payload = frame.unmaskedData
             let code = payload.readInteger(as: UInt16.self)

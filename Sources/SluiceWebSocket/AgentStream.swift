@@ -1,12 +1,25 @@
 import NIOCore
 
 /// A WebSocket to an agent, upgraded and ready for data: its channel (with
-/// an `AgentSideHandler` last in the pipeline) and whether the agent took
-/// `sluice.v1`, so that an empty binary frame means end of stream.
+/// an `AgentSideHandler` last in the pipeline) and the subprotocol the
+/// agent took: with `sluice.v1` an empty binary frame means end of stream;
+/// with `sluice.v2` the WebSocket may also carry another connection once
+/// both directions of one have ended.
 struct AgentStream: Sendable {
     let channel: Channel
     let halfClose: Bool
+    let reusable: Bool
 
-    /// The subprotocol Sluice offers; never required.
+    init(channel: Channel, subprotocol: String?) {
+        self.channel = channel
+        reusable = subprotocol == Self.reuseProtocol
+        halfClose = reusable || subprotocol == Self.halfCloseProtocol
+    }
+
+    /// The subprotocols Sluice offers, best first; none is required.
     static let halfCloseProtocol = "sluice.v1"
+    static let reuseProtocol = "sluice.v2"
+    static let offeredProtocols = "\(reuseProtocol), \(halfCloseProtocol)"
+    /// The text frame that asks a `sluice.v2` agent for the next connection.
+    static let nextMessage = "next"
 }

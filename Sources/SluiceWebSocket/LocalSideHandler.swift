@@ -169,7 +169,10 @@ final class LocalSideHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        let relay = StreamRelay(local: self, agent: agentSide, route: route, report: report)
+        let source = self.source
+        let relay = StreamRelay(local: self, agent: agentSide, reusable: stream.reusable, route: route, report: report) {
+            source.giveBack(stream)
+        }
         self.relay = relay
         meter.advance(to: .relaying)
         agentSide.attach(relay)

@@ -5,7 +5,9 @@
 /// docs/agent-protocol.md: with `sluice.v1` an empty binary frame ends one
 /// direction and the other goes on, and the WebSocket closes (1000) once
 /// both have ended; without it, the local client's end is a close (1000)
-/// after the last data, as the platform CLI does.
+/// after the last data, as the platform CLI does. With `sluice.v2` the
+/// WebSocket outlives the connection: once both directions have ended
+/// cleanly it is released for the next client instead of closed.
 struct RelayState: Equatable {
     enum Action: Equatable {
         /// An empty binary frame: the client's FIN, for a `sluice.v1` agent.
@@ -22,6 +24,9 @@ struct RelayState: Equatable {
         case dropWebSocket
         /// One line for the user about this connection.
         case report(String)
+        /// Both directions ended cleanly (`sluice.v2`): the WebSocket is
+        /// done with this client and may carry the next.
+        case release
     }
 
     enum Direction: Equatable {
@@ -30,34 +35,38 @@ struct RelayState: Equatable {
     }
 
     let halfClose: Bool
+    let reusable: Bool
+    /// Released for the next client: nothing here concerns it any more.
+    private(set) var released = false
     private(set) var up = Direction.open
     private(set) var down = Direction.open
     private(set) var closeSent = false
     private(set) var closeReceived = false
     private(set) var localOpen = true
 
-    init(halfClose: Bool) {
-        self.halfClose = halfClose
+    init(halfClose: Bool, reusable: Bool = false) {
+        self.halfClose = halfClose || reusable
+        self.reusable = reusable
     }
 
     /// Whether bytes from the client may still go to the agent.
-    var sendsUp: Bool { up == .open && !closeSent }
+    var sendsUp: Bool { up == .open && !closeSent && !released }
 
     /// Whether bytes from the agent may still go to the client.
-    var sendsDown: Bool { down == .open && localOpen }
+    var sendsDown: Bool { down == .open && localOpen && !released }
 
     /// The client shut down its sending side (EOF).
     mutating func localEnded() -> [Action] {
         guard sendsUp else { return [] }
         up = .ended
         guard halfClose else { return close(code: 1000) }
-        return [.sendEndOfStream] + (down == .ended ? close(code: 1000) : [])
+        return [.sendEndOfStream] + (down == .ended ? bothEnded() : [])
     }
 
     /// The client's connection is gone (closed or reset): nothing more can
     /// go either way.
     mutating func localClosed() -> [Action] {
-        guard localOpen else { return [] }
+        guard localOpen, !released else { return [] }
         localOpen = false
         up = .ended
         down = .ended
@@ -67,17 +76,17 @@ struct RelayState: Equatable {
     /// An empty binary frame: with `sluice.v1`, the agent's FIN; without
     /// it, a frame with no data, which changes nothing.
     mutating func agentEnded() -> [Action] {
-        guard halfClose, down == .open, !closeReceived else { return [] }
+        guard halfClose, down == .open, !closeReceived, !released else { return [] }
         down = .ended
         guard localOpen else { return [] }
-        return [.shutDownLocalOutput] + (up == .ended ? close(code: 1000) : [])
+        return [.shutDownLocalOutput] + (up == .ended ? bothEnded() : [])
     }
 
     /// The agent's close frame: the stream is over; the client gets what
     /// was already sent, then its connection closes. A close other than
     /// a normal one is told to the user in the agent's words.
     mutating func agentClosed(code: UInt16?, reason: String) -> [Action] {
-        guard !closeReceived else { return [] }
+        guard !closeReceived, !released else { return [] }
         closeReceived = true
         down = .ended
         var actions: [Action] = []
@@ -95,7 +104,7 @@ struct RelayState: Equatable {
 
     /// A text frame: not data in this protocol (close 1003).
     mutating func agentSentText() -> [Action] {
-        guard !closeReceived else { return [] }
+        guard !closeReceived, !released else { return [] }
         down = .ended
         var actions: [Action] = [.report("the agent sent a text frame, which is not data in this protocol")]
         actions += close(code: 1003, reason: "text frames are not data")
@@ -109,6 +118,7 @@ struct RelayState: Equatable {
     /// The WebSocket's TCP connection ended. After a close handshake that
     /// is the normal end; before one, the link dropped.
     mutating func webSocketGone() -> [Action] {
+        guard !released else { return [] }
         var actions: [Action] = []
         if !closeReceived && !closeSent {
             actions.append(.report("the connection to the agent dropped"))
@@ -126,7 +136,7 @@ struct RelayState: Equatable {
 
     /// No answer to a keepalive ping: the agent or the path to it is gone.
     mutating func keepaliveExpired(seconds: Int) -> [Action] {
-        guard !closeReceived else { return [] }
+        guard !closeReceived, !released else { return [] }
         closeReceived = true
         closeSent = true
         up = .ended
@@ -137,6 +147,14 @@ struct RelayState: Equatable {
             actions.append(.closeLocal)
         }
         return actions
+    }
+
+    /// Both directions ended cleanly: the WebSocket closes (1000), or
+    /// with `sluice.v2` is released for the next client.
+    private mutating func bothEnded() -> [Action] {
+        guard reusable, !closeSent, !closeReceived else { return close(code: 1000) }
+        released = true
+        return [.release]
     }
 
     private mutating func close(code: UInt16, reason: String = "") -> [Action] {

@@ -12,6 +12,12 @@ import NIOCore
 /// A dial that fails shrinks the pool the same way. What stops the pool
 /// from filling is said once (a token missing, a target refusing), so a
 /// user learns it before the first client comes.
+///
+/// With `sluice.v2` a stream comes back when its client is done, and is
+/// asked for the next connection (`next`) instead of a new WebSocket
+/// being dialled: no TCP or HTTP handshake per connection at all. A stream
+/// lent out is replaced only if it has not come back within `returnWait`
+/// (a long-lived client); one that comes back to a full pool is closed.
 final class StreamPool {
     /// Shorter-lived idle streams are not replaced (see above).
     static let healthyAge = TimeAmount.seconds(1)
@@ -21,6 +27,9 @@ final class StreamPool {
     /// after the upgrade, and a client should not get a stream that is
     /// about to hear that, after the target came back.
     static let settleTime = TimeAmount.milliseconds(250)
+    /// How long a `sluice.v2` stream lent to a client is waited for before
+    /// the pool dials a replacement.
+    static let returnWait = TimeAmount.seconds(1)
 
     private let eventLoop: EventLoop
     private let dialer: WebSocketDialer
@@ -29,6 +38,16 @@ final class StreamPool {
     private let problems: ReportFilter
     private var ready: [(stream: AgentStream, since: NIODeadline)] = []
     private var dialing = 0
+    /// `sluice.v2` streams lent to clients and expected back, each until
+    /// its `returnWait` is over; they count toward the pool's size.
+    private var lent: [ObjectIdentifier: Scheduled<Void>] = [:]
+    /// Clients waiting for a stream that is about to be ready (one asked
+    /// for its next connection), which comes sooner than a dial would.
+    private var waiting: [EventLoopPromise<AgentStream>] = []
+    /// Streams not yet ready that will say when they are: `sluice.v2`
+    /// makes the ready pong part of the protocol (an agent of `sluice.v1`
+    /// may not send it, and its streams are handed out by age instead).
+    private var comingSoon: Int { ready.count { $0.stream.reusable } }
     private var closed = false
 
     init(eventLoop: EventLoop, dialer: WebSocketDialer, route: ServiceRoute, size: Int, problems: ReportFilter) {
@@ -39,36 +58,72 @@ final class StreamPool {
         self.problems = problems
     }
 
-    /// Dials until `size` streams are ready or on their way.
+    /// Dials until `size` streams are ready, on their way, or lent and
+    /// expected back.
     func fill() {
-        while !closed && ready.count + dialing < size {
+        while !closed && ready.count + dialing + lent.count < size {
             dialOne()
         }
     }
 
-    /// The oldest settled stream if there is one, else a dial of the
-    /// client's own; then the pool refills.
+    /// The oldest settled stream if there is one; else one about to be
+    /// ready, or a dial of the client's own.
     func take() -> EventLoopFuture<AgentStream> {
-        // Refilled after this turn of the loop: the client's first bytes
-        // come before a new dial's setup.
-        defer { eventLoop.assumeIsolated().execute { self.fill() } }
         ready.removeAll { Self.handler(of: $0.stream)?.isUsable != true }
         let settled = NIODeadline.now() - Self.settleTime
         if let index = ready.firstIndex(where: { $0.since <= settled || Self.handler(of: $0.stream)?.targetReady == true }) {
-            let (stream, _) = ready.remove(at: index)
-            Self.handler(of: stream)?.onEndedUnmatched = nil
-            problems.worked()
-            return eventLoop.makeSucceededFuture(stream)
+            return eventLoop.makeSucceededFuture(lend(ready.remove(at: index).stream))
         }
+        if comingSoon > waiting.count {
+            let promise = eventLoop.makePromise(of: AgentStream.self)
+            waiting.append(promise)
+            return promise.futureResult
+        }
+        // Refilled after this turn of the loop: the client's first bytes
+        // come before a new dial's setup.
+        eventLoop.assumeIsolated().execute { self.fill() }
         return dialer.dial(route, on: eventLoop)
     }
 
-    /// Closes the idle streams (1000) and stops refilling.
+    /// A `sluice.v2` stream whose client is done: asked for the next
+    /// connection and kept, unless the pool is full or closed.
+    func giveBack(_ stream: AgentStream) {
+        lent.removeValue(forKey: ObjectIdentifier(stream.channel))?.cancel()
+        guard !closed, ready.count + dialing + lent.count < size, let handler = Self.handler(of: stream), handler.isUsable else {
+            LocalSideHandler.closeUnused(stream)
+            return
+        }
+        handler.requestNext()
+        keep(stream, handler: handler)
+    }
+
+    /// Closes the idle streams (1000) and stops refilling; clients still
+    /// waiting dial for themselves.
     func close() {
         closed = true
         let idle = ready
         ready = []
         for (stream, _) in idle { LocalSideHandler.closeUnused(stream) }
+        for (_, timer) in lent { timer.cancel() }
+        lent = [:]
+        dialForWaiting(all: true)
+    }
+
+    /// Hands a stream to a client; one that may come back is waited for,
+    /// any other is replaced after this turn of the loop.
+    private func lend(_ stream: AgentStream) -> AgentStream {
+        Self.handler(of: stream)?.onEndedUnmatched = nil
+        Self.handler(of: stream)?.onTargetReady = nil
+        problems.worked()
+        if stream.reusable {
+            let identity = ObjectIdentifier(stream.channel)
+            lent[identity] = eventLoop.assumeIsolated().scheduleTask(in: Self.returnWait) {
+                if self.lent.removeValue(forKey: identity) != nil { self.fill() }
+            }
+        } else {
+            eventLoop.assumeIsolated().execute { self.fill() }
+        }
+        return stream
     }
 
     private func dialOne() {
@@ -87,16 +142,35 @@ final class StreamPool {
                 LocalSideHandler.closeUnused(stream)
                 return
             }
-            let since = NIODeadline.now()
-            let identity = ObjectIdentifier(stream.channel)
-            handler.onEndedUnmatched = { problem in
-                self.ready.removeAll { ObjectIdentifier($0.stream.channel) == identity }
-                if let problem, !self.closed { self.problems.problem("\(self.route): \(problem)") }
-                if NIODeadline.now() - since >= Self.healthyAge {
-                    self.fill()
-                }
+            self.keep(stream, handler: handler)
+        }
+    }
+
+    /// Holds a stream for a client to come, until it ends unused.
+    private func keep(_ stream: AgentStream, handler: AgentSideHandler) {
+        let since = NIODeadline.now()
+        let identity = ObjectIdentifier(stream.channel)
+        handler.onEndedUnmatched = { problem in
+            self.ready.removeAll { ObjectIdentifier($0.stream.channel) == identity }
+            if let problem, !self.closed { self.problems.problem("\(self.route): \(problem)") }
+            self.dialForWaiting(all: false)
+            if NIODeadline.now() - since >= Self.healthyAge {
+                self.fill()
             }
-            self.ready.append((stream, since))
+        }
+        handler.onTargetReady = {
+            guard !self.waiting.isEmpty, let index = self.ready.firstIndex(where: { ObjectIdentifier($0.stream.channel) == identity }) else { return }
+            let stream = self.ready.remove(at: index).stream
+            self.waiting.removeFirst().succeed(self.lend(stream))
+        }
+        ready.append((stream, since))
+    }
+
+    /// Clients waiting for more streams than can still become ready dial
+    /// for themselves.
+    private func dialForWaiting(all: Bool) {
+        while !waiting.isEmpty && (all || waiting.count > comingSoon) {
+            waiting.removeLast().completeWith(dialer.dial(route, on: eventLoop))
         }
     }
 
@@ -140,5 +214,12 @@ struct PooledSource: StreamSource {
 
     func close(on eventLoop: EventLoop) {
         pools[ObjectIdentifier(eventLoop)]?.value.close()
+    }
+
+    func giveBack(_ stream: AgentStream) {
+        guard let pool = pools[ObjectIdentifier(stream.channel.eventLoop)] else {
+            return LocalSideHandler.closeUnused(stream)
+        }
+        pool.value.giveBack(stream)
     }
 }

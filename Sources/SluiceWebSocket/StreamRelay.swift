@@ -11,13 +11,18 @@ final class StreamRelay {
     private let agent: AgentSideHandler
     private let route: ServiceRoute
     private let report: @Sendable (String) -> Void
+    /// Takes the WebSocket back once this connection is done with it
+    /// (`sluice.v2`).
+    private let giveBack: () -> Void
 
-    init(local: LocalSideHandler, agent: AgentSideHandler, route: ServiceRoute, report: @escaping @Sendable (String) -> Void) {
+    init(local: LocalSideHandler, agent: AgentSideHandler, reusable: Bool, route: ServiceRoute,
+         report: @escaping @Sendable (String) -> Void, giveBack: @escaping () -> Void) {
         self.local = local
         self.agent = agent
         self.route = route
         self.report = report
-        state = RelayState(halfClose: agent.halfClose)
+        self.giveBack = giveBack
+        state = RelayState(halfClose: agent.halfClose, reusable: reusable)
     }
 
     var localIsWritable: Bool { local.isWritable }
@@ -89,6 +94,9 @@ final class StreamRelay {
                 agent.drop()
             case let .report(line):
                 report("\(route): \(line)")
+            case .release:
+                agent.detach()
+                giveBack()
             }
         }
     }

@@ -9,6 +9,9 @@ protocol StreamSource: Sendable {
     func start()
     /// Lets go of anything held open for clients to come (a pool's streams).
     func close(on eventLoop: EventLoop)
+    /// A `sluice.v2` stream whose connection is over, on its own loop: kept
+    /// for the next client, or closed.
+    func giveBack(_ stream: AgentStream)
 }
 
 /// Without a pool: one dial per client.
@@ -23,4 +26,9 @@ struct DialingSource: StreamSource {
     func start() {}
 
     func close(on eventLoop: EventLoop) {}
+
+    /// Nothing is held open without a pool.
+    func giveBack(_ stream: AgentStream) {
+        LocalSideHandler.closeUnused(stream)
+    }
 }

@@ -84,10 +84,10 @@ struct WebSocketDialer: Sendable {
                                                                outcome: outcome, timeout: timeout)
                     let upgrader = MaskingClientUpgrader(maxFrameSize: Self.largestFrame) { channel, response in
                         let chosen = response.headers["Sec-WebSocket-Protocol"].first?.trimmingCharacters(in: .whitespaces)
-                        let halfClose = chosen == AgentStream.halfCloseProtocol
+                        let stream = AgentStream(channel: channel, subprotocol: chosen)
                         return channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(AgentSideHandler(halfClose: halfClose, keepalive: keepalive))
-                            outcome.succeed(AgentStream(channel: channel, halfClose: halfClose))
+                            try channel.pipeline.syncOperations.addHandler(AgentSideHandler(halfClose: stream.halfClose, keepalive: keepalive))
+                            outcome.succeed(stream)
                         }
                     }
                     let upgradeHandler = NIOHTTPClientUpgradeHandler(upgraders: [upgrader], httpHandlers: [encoder, decoder, requestHandler],
@@ -95,7 +95,7 @@ struct WebSocketDialer: Sendable {
                     try pipeline.addHandlers([encoder, decoder, upgradeHandler, requestHandler])
                 }
             }
-            .connect(host: agent.host, port: agent.port)
+            .connect(skippingResolutionOf: agent.host, port: agent.port)
             .whenFailure { error in
                 outcome.fail(AgentError.unreachable(agent: agent, reason: ConnectFailure.words(for: error, host: agent.host, timeout: seconds)))
             }
@@ -110,7 +110,7 @@ struct WebSocketDialer: Sendable {
     private func upgradeRequest(for route: ServiceRoute) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: agent.hostHeader)
-        headers.add(name: "Sec-WebSocket-Protocol", value: AgentStream.halfCloseProtocol)
+        headers.add(name: "Sec-WebSocket-Protocol", value: AgentStream.offeredProtocols)
         if let token { headers.add(name: "Authorization", value: token.headerValue) }
         return HTTPRequestHead(version: .http1_1, method: .GET, uri: agent.basePath + route.path, headers: headers)
     }

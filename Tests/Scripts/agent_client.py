@@ -16,14 +16,14 @@ performs the steps in order:
     end              an empty binary frame (the half-close of sluice.v1)
     ping             a ping, and waits for its pong
     close[:CODE]     starts the close handshake (1000 unless told)
-    wait-eof         waits for the agent's empty binary frame
+    wait-eof         waits for the agent's next empty binary frame
     wait-bytes:N     waits until N bytes have come
     wait-close       waits until the agent closes
     sleep:SECONDS
 
 and prints one JSON object: on an HTTP refusal {"status", "headers",
 "body"}; else {"status": 101, "subprotocol", "received" (bytes), "eof"
-(an empty frame came), "receivedAtEof", "pongs", "closeCode",
+(an empty frame came), "eofs" (how many), "receivedAtEof", "pongs", "closeCode",
 "closeReason"}. --save writes the bytes received to FILE.
 """
 
@@ -71,6 +71,7 @@ class Receiver:
     def __init__(self, save):
         self.received = 0
         self.eof = False
+        self.eofs = 0
         self.received_at_eof = None
         self.chunks = [] if save else None
         self.changed = asyncio.Event()
@@ -82,6 +83,7 @@ class Receiver:
                     message = message.encode()
                 if len(message) == 0:
                     self.eof = True
+                    self.eofs += 1
                     self.received_at_eof = self.received
                 else:
                     self.received += len(message)
@@ -112,6 +114,7 @@ async def run(url, steps, options):
     receiver = Receiver(options["save"])
     receiving = asyncio.create_task(receiver.run(ws))
     pongs = 0
+    eofs_awaited = 0
     for step in steps:
         verb, _, argument = step.partition(":")
         if verb == "send-file":
@@ -131,7 +134,8 @@ async def run(url, steps, options):
         elif verb == "close":
             await ws.close(code=int(argument or 1000))
         elif verb == "wait-eof":
-            await receiver.wait(lambda: receiver.eof or ws.close_code is not None)
+            eofs_awaited += 1
+            await receiver.wait(lambda: receiver.eofs >= eofs_awaited or ws.close_code is not None)
         elif verb == "wait-bytes":
             await receiver.wait(lambda: receiver.received >= int(argument) or ws.close_code is not None)
         elif verb == "wait-close":
@@ -146,7 +150,7 @@ async def run(url, steps, options):
         with open(options["save"], "wb") as sink:
             sink.write(b"".join(receiver.chunks))
     return {"status": 101, "subprotocol": ws.subprotocol, "received": receiver.received, "eof": receiver.eof,
-            "receivedAtEof": receiver.received_at_eof, "pongs": pongs,
+            "eofs": receiver.eofs, "receivedAtEof": receiver.received_at_eof, "pongs": pongs,
             "closeCode": ws.close_code, "closeReason": ws.close_reason}
 
 

@@ -18,8 +18,19 @@ import Testing
     @Test func aKnownRunningServiceIsLetThrough() throws {
         let plan = try open.admit(uri: "/api/v1/forward/my-app/web/8080?x=1", authorization: [], offeredProtocols: ["chat, sluice.v1"]).get()
         #expect(plan == ForwardPlan(route: ForwardRoute(project: "my-app", service: "web", port: 8080), location: .namespace(path: "/var/run/netns/app1"), halfClose: true))
-        let plain = try open.admit(uri: "/api/v1/forward/my-app/db/1", authorization: [], offeredProtocols: ["sluice.v2"]).get()
+        #expect(plan.subprotocol == "sluice.v1")
+        let plain = try open.admit(uri: "/api/v1/forward/my-app/db/1", authorization: [], offeredProtocols: ["sluice.v9"]).get()
         #expect(!plain.halfClose)
+        #expect(plain.subprotocol == nil)
+    }
+
+    /// `sluice.v2` wins over `sluice.v1` when both are offered, in one
+    /// header or two, in either order.
+    @Test(arguments: [["sluice.v2, sluice.v1"], ["sluice.v1", "sluice.v2"], ["sluice.v2"]])
+    func reuseIsChosenWhenOffered(_ offered: [String]) throws {
+        let plan = try open.admit(uri: "/api/v1/forward/my-app/db/1", authorization: [], offeredProtocols: offered).get()
+        #expect(plan.reuse && plan.halfClose)
+        #expect(plan.subprotocol == "sluice.v2")
     }
 
     @Test(arguments: ["/api/v1/forward/my-app/db/0", "/api/v1/forward/my-app/db/65536", "/api/v1/forward/my-app/db/080",

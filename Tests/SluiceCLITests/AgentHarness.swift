@@ -56,6 +56,8 @@ enum AgentClient {
         var subprotocol: String?
         var received: Int?
         var eof: Bool?
+        /// How many empty frames came (sluice.v2: one per connection).
+        var eofs: Int?
         var receivedAtEof: Int?
         var pongs: Int?
         var closeCode: Int?

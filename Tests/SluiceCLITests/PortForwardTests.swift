@@ -51,10 +51,11 @@ import Testing
         let result = TCPTestClient.echo(port: local, bytes: 64 << 20, seed: 14, timeout: 300)
         #expect(result.exact, "\(result.matched) bytes matched\n\(stderr())\n\(agent.log)")
 
-        // What the agent was asked: the route, sluice.v1 offered, no token.
+        // What the agent was asked: the route, sluice.v2 and sluice.v1
+        // offered (the stand-in takes v1), no token.
         let request = try #require(agent.requests.last)
         #expect(request.path == "/api/v1/forward/my-app/db/\(echo.port)")
-        #expect(request.subprotocols == "sluice.v1")
+        #expect(request.subprotocols == "sluice.v2, sluice.v1")
         #expect(request.authorization == nil)
         stop(sluice)
     }

@@ -49,6 +49,30 @@ import Testing
         stop(sluice)
     }
 
+    /// sluice.v2 between the two ends: connections one after another,
+    /// each with its own EOF and answer, ride a few WebSockets, not one each.
+    @Test func connectionsOneAfterAnotherReuseTheirWebSockets() throws {
+        let agent = try AgentProcess(services: AgentTests.services())
+        let report = try TCPTestServer(mode: .report)
+        let (sluice, local) = try forward("my-app/db", remote: report.port, agent: agent)
+        let connections = 40
+        for index in 0..<connections {
+            let (answer, expected) = TCPTestClient.sendThenReadReport(port: local, bytes: 10_000 + index, seed: UInt64(1500 + index))
+            #expect(answer == expected, "connection \(index)\n\(stderr())\n\(agent.log)")
+        }
+        // The agent's line per connection names the WebSocket's client port.
+        var carried: [Substring] = []
+        let deadline = Date().addingTimeInterval(20)
+        repeat {
+            carried = agent.log.split(separator: "\n").filter { $0.contains(" closed after ") && !$0.contains(" 0 B in") }
+            if carried.count < connections { usleep(50_000) }
+        } while carried.count < connections && Date() < deadline
+        #expect(carried.count == connections, "\(agent.log)")
+        let webSockets = Set(carried.map { $0.split(separator: " ")[1] })
+        #expect(webSockets.count <= connections / 4, "\(webSockets.count) WebSockets for \(connections) connections\n\(agent.log)")
+        stop(sluice)
+    }
+
     @Test func theAgentsRefusalsAreSaidByTheClient() throws {
         let token = try logs.write("token", "both-ends\n", mode: 0o600)
         let agent = try AgentProcess(services: AgentTests.services(), arguments: ["--token-file", token])

@@ -7,6 +7,11 @@ import SluiceCore
 public struct UpgradeGate: Sendable {
     /// The subprotocol in which an empty binary frame is a half-close.
     public static let halfCloseProtocol = "sluice.v1"
+    /// `sluice.v1` and a WebSocket used for one connection after another.
+    public static let reuseProtocol = "sluice.v2"
+    /// The text frame that asks for the service again on a `sluice.v2`
+    /// WebSocket whose both directions have ended.
+    public static let nextMessage = "next"
     public static let healthPath = "/healthz"
 
     public enum Endpoint: Equatable, Sendable {
@@ -57,9 +62,8 @@ public struct UpgradeGate: Sendable {
         guard project.isRunning else {
             return .failure(.conflict("\(route.project) is \(project.phase): no container to connect to yet"))
         }
-        let halfClose = offeredProtocols
-            .flatMap { $0.split(separator: ",") }
-            .contains { $0.trimmingCharacters(in: .whitespaces) == Self.halfCloseProtocol }
-        return .success(ForwardPlan(route: route, location: location, halfClose: halfClose))
+        let offered = Set(offeredProtocols.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) })
+        return .success(ForwardPlan(route: route, location: location, halfClose: offered.contains(Self.halfCloseProtocol),
+                                    reuse: offered.contains(Self.reuseProtocol)))
     }
 }

@@ -172,6 +172,7 @@ public final class AgentServer: Sendable {
         let (listener, watch) = state.withLockedValue { ($0.listener, $0.watch) }
         watch?.stop()
         try? listener?.close().wait()
+        registry.stopIdle()
         report(.stopping(openStreams: registry.count, drainSeconds: options.drain))
         waitForStreams { self.state.withLockedValue { $0.drainDeadline } ?? .now() }
         registry.stopAll()
@@ -267,7 +268,7 @@ public final class AgentServer: Sendable {
             let limiter = self.limiter
             channel.closeFuture.whenComplete { _ in limiter.releaseStream() }
             connection.plan = plan
-            return plan.halfClose ? HTTPHeaders([("Sec-WebSocket-Protocol", UpgradeGate.halfCloseProtocol)]) : HTTPHeaders()
+            return plan.subprotocol.map { HTTPHeaders([("Sec-WebSocket-Protocol", $0)]) } ?? HTTPHeaders()
         }
     }
 

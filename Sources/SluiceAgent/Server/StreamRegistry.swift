@@ -31,6 +31,15 @@ final class StreamRegistry: Sendable {
         }
     }
 
+    /// Closes with 1001, at once, every `sluice.v2` stream that waits
+    /// between connections: there is nothing in it to drain.
+    func stopIdle() {
+        for entry in entries.withLockedValue({ Array($0.values) }) {
+            let relay = entry.relay
+            entry.channel.eventLoop.execute { relay.value.agentStoppingIfIdle() }
+        }
+    }
+
     /// Drops every connection that is still open.
     func closeAll() {
         for entry in entries.withLockedValue({ Array($0.values) }) {

@@ -8,11 +8,17 @@
 /// on its own (an empty binary frame one way, a TCP FIN the other) and the
 /// WebSocket closes 1000 once both have; without it, the target's end
 /// closes the WebSocket, and the client's close frame closes the target.
+/// With `sluice.v2` the WebSocket outlives its first connection: once both
+/// directions have ended it waits, idle, for the client's `next` (a new
+/// connection to the target) or its close.
 struct RelayStateMachine {
     enum Phase: Equatable {
         /// Upgraded; the connection to the target is being made.
         case connecting
         case relaying
+        /// `sluice.v2`: both directions ended and the target's connection
+        /// let go; the WebSocket waits for `next` or a close.
+        case idle
         /// Our close frame is out; the client's answer is awaited.
         case closing
         /// Nothing more goes either way.
@@ -26,6 +32,11 @@ struct RelayStateMachine {
         case sendEnd
         case sendClose(CloseFrame)
         case closeTarget
+        /// Both directions ended (`sluice.v2`): let the target's connection
+        /// go, once what is queued for it is written, and keep the WebSocket.
+        case releaseTarget
+        /// The client's `next`: connect to the target again.
+        case connectTarget
         /// Drop the client's TCP connection (after what was written).
         case closeClient
     }
@@ -41,6 +52,7 @@ struct RelayStateMachine {
     }
 
     let halfClose: Bool
+    let reuse: Bool
     private(set) var phase: Phase = .connecting
     private(set) var clientEnded = false
     private(set) var targetEnded = false
@@ -50,14 +62,17 @@ struct RelayStateMachine {
     /// The code of the client's close frame (nil also when it carried none).
     private(set) var clientCloseCode: UInt16?
 
-    init(halfClose: Bool) {
-        self.halfClose = halfClose
+    init(halfClose: Bool, reuse: Bool = false) {
+        self.halfClose = halfClose || reuse
+        self.reuse = reuse
     }
 
     mutating func clientData() -> DataVerdict {
         switch phase {
         case .closing, .closed:
             return .drop
+        case .idle:
+            return .refuse(fail(CloseFrame.policyViolation, "data between connections: send \"\(UpgradeGate.nextMessage)\" first"))
         case .connecting, .relaying:
             if clientEnded {
                 return .refuse(fail(CloseFrame.policyViolation, "data after the end of the stream (an empty frame ended it)"))
@@ -71,7 +86,20 @@ struct RelayStateMachine {
         guard phase == .connecting || phase == .relaying, !clientEnded else { return [] }
         clientEnded = true
         guard phase == .relaying else { return [] }
-        return [.shutdownTargetOutput] + (targetEnded ? finish(CloseFrame(code: CloseFrame.normal)) : [])
+        return [.shutdownTargetOutput] + (targetEnded ? bothEnded() : [])
+    }
+
+    /// A `next` text frame (`sluice.v2`): the same WebSocket for a new
+    /// connection to the target.
+    mutating func clientNext() -> [Action] {
+        guard phase == .idle else {
+            guard phase == .connecting || phase == .relaying else { return [] }
+            return fail(CloseFrame.policyViolation, "\"\(UpgradeGate.nextMessage)\" before both directions had ended")
+        }
+        phase = .connecting
+        clientEnded = false
+        targetEnded = false
+        return [.connectTarget]
     }
 
     mutating func clientClose(code: UInt16?) -> [Action] {
@@ -83,7 +111,7 @@ struct RelayStateMachine {
         case .closing:
             phase = .closed
             return [.closeClient]
-        case .connecting, .relaying:
+        case .connecting, .relaying, .idle:
             let answer = CloseFrame(code: CloseFrame.echo(of: code))
             closeSent = answer
             phase = .closed
@@ -120,7 +148,7 @@ struct RelayStateMachine {
         guard phase == .relaying, !targetEnded else { return [] }
         targetEnded = true
         guard halfClose else { return finish(CloseFrame(code: CloseFrame.normal)) }
-        return [.sendEnd] + (clientEnded ? finish(CloseFrame(code: CloseFrame.normal)) : [])
+        return [.sendEnd] + (clientEnded ? bothEnded() : [])
     }
 
     /// The target's connection is gone: after its FIN or without one (a
@@ -133,12 +161,12 @@ struct RelayStateMachine {
         if let problem { return finish(CloseFrame(code: CloseFrame.unexpectedCondition, reason: problem)) }
         let endFirst: [Action] = halfClose && !targetEnded ? [.sendEnd] : []
         targetEnded = true
-        return endFirst + finish(CloseFrame(code: CloseFrame.normal))
+        return endFirst + (clientEnded ? bothEnded() : finish(CloseFrame(code: CloseFrame.normal)))
     }
 
     /// The agent is shutting down and the drain is over.
     mutating func agentStopping() -> [Action] {
-        guard phase == .connecting || phase == .relaying else { return [] }
+        guard phase == .connecting || phase == .relaying || phase == .idle else { return [] }
         return finish(CloseFrame(code: CloseFrame.goingAway, reason: "the agent is shutting down"))
     }
 
@@ -148,6 +176,14 @@ struct RelayStateMachine {
         guard phase != .closed else { return [] }
         phase = .closed
         return [.closeTarget, .closeClient]
+    }
+
+    /// Both directions have ended: the WebSocket closes (1000), or with
+    /// `sluice.v2` waits for the next connection.
+    private mutating func bothEnded() -> [Action] {
+        guard reuse else { return finish(CloseFrame(code: CloseFrame.normal)) }
+        phase = .idle
+        return [.releaseTarget]
     }
 
     private mutating func fail(_ code: UInt16, _ reason: String) -> [Action] {

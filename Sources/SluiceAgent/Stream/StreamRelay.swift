@@ -11,6 +11,9 @@ import SluiceCore
 /// Backpressure both ways (NIO's proxy pattern): a side is read only while
 /// the other can take what it would bring, so a slow or stalled peer holds
 /// at most a high-water mark of bytes here, never an unbounded queue.
+///
+/// With `sluice.v2` one WebSocket carries one connection after another:
+/// each gets its own connection to the target and its own log line.
 final class StreamRelay: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
@@ -35,7 +38,7 @@ final class StreamRelay: ChannelDuplexHandler {
     private let dialer: TargetDialer
     private let settings: Settings
     private let client: String
-    private let started = NIODeadline.now()
+    private var started = NIODeadline.now()
     private let registry: StreamRegistry
     private let report: @Sendable (AgentEvent) -> Void
 
@@ -52,6 +55,10 @@ final class StreamRelay: ChannelDuplexHandler {
     private var bytesOut: UInt64 = 0
     private var problem: String?
     private var reported = false
+    /// `sluice.v2`: connections this WebSocket carried to their end, each
+    /// logged then, and whether it now waits for the next.
+    private var connectionsEnded = 0
+    private var betweenConnections = false
 
     init(plan: ForwardPlan, dialer: TargetDialer, settings: Settings, client: String, registry: StreamRegistry,
          report: @escaping @Sendable (AgentEvent) -> Void) {
@@ -61,7 +68,7 @@ final class StreamRelay: ChannelDuplexHandler {
         self.client = client
         self.registry = registry
         self.report = report
-        machine = RelayStateMachine(halfClose: plan.halfClose)
+        machine = RelayStateMachine(halfClose: plan.halfClose, reuse: plan.reuse)
     }
 
     // MARK: The client's side
@@ -70,6 +77,11 @@ final class StreamRelay: ChannelDuplexHandler {
         self.context = context
         registry.add(self, channel: context.channel)
         startKeepalive(context)
+        connectTarget()
+    }
+
+    private func connectTarget() {
+        guard let context else { return }
         let relay = NIOLoopBound(self, eventLoop: context.eventLoop)
         dialer.connect(on: context.eventLoop) { channel in
             CloseOnExec.markAll()
@@ -110,6 +122,9 @@ final class StreamRelay: ChannelDuplexHandler {
             }
             if data.readableBytes > 0 { clientSent(data) }
         case .text:
+            if machine.reuse, frame.fin, frame.payload.readableBytesView.elementsEqual(UpgradeGate.nextMessage.utf8) {
+                return apply(machine.clientNext())
+            }
             insideTextMessage = !frame.fin
             fail(CloseFrame.unacceptableData, "text frames are not part of this protocol: send binary frames")
         case .connectionClose:
@@ -149,7 +164,7 @@ final class StreamRelay: ChannelDuplexHandler {
     /// always while closing (the client's close frame must get through).
     func read(context: ChannelHandlerContext) {
         switch machine.phase {
-        case .closing, .closed:
+        case .closing, .closed, .idle:
             context.read()
         case .connecting:
             clientReadPending = true
@@ -259,6 +274,10 @@ final class StreamRelay: ChannelDuplexHandler {
         apply(actions)
     }
 
+    func agentStoppingIfIdle() {
+        if machine.phase == .idle { agentStopping() }
+    }
+
     private func startKeepalive(_ context: ChannelHandlerContext) {
         guard settings.keepalive > 0 else { return }
         keepalive = KeepaliveSchedule(interval: settings.keepalive, now: Self.now())
@@ -270,7 +289,7 @@ final class StreamRelay: ChannelDuplexHandler {
     }
 
     private func keepaliveTick() {
-        guard let context, machine.phase == .relaying || machine.phase == .connecting else { return }
+        guard let context, [.relaying, .connecting, .idle].contains(machine.phase) else { return }
         // While we hold the client back (the target is slow), its silence
         // is ours to explain, not a sign it is gone.
         if clientReadPending { keepalive?.heard(at: Self.now()) }
@@ -306,6 +325,12 @@ final class StreamRelay: ChannelDuplexHandler {
                 sendClose(frame)
             case .closeTarget:
                 target?.closeAfterWrites(within: Self.closeWait)
+            case .releaseTarget:
+                connectionEnded()
+            case .connectTarget:
+                betweenConnections = false
+                started = NIODeadline.now()
+                connectTarget()
             case .closeClient:
                 closeClient()
             }
@@ -343,11 +368,25 @@ final class StreamRelay: ChannelDuplexHandler {
 
     private func resumeClientIfPossible() {
         guard clientReadPending, let context else { return }
-        let canRead = machine.phase == .closing || machine.phase == .closed || (machine.phase == .relaying && (target?.isWritable ?? false))
+        let canRead = [.closing, .closed, .idle].contains(machine.phase) || (machine.phase == .relaying && (target?.isWritable ?? false))
         if canRead {
             clientReadPending = false
             context.read()
         }
+    }
+
+    /// `sluice.v2`: this connection is over and the WebSocket stays. The
+    /// target's connection goes (its events no longer reach this relay),
+    /// and the connection gets its log line.
+    private func connectionEnded() {
+        target?.detach()
+        target?.closeAfterWrites(within: Self.closeWait)
+        target = nil
+        report(.streamClosed(summary(closeCode: nil)))
+        connectionsEnded += 1
+        betweenConnections = true
+        bytesIn = 0
+        bytesOut = 0
     }
 
     private func finishReport() {
@@ -358,12 +397,18 @@ final class StreamRelay: ChannelDuplexHandler {
         timers = []
         target?.closeAfterWrites(within: Self.closeWait)
         registry.remove(self)
-        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        // A WebSocket closed between connections has said all there is.
+        if betweenConnections && connectionsEnded > 0 && problem == nil { return }
         let code = machine.closeSent?.code ?? (machine.closeReceived ? CloseFrame.echo(of: machine.clientCloseCode) : nil)
         var problem = self.problem
         if code == nil && problem == nil { problem = "the client went away without a close frame" }
-        report(.streamClosed(StreamSummary(client: client, route: plan.route, seconds: seconds, bytesIn: bytesIn, bytesOut: bytesOut,
-                                           closeCode: code, problem: problem)))
+        report(.streamClosed(summary(closeCode: code, problem: problem)))
+    }
+
+    private func summary(closeCode: UInt16?, problem: String? = nil) -> StreamSummary {
+        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        return StreamSummary(client: client, route: plan.route, seconds: seconds, bytesIn: bytesIn, bytesOut: bytesOut,
+                             closeCode: closeCode, problem: problem)
     }
 
     private static func now() -> Double {

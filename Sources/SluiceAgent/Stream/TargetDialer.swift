@@ -13,7 +13,7 @@ struct TargetDialer {
     func connect(on loop: EventLoop, initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) -> EventLoopFuture<Channel> {
         let target = self.target
         guard let namespace = target.location.namespacePath else {
-            return Self.bootstrap(loop, target: target, initializer: initializer).connect(host: target.location.connectHost, port: target.route.port)
+            return Self.bootstrap(loop, target: target, initializer: initializer).connect(skippingResolutionOf: target.location.connectHost, port: target.route.port)
                 .flatMapErrorThrowing { throw Self.explain($0, target: target) }
         }
         let socket = loop.makePromise(of: Int32.self)

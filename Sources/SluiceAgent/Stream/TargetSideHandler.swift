@@ -70,6 +70,12 @@ final class TargetSideHandler: ChannelDuplexHandler {
 
     // MARK: Called by the relay
 
+    /// The relay is done with this connection (`sluice.v2`, between
+    /// connections): what happens to it from now on is not the relay's.
+    func detach() {
+        relay = nil
+    }
+
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
     func write(_ data: ByteBuffer) {
