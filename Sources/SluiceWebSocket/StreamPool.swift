@@ -36,7 +36,9 @@ final class StreamPool {
     private let route: ServiceRoute
     private let size: Int
     private let problems: ReportFilter
-    private var ready: [(stream: AgentStream, since: NIODeadline)] = []
+    /// Streams held for clients to come, with their handlers (found once:
+    /// a pipeline lookup is a walk with dynamic casts).
+    private var ready: [(stream: AgentStream, handler: AgentSideHandler, since: NIODeadline)] = []
     private var dialing = 0
     /// `sluice.v2` streams lent to clients and expected back, each until
     /// its `returnWait` is over; they count toward the pool's size.
@@ -69,10 +71,11 @@ final class StreamPool {
     /// The oldest settled stream if there is one; else one about to be
     /// ready, or a dial of the client's own.
     func take() -> EventLoopFuture<AgentStream> {
-        ready.removeAll { Self.handler(of: $0.stream)?.isUsable != true }
+        ready.removeAll { !$0.handler.isUsable }
         let settled = NIODeadline.now() - Self.settleTime
-        if let index = ready.firstIndex(where: { $0.since <= settled || Self.handler(of: $0.stream)?.targetReady == true }) {
-            return eventLoop.makeSucceededFuture(lend(ready.remove(at: index).stream))
+        if let index = ready.firstIndex(where: { $0.since <= settled || $0.handler.targetReady }) {
+            let held = ready.remove(at: index)
+            return eventLoop.makeSucceededFuture(lend(held.stream, handler: held.handler))
         }
         if comingSoon > waiting.count {
             let promise = eventLoop.makePromise(of: AgentStream.self)
@@ -103,7 +106,7 @@ final class StreamPool {
         closed = true
         let idle = ready
         ready = []
-        for (stream, _) in idle { LocalSideHandler.closeUnused(stream) }
+        for held in idle { held.handler.sendClose(code: 1000, reason: "") }
         for (_, timer) in lent { timer.cancel() }
         lent = [:]
         dialForWaiting(all: true)
@@ -111,9 +114,9 @@ final class StreamPool {
 
     /// Hands a stream to a client; one that may come back is waited for,
     /// any other is replaced after this turn of the loop.
-    private func lend(_ stream: AgentStream) -> AgentStream {
-        Self.handler(of: stream)?.onEndedUnmatched = nil
-        Self.handler(of: stream)?.onTargetReady = nil
+    private func lend(_ stream: AgentStream, handler: AgentSideHandler) -> AgentStream {
+        handler.onEndedUnmatched = nil
+        handler.onTargetReady = nil
         problems.worked()
         if stream.reusable {
             let identity = ObjectIdentifier(stream.channel)
@@ -160,10 +163,10 @@ final class StreamPool {
         }
         handler.onTargetReady = {
             guard !self.waiting.isEmpty, let index = self.ready.firstIndex(where: { ObjectIdentifier($0.stream.channel) == identity }) else { return }
-            let stream = self.ready.remove(at: index).stream
-            self.waiting.removeFirst().succeed(self.lend(stream))
+            let held = self.ready.remove(at: index)
+            self.waiting.removeFirst().succeed(self.lend(held.stream, handler: held.handler))
         }
-        ready.append((stream, since))
+        ready.append((stream, handler, since))
     }
 
     /// Clients waiting for more streams than can still become ready dial
