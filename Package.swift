@@ -38,6 +38,15 @@ let package = Package(
         .target(name: "SluiceTerminal", dependencies: ["SluiceTUI", "CNcursesw"]),
         // setns(), for the agent's connections into network namespaces.
         .target(name: "CNetworkNamespace"),
+        // What both ends of the agent transport do the same way on swift-nio
+        // (connecting, buffers); used only by SluiceAgent and SluiceWebSocket.
+        .target(
+            name: "SluiceNIOSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // `sluice agent`: the WebSocket endpoint of docs/agent-protocol.md.
         // NIO stays inside this module; the rest of Sluice keeps its threads.
         .target(
@@ -46,6 +55,7 @@ let package = Package(
                 "SluiceCore",
                 "CDescriptors",
                 "CNetworkNamespace",
+                "SluiceNIOSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -61,6 +71,7 @@ let package = Package(
             dependencies: [
                 "SluiceCore",
                 "CDescriptors",
+                "SluiceNIOSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOWebSocket
 import SluiceCore
+import SluiceNIOSupport
 
 /// Writes the client's WebSocket frames (RFC 6455, section 5.2): the
 /// header, the masking key, and the payload masked by WebSocketMask, eight
@@ -18,7 +19,7 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
         assert(frame.extensionData == nil && !frame.rsv1 && !frame.rsv2 && !frame.rsv3, "a WebSocket extension's bits or data")
         let payload = frame.data
         let length = payload.readableBytes
-        var header = context.channel.allocator.buffer(capacity: 14 + (frame.maskKey == nil ? 0 : length))
+        var header = context.channel.allocator.buffer(capacity: 14)
         header.writeInteger(UInt8(frame.fin ? 0x80 : 0) | UInt8(webSocketOpcode: frame.opcode))
         let maskBit: UInt8 = frame.maskKey == nil ? 0 : 0x80
         if length < 126 {
@@ -35,16 +36,21 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
             context.write(wrapOutboundOut(payload), promise: promise)
             return
         }
-        // Header and masked payload in one buffer, the payload masked as it
-        // is copied there (it is shared with the read it came from, so
-        // masking it in place would copy it first anyway).
         header.writeBytes(key)
-        header.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { destination in
+        // The payload masked as it is copied (it is shared with the read it
+        // came from, so masking it in place would copy it first anyway),
+        // into a buffer of its own, sent with the header in one writev.
+        var masked = recycler.buffer(capacity: length, allocator: context.channel.allocator)
+        masked.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { destination in
             payload.withUnsafeReadableBytes { WebSocketMask.copy($0, masked: key, to: destination) }
             return length
         }
-        context.write(wrapOutboundOut(header), promise: promise)
+        context.write(wrapOutboundOut(header), promise: nil)
+        recycler.write(masked, as: wrapOutboundOut(masked), on: context, promise: promise)
     }
+
+    /// About what the channel's high-water mark (256 KiB) holds in flight.
+    private let recycler = BufferRecycler(limit: 6)
 }
 
 @available(*, unavailable)

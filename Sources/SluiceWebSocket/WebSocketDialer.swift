@@ -5,6 +5,7 @@ import NIOPosix
 import NIOSSL
 import NIOWebSocket
 import SluiceCore
+import SluiceNIOSupport
 
 /// Opens one WebSocket to an agent for one route: TCP (and TLS for
 /// `wss://`), the HTTP/1.1 upgrade with `Sec-WebSocket-Protocol: sluice.v1`

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOWebSocket
 import SluiceCore
+import SluiceNIOSupport
 
 /// Relays one upgraded WebSocket to its service's TCP connection: binary
 /// frames in, bytes out, and back. It sits last in the WebSocket's
@@ -44,6 +45,9 @@ final class StreamRelay: ChannelDuplexHandler {
 
     private var context: ChannelHandlerContext?
     private var target: TargetSideHandler?
+    /// The client's data, unmasked into buffers used again once the target
+    /// has taken them (about what its high-water mark holds).
+    private let recycler = BufferRecycler(limit: 6)
     /// Client data that came before the target was connected.
     private var held: [ByteBuffer] = []
     private var clientReadPending = false
@@ -86,7 +90,7 @@ final class StreamRelay: ChannelDuplexHandler {
         dialer.connect(on: context.eventLoop) { channel in
             CloseOnExec.markAll()
             return channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(TargetSideHandler(relay: relay.value))
+                try channel.pipeline.syncOperations.addHandler(TargetSideHandler(relay: relay.value, recycler: relay.value.recycler))
             }
         }.whenFailure { error in
             let reason = (error as? TargetDialError)?.reason ?? "cannot connect: \(error)"
@@ -115,26 +119,26 @@ final class StreamRelay: ChannelDuplexHandler {
         switch frame.opcode {
         case .binary, .continuation:
             if frame.opcode == .continuation && insideTextMessage { return }
-            let data = frame.payload
+            let data = frame.payload(recycler: recycler, allocator: context.channel.allocator)
             if frame.opcode == .binary && frame.fin && data.readableBytes == 0 {
                 if machine.halfClose { apply(machine.clientEnd()) }
                 return
             }
             if data.readableBytes > 0 { clientSent(data) }
         case .text:
-            if machine.reuse, frame.fin, frame.payload.readableBytesView.elementsEqual(UpgradeGate.nextMessage.utf8) {
+            if machine.reuse, frame.fin, frame.unmaskedData.readableBytesView.elementsEqual(UpgradeGate.nextMessage.utf8) {
                 return apply(machine.clientNext())
             }
             insideTextMessage = !frame.fin
             fail(CloseFrame.unacceptableData, "text frames are not part of this protocol: send binary frames")
         case .connectionClose:
-            var data = frame.payload
+            var data = frame.unmaskedData
             let code = data.readInteger(as: UInt16.self)
             apply(machine.clientClose(code: code))
         case .ping:
             // Once our close frame is out, nothing more may follow it.
             guard machine.closeSent == nil else { return }
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.payload)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .pong:
             break
         default:

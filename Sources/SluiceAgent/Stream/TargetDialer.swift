@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SluiceNIOSupport
 
 /// Opens a stream's TCP connection to its service, on the event loop of
 /// the stream's WebSocket, so the relay between the two needs no hops.

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceNIOSupport
 
 /// The end of a stream's relay in the target's pipeline: hands what the
 /// service sends to `StreamRelay`, and is read only while the client's
@@ -9,12 +10,14 @@ final class TargetSideHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private var relay: StreamRelay?
+    private let recycler: BufferRecycler
     private var context: ChannelHandlerContext?
     private var readPending = false
     private var closing = false
 
-    init(relay: StreamRelay) {
+    init(relay: StreamRelay, recycler: BufferRecycler) {
         self.relay = relay
+        self.recycler = recycler
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -79,7 +82,8 @@ final class TargetSideHandler: ChannelDuplexHandler {
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
     func write(_ data: ByteBuffer) {
-        context?.write(wrapOutboundOut(data), promise: nil)
+        guard let context else { return }
+        recycler.write(data, as: wrapOutboundOut(data), on: context, promise: nil)
     }
 
     func flush() {

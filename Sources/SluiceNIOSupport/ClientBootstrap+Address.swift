@@ -7,7 +7,7 @@ extension ClientBootstrap {
     /// getaddrinfo on a Dispatch thread and happy eyeballs after it: two
     /// thread hops and a few hundred microseconds of CPU on every new
     /// WebSocket, for an answer the address already is.
-    func connect(skippingResolutionOf host: String, port: Int) -> EventLoopFuture<Channel> {
+    public func connect(skippingResolutionOf host: String, port: Int) -> EventLoopFuture<Channel> {
         if let address = try? SocketAddress(ipAddress: host, port: port) {
             return connect(to: address)
         }
