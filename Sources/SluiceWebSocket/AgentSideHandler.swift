@@ -179,7 +179,9 @@ final class AgentSideHandler: ChannelDuplexHandler {
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .pong:
-            if halfClose && !targetReady {
+            // Only the agent's ready is empty: a keepalive's answer carries
+            // the 8 bytes of its ping, and may come after a `next`.
+            if halfClose && !targetReady && frame.length == 0 {
                 targetReady = true
                 if relay == nil { onTargetReady?() }
             }

@@ -157,8 +157,9 @@ final class LocalSideHandler: ChannelDuplexHandler {
     private func matched(with stream: AgentStream) {
         self.stream = stream
         guard let context, context.channel.isActive else {
-            // The client left while the WebSocket was opening.
-            Self.closeUnused(stream)
+            // The client left while the WebSocket was coming (a port
+            // probe): nothing of it was used, so the pool keeps it.
+            source.putBack(stream)
             return
         }
         let agentSide: AgentSideHandler

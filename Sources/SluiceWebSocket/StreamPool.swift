@@ -72,8 +72,11 @@ final class StreamPool {
     /// ready, or a dial of the client's own.
     func take() -> EventLoopFuture<AgentStream> {
         ready.removeAll { !$0.handler.isUsable }
+        dialForWaiting(all: false)
+        // A sluice.v2 stream is ready when its agent says so (the pong is
+        // part of that protocol); a sluice.v1 one also by its age.
         let settled = NIODeadline.now() - Self.settleTime
-        if let index = ready.firstIndex(where: { $0.since <= settled || $0.handler.targetReady }) {
+        if let index = ready.firstIndex(where: { $0.handler.targetReady || (!$0.stream.reusable && $0.since <= settled) }) {
             let held = ready.remove(at: index)
             return eventLoop.makeSucceededFuture(lend(held.stream, handler: held.handler))
         }
@@ -98,6 +101,17 @@ final class StreamPool {
         }
         handler.requestNext()
         keep(stream, handler: handler)
+    }
+
+    /// A stream handed to a client that left before using it: still
+    /// connected to the service and untouched, so kept as it is.
+    func putBack(_ stream: AgentStream) {
+        lent.removeValue(forKey: ObjectIdentifier(stream.channel))?.cancel()
+        guard !closed, ready.count + dialing + lent.count < size, let handler = Self.handler(of: stream), handler.isUsable else {
+            LocalSideHandler.closeUnused(stream)
+            return
+        }
+        keep(stream, handler: handler, since: .now() - Self.settleTime)
     }
 
     /// Closes the idle streams (1000) and stops refilling; clients still
@@ -139,6 +153,7 @@ final class StreamPool {
                 stream = opened
             case let .failure(error):
                 if !self.closed { self.problems.problem("\(self.route): \(error)") }
+                self.dialForWaiting(all: false)
                 return
             }
             guard !self.closed, let handler = Self.handler(of: stream), handler.isUsable else {
@@ -150,8 +165,7 @@ final class StreamPool {
     }
 
     /// Holds a stream for a client to come, until it ends unused.
-    private func keep(_ stream: AgentStream, handler: AgentSideHandler) {
-        let since = NIODeadline.now()
+    private func keep(_ stream: AgentStream, handler: AgentSideHandler, since: NIODeadline = .now()) {
         let identity = ObjectIdentifier(stream.channel)
         handler.onEndedUnmatched = { problem in
             self.ready.removeAll { ObjectIdentifier($0.stream.channel) == identity }
@@ -224,5 +238,12 @@ struct PooledSource: StreamSource {
             return LocalSideHandler.closeUnused(stream)
         }
         pool.value.giveBack(stream)
+    }
+
+    func putBack(_ stream: AgentStream) {
+        guard let pool = pools[ObjectIdentifier(stream.channel.eventLoop)] else {
+            return LocalSideHandler.closeUnused(stream)
+        }
+        pool.value.putBack(stream)
     }
 }

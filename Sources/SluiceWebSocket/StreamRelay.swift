@@ -26,7 +26,9 @@ final class StreamRelay {
     }
 
     var localIsWritable: Bool { local.isWritable }
-    var agentIsWritable: Bool { agent.isWritable }
+    /// After the release the WebSocket is another client's: this one's
+    /// backpressure and flushes no longer reach it.
+    var agentIsWritable: Bool { !state.released && agent.isWritable }
 
     // MARK: From the local client
 
@@ -36,6 +38,7 @@ final class StreamRelay {
     }
 
     func localReadComplete() {
+        guard !state.released else { return }
         agent.flush()
     }
 
@@ -48,6 +51,7 @@ final class StreamRelay {
     }
 
     func localBecameWritable() {
+        guard !state.released else { return }
         agent.resumeReading()
     }
 

@@ -12,6 +12,9 @@ protocol StreamSource: Sendable {
     /// A `sluice.v2` stream whose connection is over, on its own loop: kept
     /// for the next client, or closed.
     func giveBack(_ stream: AgentStream)
+    /// A stream whose client left before using it, on its own loop: kept
+    /// as it is for the next client, or closed.
+    func putBack(_ stream: AgentStream)
 }
 
 /// Without a pool: one dial per client.
@@ -29,6 +32,10 @@ struct DialingSource: StreamSource {
 
     /// Nothing is held open without a pool.
     func giveBack(_ stream: AgentStream) {
+        LocalSideHandler.closeUnused(stream)
+    }
+
+    func putBack(_ stream: AgentStream) {
         LocalSideHandler.closeUnused(stream)
     }
 }

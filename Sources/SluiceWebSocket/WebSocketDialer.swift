@@ -8,7 +8,7 @@ import SluiceCore
 import SluiceNIOSupport
 
 /// Opens one WebSocket to an agent for one route: TCP (and TLS for
-/// `wss://`), the HTTP/1.1 upgrade with `Sec-WebSocket-Protocol: sluice.v1`
+/// `wss://`), the HTTP/1.1 upgrade with `Sec-WebSocket-Protocol: sluice.v2, sluice.v1`
 /// offered and the bearer token when there is one, then the WebSocket
 /// handlers. Every failure on the way is an `AgentError` that names the
 /// agent and what to do.

@@ -52,6 +52,45 @@ import Testing
         #expect(result.closeCode == 1000, "\(result)")
     }
 
+    /// A WebSocket between connections has nothing to drain: shutdown
+    /// closes it at once (1001), and logs no line for it.
+    @Test func shutdownClosesAnIdleWebSocketAtOnce() throws {
+        let agent = try AgentProcess(services: AgentTests.services(), arguments: ["--drain", "30"])
+        let echo = try TCPTestServer(mode: .echo)
+        let client = try AgentClient.start([agent.forward("my-app/db/\(echo.port)"), "--protocol", "sluice.v2",
+                                            "send-bytes:10", "end", "wait-eof", "wait-close"], in: agent.folder, name: "client")
+        #expect(agent.waitForLog("10 B in, 10 B out"), "\(agent.log)")
+        // Well inside the 30 s drain: nothing waited for it.
+        #expect(agent.stop(SIGTERM, timeout: 10) == 0, "\(agent.log)")
+        let result = try AgentClient.finish(client, in: agent.folder, name: "client")
+        #expect(result.closeCode == 1001, "\(result)")
+        #expect(result.closeReason == "the agent is shutting down")
+        #expect(agent.log.contains("agent: stopping\n"), "\(agent.log)")
+        #expect(agent.log.split(separator: "\n").filter { $0.contains(" closed after ") }.count == 1, "\(agent.log)")
+    }
+
+    /// A connection that ends during the drain is its WebSocket's last:
+    /// closed then (1001), not kept waiting for a `next` until the drain
+    /// is over.
+    @Test func aConnectionEndingDuringTheDrainClosesItsWebSocket() throws {
+        let agent = try AgentProcess(services: AgentTests.services(), arguments: ["--drain", "30"])
+        let target = try TargetListener()
+        let client = try AgentClient.start([agent.forward("my-app/db/\(target.port)"), "--protocol", "sluice.v2",
+                                            "send-bytes:10", "sleep:1.5", "end", "wait-eof", "wait-close"], in: agent.folder, name: "client")
+        let connection = target.accept()
+        try #require(connection >= 0)
+        defer { close(connection) }
+        agent.process.signal(SIGTERM)
+        // The client's 10 bytes, then its end (after its sleep), in the drain.
+        #expect(TCPTestClient.receive(connection, count: 11).count == 10)
+        shutdown(connection, Int32(SHUT_WR))
+        #expect(agent.process.wait(timeout: 10) == 0, "\(agent.log)")
+        let result = try AgentClient.finish(client, in: agent.folder, name: "client")
+        #expect(result.eofs == 1, "\(result)")
+        #expect(result.closeCode == 1001, "\(result)")
+        #expect(agent.log.contains("agent: stopping: 1 stream open, closed with 1001 in 30 s unless they end first"), "\(agent.log)")
+    }
+
     static func reportLine(_ data: Data) -> String {
         var hash = ByteStream.fnvSeed
         data.withUnsafeBytes { ByteStream.fnv1a($0, into: &hash) }

@@ -172,8 +172,8 @@ public final class AgentServer: Sendable {
         let (listener, watch) = state.withLockedValue { ($0.listener, $0.watch) }
         watch?.stop()
         try? listener?.close().wait()
-        registry.stopIdle()
-        report(.stopping(openStreams: registry.count, drainSeconds: options.drain))
+        let busy = registry.drainStarted()
+        report(.stopping(openStreams: busy, drainSeconds: options.drain))
         waitForStreams { self.state.withLockedValue { $0.drainDeadline } ?? .now() }
         registry.stopAll()
         let closeWait = NIODeadline.now() + .milliseconds(Int64(StreamRelay.closeWait * 1000 + 500))

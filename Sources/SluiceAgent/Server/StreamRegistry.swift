@@ -31,13 +31,16 @@ final class StreamRegistry: Sendable {
         }
     }
 
-    /// Closes with 1001, at once, every `sluice.v2` stream that waits
-    /// between connections: there is nothing in it to drain.
-    func stopIdle() {
-        for entry in entries.withLockedValue({ Array($0.values) }) {
+    /// Tells every stream that shutdown began: a `sluice.v2` stream
+    /// between connections closes at once (1001), as one does whose
+    /// connection ends during the drain. Returns how many streams still
+    /// carry a connection. Call off the event loops.
+    func drainStarted() -> Int {
+        let waits = entries.withLockedValue { Array($0.values) }.map { entry in
             let relay = entry.relay
-            entry.channel.eventLoop.execute { relay.value.agentStoppingIfIdle() }
+            return entry.channel.eventLoop.submit { relay.value.agentDraining() }
         }
+        return waits.reduce(0) { busy, wait in busy + ((try? wait.wait()) == true ? 0 : 1) }
     }
 
     /// Drops every connection that is still open.

@@ -53,6 +53,9 @@ struct RelayStateMachine {
 
     let halfClose: Bool
     let reuse: Bool
+    /// The agent is shutting down: a connection that ends is the
+    /// WebSocket's last.
+    private(set) var draining = false
     private(set) var phase: Phase = .connecting
     private(set) var clientEnded = false
     private(set) var targetEnded = false
@@ -164,6 +167,15 @@ struct RelayStateMachine {
         return endFirst + (clientEnded ? bothEnded() : finish(CloseFrame(code: CloseFrame.normal)))
     }
 
+    /// The agent began to shut down: an idle WebSocket closes now (1001),
+    /// and one whose connection ends later closes then instead of waiting
+    /// for another.
+    mutating func agentDraining() -> [Action] {
+        draining = true
+        guard phase == .idle else { return [] }
+        return finish(CloseFrame(code: CloseFrame.goingAway, reason: "the agent is shutting down"))
+    }
+
     /// The agent is shutting down and the drain is over.
     mutating func agentStopping() -> [Action] {
         guard phase == .connecting || phase == .relaying || phase == .idle else { return [] }
@@ -182,6 +194,7 @@ struct RelayStateMachine {
     /// `sluice.v2` waits for the next connection.
     private mutating func bothEnded() -> [Action] {
         guard reuse else { return finish(CloseFrame(code: CloseFrame.normal)) }
+        guard !draining else { return finish(CloseFrame(code: CloseFrame.goingAway, reason: "the agent is shutting down")) }
         phase = .idle
         return [.releaseTarget]
     }

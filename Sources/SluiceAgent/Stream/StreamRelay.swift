@@ -278,8 +278,12 @@ final class StreamRelay: ChannelDuplexHandler {
         apply(actions)
     }
 
-    func agentStoppingIfIdle() {
-        if machine.phase == .idle { agentStopping() }
+    /// Shutdown began; true if this WebSocket was between connections
+    /// (and so closes now, with nothing to drain).
+    func agentDraining() -> Bool {
+        let wasIdle = machine.phase == .idle
+        apply(machine.agentDraining())
+        return wasIdle
     }
 
     private func startKeepalive(_ context: ChannelHandlerContext) {
@@ -391,6 +395,9 @@ final class StreamRelay: ChannelDuplexHandler {
         betweenConnections = true
         bytesIn = 0
         bytesOut = 0
+        // The client's next frame (its `next`, or its close) must be read,
+        // even if it was held back while the target was slow.
+        resumeClientIfPossible()
     }
 
     private func finishReport() {
@@ -401,8 +408,10 @@ final class StreamRelay: ChannelDuplexHandler {
         timers = []
         target?.closeAfterWrites(within: Self.closeWait)
         registry.remove(self)
-        // A WebSocket closed between connections has said all there is.
-        if betweenConnections && connectionsEnded > 0 && problem == nil { return }
+        // A WebSocket closed between connections (by the client, at
+        // shutdown, or gone silent) has no connection left to tell of:
+        // each had its line when it ended.
+        if betweenConnections && connectionsEnded > 0 { return }
         let code = machine.closeSent?.code ?? (machine.closeReceived ? CloseFrame.echo(of: machine.clientCloseCode) : nil)
         var problem = self.problem
         if code == nil && problem == nil { problem = "the client went away without a close frame" }
