@@ -119,6 +119,7 @@ let package = Package(
             name: "SluiceWebSocketTests",
             dependencies: [
                 "SluiceWebSocket",
+                "SluiceNIOSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -1,0 +1,59 @@
+import NIOCore
+import NIOEmbedded
+import SluiceNIOSupport
+import Testing
+
+/// Large buffers kept for a stream that keeps writing, and let go when it
+/// is quiet, on NIO's EmbeddedChannel (time advanced by hand).
+@Suite struct BufferRecyclerTests {
+    let channel = EmbeddedChannel()
+    let recycler = BufferRecycler(limit: 2)
+    let size = 64 << 10
+
+    /// Writes one 64 KiB buffer from the recycler and lets the channel take it.
+    func writeOne() throws {
+        let context = try channel.pipeline.syncOperations.context(handlerType: Sink.self)
+        var buffer = recycler.buffer(capacity: size, allocator: channel.allocator)
+        buffer.writeRepeatingByte(7, count: size)
+        recycler.write(buffer, as: NIOAny(buffer), on: context, promise: nil)
+        context.flush()
+        _ = try channel.readOutbound(as: ByteBuffer.self)
+    }
+
+    /// Whether asking for a smaller buffer gets a kept 64 KiB one.
+    func keptOneComes() -> Bool {
+        recycler.buffer(capacity: 20_000, allocator: channel.allocator).capacity == size
+    }
+
+    init() throws {
+        try channel.pipeline.syncOperations.addHandler(Sink())
+    }
+
+    @Test func aTransferKeepsItsBuffersOnlyAfterItsWarmUp() throws {
+        try writeOne()
+        try writeOne()
+        #expect(!keptOneComes(), "a request and its answer keep nothing")
+        for _ in 0..<BufferRecycler.warmUp { try writeOne() }
+        #expect(keptOneComes())
+    }
+
+    @Test func aQuietStreamLetsItsBuffersGo() throws {
+        for _ in 0..<(BufferRecycler.warmUp + 4) { try writeOne() }
+        channel.embeddedEventLoop.advanceTime(by: BufferRecycler.idleTime + .milliseconds(1))
+        #expect(!keptOneComes())
+    }
+
+    @Test func smallBuffersAreNotKept() throws {
+        let context = try channel.pipeline.syncOperations.context(handlerType: Sink.self)
+        for _ in 0..<(BufferRecycler.warmUp + 2) {
+            let small = channel.allocator.buffer(string: "hello")
+            recycler.write(small, as: NIOAny(small), on: context, promise: nil)
+        }
+        #expect(recycler.buffer(capacity: 16, allocator: channel.allocator).capacity < BufferRecycler.smallest)
+    }
+}
+
+/// The outbound end the recycler writes through.
+final class Sink: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+}
