@@ -7,13 +7,13 @@ import Testing
 /// The WebSocket end's pings, pongs and silence, on NIO's EmbeddedChannel:
 /// time is advanced by hand, so nothing here waits.
 @Suite struct KeepaliveTests {
-    let channel = EmbeddedChannel()
-    let handler = AgentSideHandler(halfClose: true, keepalive: Keepalive(interval: 10))
+    let side: EmbeddedAgentSide
+    var channel: EmbeddedChannel { side.channel }
+    var handler: AgentSideHandler { side.handler }
     let ended = EndedBox()
 
     init() throws {
-        try channel.pipeline.syncOperations.addHandler(handler)
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9090)).wait()
+        side = try EmbeddedAgentSide()
         let ended = self.ended
         handler.onEndedUnmatched = { ended.problem = $0; ended.count += 1 }
     }

@@ -7,13 +7,13 @@ import Testing
 /// The agent's ready (an empty pong) on a pooled stream, and `next` for a
 /// `sluice.v2` one, on NIO's EmbeddedChannel.
 @Suite struct ReadySignalTests {
-    let channel = EmbeddedChannel()
-    let handler = AgentSideHandler(halfClose: true, keepalive: Keepalive(interval: 10))
+    let side: EmbeddedAgentSide
+    var channel: EmbeddedChannel { side.channel }
+    var handler: AgentSideHandler { side.handler }
     let readies = EndedBox()
 
     init() throws {
-        try channel.pipeline.syncOperations.addHandler(handler)
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9090)).wait()
+        side = try EmbeddedAgentSide()
         let readies = self.readies
         handler.onTargetReady = { readies.count += 1 }
     }
