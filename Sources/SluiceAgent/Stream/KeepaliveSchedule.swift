@@ -1,3 +1,5 @@
+import NIOCore
+
 /// When to ping a quiet client and when to give up on it: a client that
 /// has sent nothing for `interval` is pinged, and one that then sends
 /// nothing (not even the pong) for another `interval` is dropped. Times
@@ -10,6 +12,11 @@ struct KeepaliveSchedule {
     }
 
     let interval: Double
+
+    /// Seconds on the monotonic clock the schedule is kept in.
+    static func now() -> Double {
+        Double(NIODeadline.now().uptimeNanoseconds) / 1e9
+    }
     private var lastHeard: Double
     private var pingSent: Double?
 

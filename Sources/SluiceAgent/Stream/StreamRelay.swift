@@ -27,19 +27,12 @@ final class StreamRelay: ChannelDuplexHandler {
     /// take what is queued for it before it is closed.
     static let closeWait: Double = 2
 
-    struct Settings: Sendable {
-        var maxFrameSize: Int
-        /// Seconds of silence before a ping, and again before giving up; 0: never.
-        var keepalive: Double
-    }
-
     private var machine: RelayStateMachine
     private var keepalive: KeepaliveSchedule?
     private let plan: ForwardPlan
     private let dialer: TargetDialer
     private let settings: Settings
-    private let client: String
-    private var started = NIODeadline.now()
+    private var ledger: StreamLedger
     private let registry: StreamRegistry
     private let report: @Sendable (AgentEvent) -> Void
 
@@ -55,21 +48,15 @@ final class StreamRelay: ChannelDuplexHandler {
     private var closeWrite: EventLoopFuture<Void>?
     private var timers: [Scheduled<Void>] = []
     private var ticker: RepeatedTask?
-    private var bytesIn: UInt64 = 0
-    private var bytesOut: UInt64 = 0
     private var problem: String?
     private var reported = false
-    /// `sluice.v2`: connections this WebSocket carried to their end, each
-    /// logged then, and whether it now waits for the next.
-    private var connectionsEnded = 0
-    private var betweenConnections = false
 
     init(plan: ForwardPlan, dialer: TargetDialer, settings: Settings, client: String, registry: StreamRegistry,
          report: @escaping @Sendable (AgentEvent) -> Void) {
         self.plan = plan
         self.dialer = dialer
         self.settings = settings
-        self.client = client
+        ledger = StreamLedger(client: client, route: plan.route)
         self.registry = registry
         self.report = report
         machine = RelayStateMachine(halfClose: plan.halfClose, reuse: plan.reuse)
@@ -111,7 +98,7 @@ final class StreamRelay: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        keepalive?.heard(at: Self.now())
+        keepalive?.heard(at: KeepaliveSchedule.now())
         guard frame.maskKey != nil, !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
             let problem = frame.maskKey == nil ? "frames from a client must be masked (RFC 6455)" : "reserved bits set, but no extension was agreed"
             return fail(CloseFrame.protocolError, problem)
@@ -184,7 +171,7 @@ final class StreamRelay: ChannelDuplexHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             // It took what we sent: alive, whatever its pings say.
-            keepalive?.heard(at: Self.now())
+            keepalive?.heard(at: KeepaliveSchedule.now())
             target?.resumeReading()
         }
         context.fireChannelWritabilityChanged()
@@ -195,7 +182,7 @@ final class StreamRelay: ChannelDuplexHandler {
     private func clientSent(_ data: ByteBuffer) {
         switch machine.clientData() {
         case .forward:
-            bytesIn += UInt64(data.readableBytes)
+            ledger.carriedIn(data.readableBytes)
             target?.write(data)
         case .hold:
             held.append(data)
@@ -220,7 +207,7 @@ final class StreamRelay: ChannelDuplexHandler {
         }
         if machine.phase == .relaying {
             for data in held {
-                bytesIn += UInt64(data.readableBytes)
+                ledger.carriedIn(data.readableBytes)
                 handler.write(data)
             }
             held = []
@@ -237,7 +224,7 @@ final class StreamRelay: ChannelDuplexHandler {
 
     func targetSent(_ data: ByteBuffer) {
         guard machine.phase == .relaying, let context else { return }
-        bytesOut += UInt64(data.readableBytes)
+        ledger.carriedOut(data.readableBytes)
         var data = data
         while data.readableBytes > 0 {
             let piece = data.readSlice(length: min(data.readableBytes, settings.maxFrameSize))!
@@ -288,7 +275,7 @@ final class StreamRelay: ChannelDuplexHandler {
 
     private func startKeepalive(_ context: ChannelHandlerContext) {
         guard settings.keepalive > 0 else { return }
-        keepalive = KeepaliveSchedule(interval: settings.keepalive, now: Self.now())
+        keepalive = KeepaliveSchedule(interval: settings.keepalive, now: KeepaliveSchedule.now())
         let relay = NIOLoopBound(self, eventLoop: context.eventLoop)
         let period = TimeAmount.milliseconds(max(50, Int64(settings.keepalive * 500)))
         ticker = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
@@ -300,14 +287,14 @@ final class StreamRelay: ChannelDuplexHandler {
         guard let context, [.relaying, .connecting, .idle].contains(machine.phase) else { return }
         // While we hold the client back (the target is slow), its silence
         // is ours to explain, not a sign it is gone.
-        if clientReadPending { keepalive?.heard(at: Self.now()) }
-        switch keepalive?.tick(at: Self.now()) {
+        if clientReadPending { keepalive?.heard(at: KeepaliveSchedule.now()) }
+        switch keepalive?.tick(at: KeepaliveSchedule.now()) {
         case .ping:
             var payload = context.channel.allocator.buffer(capacity: 8)
             payload.writeInteger(UInt64(NIODeadline.now().uptimeNanoseconds))
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: payload)), promise: nil)
         case .giveUp:
-            problem = problem ?? "the client did not answer a ping within \(Self.seconds(settings.keepalive))"
+            problem = problem ?? "the client did not answer a ping within \(settings.keepaliveShown)"
             apply(machine.clientUnresponsive())
         case .wait, nil:
             break
@@ -336,8 +323,7 @@ final class StreamRelay: ChannelDuplexHandler {
             case .releaseTarget:
                 connectionEnded()
             case .connectTarget:
-                betweenConnections = false
-                started = NIODeadline.now()
+                ledger.connectionStarted()
                 connectTarget()
             case .closeClient:
                 closeClient()
@@ -390,11 +376,7 @@ final class StreamRelay: ChannelDuplexHandler {
         target?.detach()
         target?.closeAfterWrites(within: Self.closeWait)
         target = nil
-        report(.streamClosed(summary(closeCode: nil)))
-        connectionsEnded += 1
-        betweenConnections = true
-        bytesIn = 0
-        bytesOut = 0
+        report(.streamClosed(ledger.connectionEnded()))
         // The client's next frame (its `next`, or its close) must be read,
         // even if it was held back while the target was slow.
         resumeClientIfPossible()
@@ -408,27 +390,7 @@ final class StreamRelay: ChannelDuplexHandler {
         timers = []
         target?.closeAfterWrites(within: Self.closeWait)
         registry.remove(self)
-        // A WebSocket closed between connections (by the client, at
-        // shutdown, or gone silent) has no connection left to tell of:
-        // each had its line when it ended.
-        if betweenConnections && connectionsEnded > 0 { return }
         let code = machine.closeSent?.code ?? (machine.closeReceived ? CloseFrame.echo(of: machine.clientCloseCode) : nil)
-        var problem = self.problem
-        if code == nil && problem == nil { problem = "the client went away without a close frame" }
-        report(.streamClosed(summary(closeCode: code, problem: problem)))
-    }
-
-    private func summary(closeCode: UInt16?, problem: String? = nil) -> StreamSummary {
-        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
-        return StreamSummary(client: client, route: plan.route, seconds: seconds, bytesIn: bytesIn, bytesOut: bytesOut,
-                             closeCode: closeCode, problem: problem)
-    }
-
-    private static func now() -> Double {
-        Double(NIODeadline.now().uptimeNanoseconds) / 1e9
-    }
-
-    private static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+        if let line = ledger.closed(closeCode: code, problem: problem) { report(.streamClosed(line)) }
     }
 }
