@@ -27,6 +27,10 @@ public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
     /// trailing `/`; empty for an agent of its own.
     public var basePath: String
     public var provenance: Provenance
+    /// How messages about this agent name what to change; a saved
+    /// server's own address says so itself, a control plane's answer is
+    /// told by whoever asked.
+    public var terms: AdviceTerms
 
     /// The port an agent listens on when nothing says otherwise.
     public static let defaultPort = AgentURL.defaultPort
@@ -37,6 +41,7 @@ public struct AgentAddress: Sendable, Equatable, CustomStringConvertible {
         self.port = port
         self.basePath = basePath
         self.provenance = provenance
+        if case .saved(let server) = provenance { terms = .savedServer(server) } else { terms = .commandLine }
     }
 
     /// `HOST:PORT`, `[IPv6]:PORT`, or a `ws://` / `wss://` URL (its port

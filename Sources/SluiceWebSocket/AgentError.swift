@@ -48,7 +48,7 @@ public enum AgentError: Error, Equatable, Sendable, CustomStringConvertible {
             switch agent.provenance {
             case .given: hint = "is the agent running there?"
             case .saved(let server): hint = "is the agent running there? (sluice server edit \(server) --destination URL changes it)"
-            case .resolved: hint = "if this machine reaches the node by another address, pass --node HOST:PORT"
+            case .resolved: hint = "if this machine reaches the node by another address, \(agent.terms.useAgentAddress)"
             }
             return "cannot reach the agent at \(agent) (\(agent.origin)): \(reason); \(hint)"
         case let .refused(refusal):
@@ -77,13 +77,10 @@ extension AgentError.Refusal: CustomStringConvertible {
         let said = message.map { ": \($0)" } ?? ""
         switch status {
         case 401:
-            // A saved server's token file is changed with server edit.
-            var option = "--token-file"
-            if case .saved(let server) = agent.provenance { option = "sluice server edit \(server) --token-file FILE" }
             if let tokenSource {
-                return "the agent at \(agent) did not accept the token from \(tokenSource)\(said); check \(option)"
+                return "the agent at \(agent) did not accept the token from \(tokenSource)\(said); \(agent.terms.checkToken)"
             }
-            return "the agent at \(agent) wants a token: \(option == "--token-file" ? "pass --token-file" : "give one with: \(option)")"
+            return "the agent at \(agent) wants a token: \(agent.terms.giveToken)"
         case 404:
             return "the agent at \(agent) has no \(route.reference)\(said)"
         case 409:

@@ -6,7 +6,7 @@ import SluiceCore
 extension AgentServerLink {
     func publish() {
         var status = ServerStatus(name: server.name, link: link, forwards: forwards.map(forwardStatus), since: linkSince)
-        status.lastError = linkError.map(inServerTerms)
+        status.lastError = linkError
         status.route = (agent ?? previousAgent).map { "via agent \($0)" }
         status.notices = notices
         retired.withLockedValue { retired in
@@ -29,7 +29,7 @@ extension AgentServerLink {
             status.totalConnections = totals.total
             status.bytesOut = totals.bytesOut
             status.bytesIn = totals.bytesIn
-            status.lastError = forwardErrors[forward.name].map(inServerTerms)
+            status.lastError = forwardErrors[forward.name]
         } else if let problem = bindFailures[forward.name] {
             status.state = .failed
             status.lastError = problem
@@ -40,20 +40,6 @@ extension AgentServerLink {
             forwardSince[forward.name] = (status.state, status.since)
         }
         return status
-    }
-
-    /// The transport's advice names `sluice port-forward`'s options; for a
-    /// saved server the same change is made with `server edit`.
-    private func inServerTerms(_ text: String) -> String {
-        let edit = "sluice server edit \(server.name)"
-        return [
-            ("pass --node HOST:PORT to skip it", "or save the agent's own address: \(edit) --destination ws://HOST:PORT"),
-            ("pass --node HOST:PORT", "save the agent's own address instead: \(edit) --destination ws://HOST:PORT"),
-            ("check --control-plane, or", "check the control plane's URL (\(edit) --destination 'PROJECT via URL'),"),
-            ("check --token-file", "check the token file (\(edit) --token-file FILE)"),
-            ("pass --token-file", "give one with: \(edit) --token-file FILE"),
-            ("pass --ca-file with that certificate", "save that certificate's file with: \(edit) --ca-file FILE"),
-        ].reduce(text) { text, advice in text.replacingOccurrences(of: advice.0, with: advice.1) }
     }
 
     /// Whether two link states are the same state (reconnecting counts as

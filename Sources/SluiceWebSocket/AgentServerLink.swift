@@ -218,9 +218,11 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
         case let .project(project, controlPlane):
             resolving = true
             let (token, caFile) = (self.token, self.caFile)
-            Thread { [self] in
+            var asked = ControlPlane(controlPlane)
+            asked.terms = .savedServer(server.name)
+            Thread { [self, asked] in
                 let result = Result { () throws(AgentError) in
-                    let resolution = try ControlPlane(controlPlane).resolve(project: project, token: token, caFile: caFile)
+                    let resolution = try asked.resolve(project: project, token: token, caFile: caFile)
                     return (resolution.agent, resolution.warnings)
                 }
                 queue.async { [self] in

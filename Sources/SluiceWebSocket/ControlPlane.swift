@@ -20,6 +20,9 @@ public struct ControlPlane: Sendable {
     private let port: Int
     private let basePath: String
     private let secure: Bool
+    /// How its messages name what to change (a saved project server's are
+    /// `server edit` commands).
+    public var terms: AdviceTerms = .commandLine
 
     /// Each GET's limit, connect to last byte.
     public static let timeoutSeconds = 10
@@ -49,7 +52,7 @@ public struct ControlPlane: Sendable {
         CloseOnExec.markAll()
         defer { try? group.syncShutdownGracefully() }
         let tls = secure ? try WebSocketDialer.tlsContext(caFile: caFile) : nil
-        let client = HTTPGet(host: host, port: port, tls: tls, timeout: .seconds(Int64(Self.timeoutSeconds)))
+        let client = HTTPGet(host: host, port: port, tls: tls, timeout: .seconds(Int64(Self.timeoutSeconds)), terms: terms)
         let headers = token.map { [("Authorization", $0.headerValue)] } ?? []
         let eventLoop = group.next()
 
@@ -64,7 +67,7 @@ public struct ControlPlane: Sendable {
                                                    : "\(project) is \(shown), not Running: nothing to connect to")
         }
         guard let node = projectDocument.status?.nodeRef, !node.isEmpty else {
-            throw .controlPlane("\(project) is Running but the control plane at \(url) names no node for it (status.nodeRef); pass --node HOST:PORT")
+            throw .controlPlane("\(project) is Running but the control plane at \(url) names no node for it (status.nodeRef); \(terms.useAgentAddress)")
         }
         guard ServiceRoute.isValidName(node) else {
             throw .controlPlane("the control plane at \(url) names \(AgentError.quoted(node)) as \(project)'s node, which is not a node name")
@@ -73,13 +76,13 @@ public struct ControlPlane: Sendable {
         let nodeDocument: ControlPlaneDocuments.Node = try fetch("/api/v1/nodes/\(node)", what: "node \(node) (\(project)'s nodeRef)",
                                                                  client: client, headers: headers, token: token, on: eventLoop)
         guard let ip = nodeDocument.status?.network?.ip, !ip.isEmpty else {
-            throw .controlPlane("node \(node) has no address at \(url) (status.network.ip); pass --node HOST:PORT")
+            throw .controlPlane("node \(node) has no address at \(url) (status.network.ip); \(terms.useAgentAddress)")
         }
         var warnings: [String] = []
         let agentPort: Int
         if let given = nodeDocument.status?.network?.agentPort {
             guard (1...65535).contains(given) else {
-                throw .controlPlane("node \(node) has agentPort \(given) at \(url), which is not a port; pass --node HOST:PORT")
+                throw .controlPlane("node \(node) has agentPort \(given) at \(url), which is not a port; \(terms.useAgentAddress)")
             }
             agentPort = given
         } else {
@@ -87,11 +90,12 @@ public struct ControlPlane: Sendable {
             warnings.append("node \(node) has no agentPort at \(url) (status.network.agentPort); trying the agent on port \(AgentAddress.defaultPort)")
         }
         let provenance = AgentAddress.Provenance.resolved(controlPlane: url, project: project, node: node, defaultPort: warnings.count > 0)
-        let agent: AgentAddress
+        var agent: AgentAddress
         do {
             agent = try AgentAddress(parsing: "\(AgentAddress.bracketed(ip)):\(agentPort)", provenance: provenance)
+            agent.terms = terms
         } catch {
-            throw .controlPlane("node \(node) has \(AgentError.quoted(ip)) as its address at \(url), which is not an address; pass --node HOST:PORT")
+            throw .controlPlane("node \(node) has \(AgentError.quoted(ip)) as its address at \(url), which is not an address; \(terms.useAgentAddress)")
         }
         return Resolution(agent: agent, warnings: warnings)
     }
@@ -104,9 +108,9 @@ public struct ControlPlane: Sendable {
         } catch let failure as HTTPGet.Failure {
             switch failure {
             case let .unreachable(reason):
-                throw .controlPlane("cannot reach the control plane at \(url): \(reason); check --control-plane, or pass --node HOST:PORT to skip it")
+                throw .controlPlane("cannot reach the control plane at \(url): \(reason); \(terms.checkControlPlane) \(terms.skipControlPlane)")
             case .timedOut:
-                throw .controlPlane("the control plane at \(url) did not answer within \(Self.timeoutSeconds) s; pass --node HOST:PORT to skip it")
+                throw .controlPlane("the control plane at \(url) did not answer within \(Self.timeoutSeconds) s; \(terms.skipControlPlane)")
             case let .notHTTP(detail):
                 throw .controlPlane("the control plane at \(url) did not answer as one: \(detail)")
             }
@@ -119,9 +123,9 @@ public struct ControlPlane: Sendable {
             break
         case 401, 403:
             if let token {
-                throw .controlPlaneRefusedToken("the control plane at \(url) did not accept the token from \(token.source)\(said); check --token-file")
+                throw .controlPlaneRefusedToken("the control plane at \(url) did not accept the token from \(token.source)\(said); \(terms.checkToken)")
             }
-            throw .controlPlaneRefusedToken("the control plane at \(url) wants a token: pass --token-file")
+            throw .controlPlaneRefusedToken("the control plane at \(url) wants a token: \(terms.giveToken)")
         case 404:
             throw .controlPlane("the control plane at \(url) has no \(what)\(said)")
         default:

@@ -28,6 +28,8 @@ struct HTTPGet: Sendable {
     let port: Int
     let tls: NIOSSLContext?
     let timeout: TimeAmount
+    /// How a TLS failure's advice is phrased.
+    let terms: AdviceTerms
 
     func get(_ path: String, headers extra: [(String, String)], on eventLoop: EventLoop) -> EventLoopFuture<Answer> {
         let answer = eventLoop.makePromise(of: Answer.self)
@@ -40,6 +42,7 @@ struct HTTPGet: Sendable {
         let tls = self.tls
         let serverName = host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
         let seconds = Int(timeout.nanoseconds / 1_000_000_000)
+        let terms = self.terms
         let host = self.host
 
         let deadline = eventLoop.scheduleTask(in: timeout) { answer.fail(Failure.timedOut) }
@@ -53,7 +56,7 @@ struct HTTPGet: Sendable {
                     if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(NIOHTTPClientResponseAggregator(maxContentLength: Self.largestBody))
-                    try pipeline.addHandler(HTTPGetHandler(request: request, answer: answer))
+                    try pipeline.addHandler(HTTPGetHandler(request: request, answer: answer, terms: terms))
                 }
             }
             .connect(host: host, port: port)

@@ -9,10 +9,12 @@ final class HTTPGetHandler: ChannelInboundHandler {
 
     private let request: HTTPRequestHead
     private let answer: EventLoopPromise<HTTPGet.Answer>
+    private let terms: AdviceTerms
 
-    init(request: HTTPRequestHead, answer: EventLoopPromise<HTTPGet.Answer>) {
+    init(request: HTTPRequestHead, answer: EventLoopPromise<HTTPGet.Answer>, terms: AdviceTerms) {
         self.request = request
         self.answer = answer
+        self.terms = terms
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -34,7 +36,7 @@ final class HTTPGetHandler: ChannelInboundHandler {
         } else if error is HTTPParserError {
             answer.fail(HTTPGet.Failure.notHTTP("it does not speak HTTP"))
         } else if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            answer.fail(HTTPGet.Failure.notHTTP(UpgradeRequestHandler.words(forTLS: error)))
+            answer.fail(HTTPGet.Failure.notHTTP(UpgradeRequestHandler.words(forTLS: error, terms: terms)))
         } else {
             answer.fail(HTTPGet.Failure.notHTTP("\(error)"))
         }

@@ -81,7 +81,7 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         case is HTTPParserError:
             detail = agent.scheme == .ws ? "it does not speak plain HTTP (an agent with TLS is wss://HOST:PORT)" : "it does not speak HTTP"
         case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
-            detail = Self.words(forTLS: error)
+            detail = Self.words(forTLS: error, terms: agent.terms)
         default:
             detail = "\(error)"
         }
@@ -99,10 +99,10 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     /// A failed TLS handshake in words that say what to change.
-    static func words(forTLS error: Error) -> String {
+    static func words(forTLS error: Error, terms: AdviceTerms) -> String {
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
-            return "its TLS certificate is not trusted here; if a private CA signed it (or it signed itself), pass --ca-file with that certificate"
+            return "its TLS certificate is not trusted here; if a private CA signed it (or it signed itself), \(terms.trustCertificate)"
         }
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
             return "its TLS certificate is not for this name or address"

@@ -136,7 +136,7 @@ import Testing
         let refused = try status { $0.contains("node1  failed") }
         #expect(refused.contains("node1  failed  (via agent 127.0.0.1:\(agent.port)): the agent at 127.0.0.1:\(agent.port) did not accept the token from \(wrong)"),
                 "\(refused)")
-        #expect(refused.contains("check sluice server edit node1 --token-file FILE"), "\(refused)")
+        #expect(refused.contains("check the token file (sluice server edit node1 --token-file FILE)"), "\(refused)")
 
         // The file fixed, a retry reads it again.
         _ = try home.write("wrong.token", "the-right-one\n", mode: 0o600)
