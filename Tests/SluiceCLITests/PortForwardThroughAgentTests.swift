@@ -73,6 +73,33 @@ import Testing
         stop(sluice)
     }
 
+    /// Port probes (a connect and a close, no data) end both ways like any
+    /// connection, so they too leave their WebSocket for the next.
+    @Test func portProbesDoNotUseUpWebSockets() throws {
+        let agent = try AgentProcess(services: AgentTests.services())
+        let echo = try TCPTestServer(mode: .echo)
+        let (sluice, local) = try forward("my-app/db", remote: echo.port, agent: agent)
+        let probes = 20
+        for _ in 0..<probes {
+            let fd = TCPTestClient.connect(port: local)
+            try #require(fd >= 0)
+            close(fd)
+            usleep(20_000)
+        }
+        let after = TCPTestClient.echo(port: local, bytes: 100_000, seed: 1520, timeout: 30)
+        #expect(after.exact, "\(after.matched) bytes matched\n\(stderr())\n\(agent.log)")
+        var lines: [Substring] = []
+        let deadline = Date().addingTimeInterval(20)
+        repeat {
+            lines = agent.log.split(separator: "\n").filter { $0.contains(" closed after ") }
+            if lines.count < probes + 1 { usleep(50_000) }
+        } while lines.count < probes + 1 && Date() < deadline
+        #expect(lines.count >= probes + 1, "\(agent.log)")
+        let webSockets = Set(lines.map { $0.split(separator: " ")[1] })
+        #expect(webSockets.count <= 6, "\(webSockets.count) WebSockets for \(probes) probes\n\(agent.log)")
+        stop(sluice)
+    }
+
     @Test func theAgentsRefusalsAreSaidByTheClient() throws {
         let token = try logs.write("token", "both-ends\n", mode: 0o600)
         let agent = try AgentProcess(services: AgentTests.services(), arguments: ["--token-file", token])
