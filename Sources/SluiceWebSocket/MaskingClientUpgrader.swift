@@ -3,10 +3,10 @@ import NIOHTTP1
 import NIOWebSocket
 
 /// swift-nio's WebSocket client upgrade (its request key, its check of the
-/// agent's `Sec-WebSocket-Accept`, its frame decoder and protocol error
-/// handling), with Sluice's MaskingFrameEncoder writing the frames:
-/// swift-nio's upgrader installs its own encoder, which cannot be removed
-/// from a pipeline once there.
+/// agent's `Sec-WebSocket-Accept`, its protocol error handling), with
+/// Sluice's MaskingFrameEncoder writing the frames and its
+/// StreamingFrameDecoder reading them: swift-nio's upgrader installs its
+/// own encoder, which cannot be removed from a pipeline once there.
 final class MaskingClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
     private let standard: NIOWebSocketClientUpgrader
     private let maxFrameSize: Int
@@ -37,7 +37,7 @@ final class MaskingClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
         return channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(MaskingFrameEncoder())
-            try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)))
+            try pipeline.addHandler(StreamingFrameDecoder(maxFrameSize: maxFrameSize))
             try pipeline.addHandler(WebSocketProtocolErrorHandler(isServer: false))
         }.flatMap {
             self.upgradePipelineHandler(channel, upgradeResponse)

@@ -69,7 +69,10 @@ import Testing
         } while carried.count < connections && Date() < deadline
         #expect(carried.count == connections, "\(agent.log)")
         let webSockets = Set(carried.map { $0.split(separator: " ")[1] })
-        #expect(webSockets.count <= connections / 4, "\(webSockets.count) WebSockets for \(connections) connections\n\(agent.log)")
+        // Without reuse each connection has its own; with it, a few carry
+        // them all, but a machine under load may see the pool replace a
+        // WebSocket that took over a second to come back.
+        #expect(webSockets.count < connections / 2, "\(webSockets.count) WebSockets for \(connections) connections\n\(agent.log)")
         stop(sluice)
     }
 
@@ -96,7 +99,9 @@ import Testing
         } while lines.count < probes + 1 && Date() < deadline
         #expect(lines.count >= probes + 1, "\(agent.log)")
         let webSockets = Set(lines.map { $0.split(separator: " ")[1] })
-        #expect(webSockets.count <= 6, "\(webSockets.count) WebSockets for \(probes) probes\n\(agent.log)")
+        // Without reuse there are more than probes (each its own, the last
+        // connection's, the pool's first); see the test above for the margin.
+        #expect(webSockets.count < probes, "\(webSockets.count) WebSockets for \(probes) probes\n\(agent.log)")
         stop(sluice)
     }
 
