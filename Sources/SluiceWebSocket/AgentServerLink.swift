@@ -217,13 +217,11 @@ final class AgentServerLink: ServerLink, @unchecked Sendable {
             resolved(.success((AgentAddress(url, provenance: .saved(server: server.name)), [])))
         case let .project(project, controlPlane):
             resolving = true
-            let (token, caFile) = (self.token, self.caFile)
-            var asked = ControlPlane(controlPlane)
-            asked.terms = .savedServer(server.name)
-            Thread { [self, asked] in
+            let (token, caFile, asked) = (self.token, self.caFile, ControlPlane(controlPlane, terms: .savedServer(server.name)))
+            Thread { [self] in
                 let result = Result { () throws(AgentError) in
-                    let resolution = try asked.resolve(project: project, token: token, caFile: caFile)
-                    return (resolution.agent, resolution.warnings)
+                    let found = try asked.resolve(project: project, token: token, caFile: caFile)
+                    return (found.agent, found.warnings)
                 }
                 queue.async { [self] in
                     resolving = false

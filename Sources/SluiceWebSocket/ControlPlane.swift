@@ -22,7 +22,7 @@ public struct ControlPlane: Sendable {
     private let secure: Bool
     /// How its messages name what to change (a saved project server's are
     /// `server edit` commands).
-    public var terms: AdviceTerms = .commandLine
+    public let terms: AdviceTerms
 
     /// Each GET's limit, connect to last byte.
     public static let timeoutSeconds = 10
@@ -36,7 +36,8 @@ public struct ControlPlane: Sendable {
         }
     }
 
-    public init(_ parsed: ControlPlaneURL) {
+    public init(_ parsed: ControlPlaneURL, terms: AdviceTerms = .commandLine) {
+        self.terms = terms
         url = parsed.text
         host = parsed.host
         port = parsed.port
