@@ -1,5 +1,6 @@
 import NIOCore
 import NIOWebSocket
+import SluiceCore
 
 /// The WebSocket end of a relayed connection, last in its channel's
 /// pipeline: turns frames into stream events for the `StreamRelay`, and
@@ -87,8 +88,8 @@ final class AgentSideHandler: ChannelDuplexHandler {
     func requestNext() {
         guard let context, !closeSent else { return }
         targetReady = false
-        var text = context.channel.allocator.buffer(capacity: AgentStream.nextMessage.utf8.count)
-        text.writeString(AgentStream.nextMessage)
+        var text = context.channel.allocator.buffer(capacity: AgentSubprotocol.next.utf8.count)
+        text.writeString(AgentSubprotocol.next)
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: text)), promise: nil)
         resumeReading()
     }

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceCore
 
 /// A WebSocket to an agent, upgraded and ready for data: its channel (with
 /// an `AgentSideHandler` last in the pipeline) and the subprotocol the
@@ -12,14 +13,10 @@ struct AgentStream: Sendable {
 
     init(channel: Channel, subprotocol: String?) {
         self.channel = channel
-        reusable = subprotocol == Self.reuseProtocol
-        halfClose = reusable || subprotocol == Self.halfCloseProtocol
+        reusable = subprotocol == AgentSubprotocol.reuse
+        halfClose = reusable || subprotocol == AgentSubprotocol.halfClose
     }
 
     /// The subprotocols Sluice offers, best first; none is required.
-    static let halfCloseProtocol = "sluice.v1"
-    static let reuseProtocol = "sluice.v2"
-    static let offeredProtocols = "\(reuseProtocol), \(halfCloseProtocol)"
-    /// The text frame that asks a `sluice.v2` agent for the next connection.
-    static let nextMessage = "next"
+    static let offeredProtocols = "\(AgentSubprotocol.reuse), \(AgentSubprotocol.halfClose)"
 }

@@ -94,11 +94,7 @@ final class StreamPool {
     /// A `sluice.v2` stream whose client is done: asked for the next
     /// connection and kept, unless the pool is full or closed.
     func giveBack(_ stream: AgentStream) {
-        lent.removeValue(forKey: ObjectIdentifier(stream.channel))?.cancel()
-        guard !closed, ready.count + dialing + lent.count < size, let handler = Self.handler(of: stream), handler.isUsable else {
-            LocalSideHandler.closeUnused(stream)
-            return
-        }
+        guard let handler = returned(stream) else { return }
         handler.requestNext()
         keep(stream, handler: handler)
     }
@@ -106,12 +102,19 @@ final class StreamPool {
     /// A stream handed to a client that left before using it: still
     /// connected to the service and untouched, so kept as it is.
     func putBack(_ stream: AgentStream) {
+        guard let handler = returned(stream) else { return }
+        keep(stream, handler: handler, since: .now() - Self.settleTime)
+    }
+
+    /// A lent stream is back: its handler if the pool has room for it,
+    /// else nil, and the stream is closed.
+    private func returned(_ stream: AgentStream) -> AgentSideHandler? {
         lent.removeValue(forKey: ObjectIdentifier(stream.channel))?.cancel()
         guard !closed, ready.count + dialing + lent.count < size, let handler = Self.handler(of: stream), handler.isUsable else {
             LocalSideHandler.closeUnused(stream)
-            return
+            return nil
         }
-        keep(stream, handler: handler, since: .now() - Self.settleTime)
+        return handler
     }
 
     /// Closes the idle streams (1000) and stops refilling; clients still
@@ -234,16 +237,20 @@ struct PooledSource: StreamSource {
     }
 
     func giveBack(_ stream: AgentStream) {
-        guard let pool = pools[ObjectIdentifier(stream.channel.eventLoop)] else {
-            return LocalSideHandler.closeUnused(stream)
-        }
-        pool.value.giveBack(stream)
+        pool(of: stream)?.giveBack(stream)
     }
 
     func putBack(_ stream: AgentStream) {
+        pool(of: stream)?.putBack(stream)
+    }
+
+    /// The pool of the stream's loop (there is one on every loop of the
+    /// group; a stream from elsewhere is closed).
+    private func pool(of stream: AgentStream) -> StreamPool? {
         guard let pool = pools[ObjectIdentifier(stream.channel.eventLoop)] else {
-            return LocalSideHandler.closeUnused(stream)
+            LocalSideHandler.closeUnused(stream)
+            return nil
         }
-        pool.value.putBack(stream)
+        return pool.value
     }
 }

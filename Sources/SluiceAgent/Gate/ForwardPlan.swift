@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A request the gate let through: what to connect to, and how the stream
 /// ends.
 public struct ForwardPlan: Equatable, Sendable {
@@ -20,6 +22,6 @@ public struct ForwardPlan: Equatable, Sendable {
 
     /// The subprotocol the upgrade's answer names, if any.
     public var subprotocol: String? {
-        reuse ? UpgradeGate.reuseProtocol : halfClose ? UpgradeGate.halfCloseProtocol : nil
+        reuse ? AgentSubprotocol.reuse : halfClose ? AgentSubprotocol.halfClose : nil
     }
 }

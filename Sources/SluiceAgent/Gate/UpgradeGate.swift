@@ -5,13 +5,6 @@ import SluiceCore
 /// a service, or an HTTP error. Pure, so every answer of the protocol's
 /// table is tested without a socket.
 public struct UpgradeGate: Sendable {
-    /// The subprotocol in which an empty binary frame is a half-close.
-    public static let halfCloseProtocol = "sluice.v1"
-    /// `sluice.v1` and a WebSocket used for one connection after another.
-    public static let reuseProtocol = "sluice.v2"
-    /// The text frame that asks for the service again on a `sluice.v2`
-    /// WebSocket whose both directions have ended.
-    public static let nextMessage = "next"
     public static let healthPath = "/healthz"
 
     public enum Endpoint: Equatable, Sendable {
@@ -63,7 +56,7 @@ public struct UpgradeGate: Sendable {
             return .failure(.conflict("\(route.project) is \(project.phase): no container to connect to yet"))
         }
         let offered = Set(offeredProtocols.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) })
-        return .success(ForwardPlan(route: route, location: location, halfClose: offered.contains(Self.halfCloseProtocol),
-                                    reuse: offered.contains(Self.reuseProtocol)))
+        return .success(ForwardPlan(route: route, location: location, halfClose: offered.contains(AgentSubprotocol.halfClose),
+                                    reuse: offered.contains(AgentSubprotocol.reuse)))
     }
 }

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// One stream's life, from the upgrade to the last frame: which direction
 /// has ended, whether a close frame went out or came in, and what the
 /// relay must do at each event. A value, so every path of the protocol is
@@ -75,7 +77,7 @@ struct RelayStateMachine {
         case .closing, .closed:
             return .drop
         case .idle:
-            return .refuse(fail(CloseFrame.policyViolation, "data between connections: send \"\(UpgradeGate.nextMessage)\" first"))
+            return .refuse(fail(CloseFrame.policyViolation, "data between connections: send \"\(AgentSubprotocol.next)\" first"))
         case .connecting, .relaying:
             if clientEnded {
                 return .refuse(fail(CloseFrame.policyViolation, "data after the end of the stream (an empty frame ended it)"))
@@ -97,7 +99,7 @@ struct RelayStateMachine {
     mutating func clientNext() -> [Action] {
         guard phase == .idle else {
             guard phase == .connecting || phase == .relaying else { return [] }
-            return fail(CloseFrame.policyViolation, "\"\(UpgradeGate.nextMessage)\" before both directions had ended")
+            return fail(CloseFrame.policyViolation, "\"\(AgentSubprotocol.next)\" before both directions had ended")
         }
         phase = .connecting
         clientEnded = false

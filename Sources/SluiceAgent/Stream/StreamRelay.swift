@@ -113,7 +113,7 @@ final class StreamRelay: ChannelDuplexHandler {
             }
             if data.readableBytes > 0 { clientSent(data) }
         case .text:
-            if machine.reuse, frame.fin, frame.unmaskedData.readableBytesView.elementsEqual(UpgradeGate.nextMessage.utf8) {
+            if machine.reuse, frame.fin, frame.unmaskedData.readableBytesView.elementsEqual(AgentSubprotocol.next.utf8) {
                 return apply(machine.clientNext())
             }
             insideTextMessage = !frame.fin
