@@ -39,12 +39,14 @@ let package = Package(
         // setns(), for the agent's connections into network namespaces.
         .target(name: "CNetworkNamespace"),
         // What both ends of the agent transport do the same way on swift-nio
-        // (connecting, buffers); used only by SluiceAgent and SluiceWebSocket.
+        // (connecting, buffers, reading frames); used only by SluiceAgent and
+        // SluiceWebSocket.
         .target(
             name: "SluiceNIOSupport",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
         // `sluice agent`: the WebSocket endpoint of docs/agent-protocol.md.

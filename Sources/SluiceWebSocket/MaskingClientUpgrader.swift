@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
+import SluiceNIOSupport
 
 /// swift-nio's WebSocket client upgrade (its request key, its check of the
 /// agent's `Sec-WebSocket-Accept`, its protocol error handling), with

@@ -1,15 +1,18 @@
 import NIOCore
 import NIOEmbedded
 import NIOWebSocket
-@testable import SluiceWebSocket
+import SluiceNIOSupport
 import Testing
 
-/// The client's frame reader against frames written by swift-nio's own
+/// The frame reader of both ends against frames written by swift-nio's own
 /// encoder, fed in every way TCP may cut them: what comes out, joined
-/// back, is each frame's payload, opcode and FIN, whatever the cuts.
+/// back and unmasked, is each frame's payload, opcode and FIN, whatever
+/// the cuts (a masked frame cut anywhere: each piece's key is turned to
+/// where it starts).
 @Suite struct StreamingFrameDecoderTests {
-    /// Frames as an agent sends them: data of the sizes around each length
-    /// encoding, an end of stream, control frames between, one masked.
+    /// Frames as either end sends them: data of the sizes around each
+    /// length encoding, an end of stream, control frames between, masked
+    /// ones as a client sends.
     static func frames() -> [WebSocketFrame] {
         func bytes(_ count: Int, _ seed: UInt8) -> ByteBuffer {
             ByteBuffer(bytes: (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) })
@@ -25,6 +28,10 @@ import Testing
             WebSocketFrame(fin: true, opcode: .binary, maskKey: WebSocketMaskingKey([1, 2, 3, 4]), data: bytes(70001, 7)),
             WebSocketFrame(fin: true, opcode: .binary, data: bytes(200_000, 8)),
             WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer()),
+            WebSocketFrame(fin: false, opcode: .binary, maskKey: WebSocketMaskingKey([9, 8, 7, 6]), data: bytes(65533, 9)),
+            WebSocketFrame(fin: true, opcode: .continuation, maskKey: WebSocketMaskingKey([5, 4, 3, 2]), data: bytes(3, 10)),
+            WebSocketFrame(fin: true, opcode: .ping, maskKey: WebSocketMaskingKey([1, 1, 2, 3]), data: bytes(8, 11)),
+            WebSocketFrame(fin: true, opcode: .binary, maskKey: WebSocketMaskingKey([0xFF, 0, 0x80, 1]), data: ByteBuffer()),
             WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer(bytes: [0x03, 0xE8])),
         ]
     }
@@ -63,16 +70,18 @@ import Testing
             // What was put in the frame; on the wire masked if it has a key.
             let expected = frame.data
             // The first piece has the frame's opcode; data may follow in
-            // continuations; the last has its FIN; nothing is masked.
+            // continuations; the last has its FIN; a masked frame's pieces
+            // stay masked, each with the key for where it starts.
             var payload = ByteBuffer()
             var first = true
             repeat {
                 try #require(index < received.count, "ran out of frames at \(frame.opcode)")
-                var piece = received[index]
+                let piece = received[index]
                 index += 1
                 #expect(piece.opcode == (first ? frame.opcode : .continuation))
-                #expect(piece.maskKey == nil)
-                payload.writeBuffer(&piece.data)
+                #expect((piece.maskKey != nil) == (frame.maskKey != nil))
+                var unmasked = piece.unmaskedData
+                payload.writeBuffer(&unmasked)
                 first = false
                 if payload.readableBytes == expected.readableBytes {
                     #expect(piece.fin == frame.fin)

@@ -210,9 +210,8 @@ public final class AgentServer: Sendable {
         }
         channel.closeFuture.whenComplete { _ in timeout.cancel() }
         let bound = NIOLoopBound(connection, eventLoop: channel.eventLoop)
-        let upgrader = NIOWebSocketServerUpgrader(
+        let upgrader = StreamingServerUpgrader(
             maxFrameSize: options.maxFrameSize,
-            automaticErrorHandling: false,
             shouldUpgrade: { [self] channel, head in
                 channel.eventLoop.makeSucceededFuture(self.decide(head, connection: bound.value, channel: channel))
             },

@@ -1,19 +1,21 @@
 import NIOCore
 import NIOWebSocket
-import SluiceCore
 
-/// Reads the agent's WebSocket frames (RFC 6455, section 5.2) and passes a
-/// data frame's payload on as it arrives, in slices of the socket's reads,
+/// Reads WebSocket frames (RFC 6455, section 5.2) and passes a data
+/// frame's payload on as it arrives, in slices of the socket's reads,
 /// rather than gathering each frame whole first: swift-nio's decoder
 /// copies every frame that spans two reads into one buffer, which was 9
-/// to 13 % of `port-forward`'s samples while it received. A data frame
-/// comes out as one or more frames of the same message (the first with
-/// its opcode, the rest as continuations, the last with its FIN); control
-/// and text frames come out whole. Errors are swift-nio's, for its
-/// WebSocketProtocolErrorHandler.
-final class StreamingFrameDecoder: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = WebSocketFrame
+/// to 13 % of the receiving process's samples in a transfer, on either
+/// end. A data frame comes out as one or more frames of the same message
+/// (the first with its opcode, the rest as continuations, the last with
+/// its FIN); control and text frames come out whole. Nothing is copied or
+/// unmasked here: a masked slice keeps the frame's key turned to where
+/// the slice starts, so `unmaskedData`, or an unmasking copy the reader
+/// makes anyway, gives the right bytes. Errors are swift-nio's, for its
+/// WebSocketProtocolErrorHandler or the reader's own handling.
+public final class StreamingFrameDecoder: ChannelInboundHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = WebSocketFrame
 
     private struct Header {
         var fin: Bool
@@ -39,11 +41,11 @@ final class StreamingFrameDecoder: ChannelInboundHandler {
     /// Header bytes that came without the rest of the header.
     private var partialHeader: ByteBuffer?
 
-    init(maxFrameSize: Int) {
+    public init(maxFrameSize: Int) {
         self.maxFrameSize = maxFrameSize
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         if var partial = partialHeader {
             partialHeader = nil
@@ -72,7 +74,7 @@ final class StreamingFrameDecoder: ChannelInboundHandler {
                 }
                 if header.opcode == .binary || header.opcode == .continuation {
                     state = .streaming(header, done: 0)
-                    if header.length == 0 { emit(header, piece: buffer.readSlice(length: 0)!, first: true, last: true, context: context) }
+                    if header.length == 0 { emit(header, piece: buffer.readSlice(length: 0)!, offset: 0, last: true, context: context) }
                 } else {
                     state = .gathering(header, context.channel.allocator.buffer(capacity: header.length))
                 }
@@ -83,10 +85,9 @@ final class StreamingFrameDecoder: ChannelInboundHandler {
                 }
                 guard buffer.readableBytes > 0 else { return }
                 let count = min(header.length - done, buffer.readableBytes)
-                var piece = buffer.readSlice(length: count)!
-                if let key = header.maskKey { piece = Self.unmasked(piece, key: key, offset: done, allocator: context.channel.allocator) }
+                let piece = buffer.readSlice(length: count)!
                 state = done + count == header.length ? .header : .streaming(header, done: done + count)
-                emit(header, piece: piece, first: done == 0, last: done + count == header.length, context: context)
+                emit(header, piece: piece, offset: done, last: done + count == header.length, context: context)
             case .gathering(let header, var collected):
                 let count = min(header.length - collected.readableBytes, buffer.readableBytes)
                 var piece = buffer.readSlice(length: count)!
@@ -96,15 +97,16 @@ final class StreamingFrameDecoder: ChannelInboundHandler {
                     return
                 }
                 state = .header
-                if let key = header.maskKey { collected = Self.unmasked(collected, key: key, offset: 0, allocator: context.channel.allocator) }
-                emit(header, piece: collected, first: true, last: true, context: context)
+                emit(header, piece: collected, offset: 0, last: true, context: context)
             }
         }
     }
 
-    private func emit(_ header: Header, piece: ByteBuffer, first: Bool, last: Bool, context: ChannelHandlerContext) {
+    /// Passes on `piece`, the frame's bytes from `offset`.
+    private func emit(_ header: Header, piece: ByteBuffer, offset: Int, last: Bool, context: ChannelHandlerContext) {
         let frame = WebSocketFrame(fin: last && header.fin, rsv1: header.rsv1, rsv2: header.rsv2, rsv3: header.rsv3,
-                                   opcode: first ? header.opcode : .continuation, maskKey: nil, data: piece)
+                                   opcode: offset == 0 ? header.opcode : .continuation,
+                                   maskKey: header.maskKey.map { Self.turned($0, by: offset) }, data: piece)
         context.fireChannelRead(wrapInboundOut(frame))
     }
 
@@ -137,14 +139,13 @@ final class StreamingFrameDecoder: ChannelInboundHandler {
                       opcode: opcode, maskKey: maskKey, length: length)
     }
 
-    /// An agent need not mask, but a masked frame is read all the same.
-    private static func unmasked(_ piece: ByteBuffer, key: WebSocketMaskingKey, offset: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var plain = allocator.buffer(capacity: piece.readableBytes)
-        plain.writeWithUnsafeMutableBytes(minimumWritableBytes: piece.readableBytes) { destination in
-            piece.withUnsafeReadableBytes { WebSocketMask.copy($0, masked: key, to: destination, offset: offset) }
-            return piece.readableBytes
-        }
-        return plain
+    /// The key that unmasks a frame's bytes from `offset` on: byte n of
+    /// the slice is byte offset + n of the frame, masked with the key's
+    /// byte (offset + n) mod 4.
+    private static func turned(_ key: WebSocketMaskingKey, by offset: Int) -> WebSocketMaskingKey {
+        let shift = offset % 4
+        guard shift != 0 else { return key }
+        return WebSocketMaskingKey((0..<4).map { key[(($0 + shift) % 4)] })!
     }
 }
 
