@@ -30,12 +30,19 @@ public final class BufferRecycler {
         self.limit = limit
     }
 
+    /// Large buffers are made at least this big, so that any kept one
+    /// serves the next: pieces of a socket's reads come in every size up
+    /// to 64 KiB, and a kept 32 KiB buffer could not take a 40 KiB piece
+    /// (swift-nio rounds capacities up to a power of two).
+    public static let standard = 64 << 10
+
     /// An empty buffer of at least `capacity` bytes: a kept one if there is one.
     public func buffer(capacity: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
-        if capacity >= Self.smallest, let index = spare.lastIndex(where: { $0.capacity >= capacity }) {
+        guard capacity >= Self.smallest else { return allocator.buffer(capacity: capacity) }
+        if let index = spare.lastIndex(where: { $0.capacity >= capacity }) {
             return spare.remove(at: index)
         }
-        return allocator.buffer(capacity: capacity)
+        return allocator.buffer(capacity: max(capacity, Self.standard))
     }
 
     /// Writes `buffer` on `context` and keeps it for another turn once the

@@ -8,9 +8,11 @@ import Testing
 @Suite struct BufferRecyclerTests {
     let channel = EmbeddedChannel()
     let recycler = BufferRecycler(limit: 2)
-    let size = 64 << 10
+    /// Larger than a fresh large buffer (BufferRecycler.standard), so a
+    /// kept one is told by its size.
+    let size = 128 << 10
 
-    /// Writes one 64 KiB buffer from the recycler and lets the channel take it.
+    /// Writes one 128 KiB buffer from the recycler and lets the channel take it.
     func writeOne() throws {
         let context = try channel.pipeline.syncOperations.context(handlerType: Sink.self)
         var buffer = recycler.buffer(capacity: size, allocator: channel.allocator)
@@ -20,7 +22,7 @@ import Testing
         _ = try channel.readOutbound(as: ByteBuffer.self)
     }
 
-    /// Whether asking for a smaller buffer gets a kept 64 KiB one.
+    /// Whether asking for a smaller buffer gets a kept 128 KiB one.
     func keptOneComes() -> Bool {
         recycler.buffer(capacity: 20_000, allocator: channel.allocator).capacity == size
     }
@@ -50,6 +52,11 @@ import Testing
             recycler.write(small, as: NIOAny(small), on: context, promise: nil)
         }
         #expect(recycler.buffer(capacity: 16, allocator: channel.allocator).capacity < BufferRecycler.smallest)
+    }
+
+    @Test func largeBuffersAreMadeTheStandardSizeSoAnyKeptOneFitsTheNext() {
+        #expect(recycler.buffer(capacity: BufferRecycler.smallest, allocator: channel.allocator).capacity >= BufferRecycler.standard)
+        #expect(recycler.buffer(capacity: 100_000, allocator: channel.allocator).capacity >= 100_000)
     }
 }
 
