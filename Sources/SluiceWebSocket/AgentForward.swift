@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import SluiceCore
+import SluiceNIOSupport
 
 /// A listener on this machine whose every accepted connection becomes one
 /// WebSocket to an agent, relayed both ways until either side ends
@@ -105,9 +106,6 @@ public final class AgentForward: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
             .serverChannelInitializer { channel in
                 CloseOnExec.markAll()
                 return channel.eventLoop.makeSucceededVoidFuture()
@@ -117,6 +115,7 @@ public final class AgentForward: Sendable {
                 let meter = ConnectionMeter(id: numbers.next(), client: channel.remoteAddress.map(Self.shown) ?? "?")
                 registry.add(channel, meter: meter)
                 return channel.eventLoop.makeCompletedFuture {
+                    try RelaySocketOptions(allowRemoteHalfClosure: true, waterMark: Self.waterMark).apply(to: channel)
                     try channel.pipeline.syncOperations.addHandler(LocalSideHandler(route: route, source: source, meter: meter, report: report))
                 }
             }

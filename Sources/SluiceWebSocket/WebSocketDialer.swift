@@ -70,11 +70,10 @@ struct WebSocketDialer: Sendable {
 
         ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelOption(.writeBufferWaterMark, value: AgentForward.waterMark)
             .channelInitializer { channel in
                 CloseOnExec.markAll()
                 return channel.eventLoop.makeCompletedFuture {
+                    try RelaySocketOptions(allowRemoteHalfClosure: false, waterMark: AgentForward.waterMark).apply(to: channel)
                     let pipeline = channel.pipeline.syncOperations
                     if let tls {
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))

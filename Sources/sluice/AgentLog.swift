@@ -37,7 +37,7 @@ struct AgentLog: Sendable {
         case let .refused(client, target, status, message):
             return "\(client) \(TerminalText.echo(target)) refused with \(status): \(message)"
         case let .streamClosed(summary):
-            var line = "\(summary.client) -> \(summary.route) closed after \(String(format: "%.1f", summary.seconds)) s, "
+            var line = "\(summary.client) -> \(summary.route) closed after \(Formatting.tenths(summary.seconds)) s, "
                 + "\(Formatting.bytes(summary.bytesIn)) in, \(Formatting.bytes(summary.bytesOut)) out"
             if let problem = summary.problem {
                 line += ": \(problem)" + (summary.closeCode.map { " (\($0))" } ?? "")

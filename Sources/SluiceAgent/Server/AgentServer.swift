@@ -6,6 +6,7 @@ import NIOPosix
 import NIOSSL
 import NIOWebSocket
 import SluiceCore
+import SluiceNIOSupport
 
 /// `sluice agent`: the endpoint of docs/agent-protocol.md on one listening
 /// socket, over swift-nio's event loops (one per core). Everything NIO
@@ -62,8 +63,6 @@ public final class AgentServer: Sendable {
             listener = try ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.writeBufferWaterMark, value: StreamRelay.waterMark)
                 .childChannelInitializer { [self] channel in self.setUp(channel) }
                 .bind(host: options.listen.host, port: options.listen.port)
                 .wait()
@@ -226,6 +225,7 @@ public final class AgentServer: Sendable {
         let http = AgentHTTPHandler(connection: connection, gate: { [gate] in gate.withLockedValue { $0 } }, report: report)
         let boundHTTP = NIOLoopBound(http, eventLoop: channel.eventLoop)
         return channel.eventLoop.makeCompletedFuture {
+            try RelaySocketOptions(allowRemoteHalfClosure: false, waterMark: StreamRelay.waterMark).apply(to: channel)
             if let tls {
                 try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
             }

@@ -33,10 +33,14 @@ struct TargetDialer {
                                   initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) -> ClientBootstrap {
         ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(target.connectTimeout * 1000)))
-            .channelOption(.allowRemoteHalfClosure, value: true)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelOption(.writeBufferWaterMark, value: StreamRelay.waterMark)
-            .channelInitializer(initializer)
+            .channelInitializer { channel in
+                do {
+                    try RelaySocketOptions(allowRemoteHalfClosure: true, waterMark: StreamRelay.waterMark).apply(to: channel)
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+                return initializer(channel)
+            }
     }
 
     /// NIO's errors in the words of `TargetDescription`.
