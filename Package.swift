@@ -122,6 +122,7 @@ let package = Package(
             dependencies: [
                 "SluiceWebSocket",
                 "SluiceNIOSupport",
+                "SluiceCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

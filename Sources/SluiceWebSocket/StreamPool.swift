@@ -32,7 +32,7 @@ final class StreamPool {
     static let returnWait = TimeAmount.seconds(1)
 
     private let eventLoop: EventLoop
-    private let dialer: WebSocketDialer
+    private let dialer: any StreamDialing
     private let route: ServiceRoute
     private let size: Int
     private let problems: ReportFilter
@@ -52,7 +52,7 @@ final class StreamPool {
     private var comingSoon: Int { ready.count { $0.stream.reusable } }
     private var closed = false
 
-    init(eventLoop: EventLoop, dialer: WebSocketDialer, route: ServiceRoute, size: Int, problems: ReportFilter) {
+    init(eventLoop: EventLoop, dialer: any StreamDialing, route: ServiceRoute, size: Int, problems: ReportFilter) {
         self.eventLoop = eventLoop
         self.dialer = dialer
         self.route = route
@@ -207,7 +207,7 @@ struct PooledSource: StreamSource {
     private let pools: [ObjectIdentifier: NIOLoopBound<StreamPool>]
 
     /// Builds a pool on each loop; call off the loops.
-    init(group: EventLoopGroup, dialer: WebSocketDialer, route: ServiceRoute, sizePerLoop: Int,
+    init(group: EventLoopGroup, dialer: any StreamDialing, route: ServiceRoute, sizePerLoop: Int,
          report: @escaping @Sendable (String) -> Void) throws {
         let problems = ReportFilter(report: report)
         var pools: [ObjectIdentifier: NIOLoopBound<StreamPool>] = [:]

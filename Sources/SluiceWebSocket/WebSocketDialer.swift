@@ -12,7 +12,7 @@ import SluiceNIOSupport
 /// offered and the bearer token when there is one, then the WebSocket
 /// handlers. Every failure on the way is an `AgentError` that names the
 /// agent and what to do.
-struct WebSocketDialer: Sendable {
+struct WebSocketDialer: StreamDialing {
     let agent: AgentAddress
     let token: BearerToken?
     let keepalive: Keepalive
