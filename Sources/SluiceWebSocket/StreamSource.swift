@@ -7,7 +7,8 @@ protocol StreamSource: Sendable {
     func stream(on eventLoop: EventLoop) -> EventLoopFuture<AgentStream>
     /// Begins opening streams ahead of clients, once the listener is bound.
     func start()
-    /// Lets go of anything held open for clients to come (a pool's streams).
+    /// Lets go of anything held open for clients to come (a pool's
+    /// streams); on the forward's event loop.
     func close(on eventLoop: EventLoop)
     /// A `sluice.v2` stream whose connection is over, on its own loop: kept
     /// for the next client, or closed.

@@ -32,8 +32,8 @@ struct PortForwardCommand: ParsableCommand {
     var tokenFile: String?
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("Certificates (PEM) to trust for wss:// and https:// beside the system's, e.g. a self-signed agent's.", valueName: "file"))
     var caFile: String?
-    @Option(name: .long, help: ArgumentHelp("WebSockets kept open ahead of connections, per thread (0 to 8; 0: one dial per connection).", valueName: "count"))
-    var pool = 1
+    @Option(name: .long, help: ArgumentHelp("WebSockets kept open ahead of connections (0 to 8; 0: one dial per connection).", valueName: "count"))
+    var pool = AgentForward.Configuration.defaultPoolSize
     @OptionGroup var drain: DrainOptions
 
     static let poolRange = NumberRange(noun: "a whole number", range: 0...8)
