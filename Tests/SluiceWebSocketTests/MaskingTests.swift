@@ -10,7 +10,7 @@ import Testing
 @Suite struct MaskingTests {
     @Test func masksAsSwiftNIODoesAtEveryLengthAndOffset() {
         var generator = SystemRandomNumberGenerator()
-        for length in Array(0...70) + [1023, 65536, 65543] {
+        for length in Array(0...70) + [127, 128, 129, 143, 144, 1023, 65536, 65543] {
             for offset in 0..<4 {
                 let key = WebSocketMaskingKey.random(using: &generator)
                 let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }

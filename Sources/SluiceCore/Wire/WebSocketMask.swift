@@ -1,7 +1,7 @@
 /// RFC 6455's masking (section 5.3): each payload byte XORed with the key's
 /// byte at its index modulo 4. Masking and unmasking are the same.
 ///
-/// Done sixteen bytes at a time. swift-nio 2.101's own `webSocketMask` goes
+/// Done sixteen bytes at a time, four to a turn. swift-nio 2.101's own `webSocketMask` goes
 /// one byte at a time through an index modulo 4: a profile of an upload
 /// through `sluice port-forward` and `sluice agent` put it at about 27% of
 /// both processes' CPU. Both ends mask with this instead (the client's
@@ -32,6 +32,20 @@ public enum WebSocketMask {
         let count = source.count
         var index = 0
         if let from = source.baseAddress, let to = destination.baseAddress {
+            // Four at a turn, then one: fewer of the loop's own
+            // instructions per byte. (A SIMD64 is not one vector here: it
+            // was 40 times slower.)
+            while index + 64 <= count {
+                let first = from.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                let second = from.loadUnaligned(fromByteOffset: index + 16, as: SIMD16<UInt8>.self)
+                let third = from.loadUnaligned(fromByteOffset: index + 32, as: SIMD16<UInt8>.self)
+                let fourth = from.loadUnaligned(fromByteOffset: index + 48, as: SIMD16<UInt8>.self)
+                to.storeBytes(of: first ^ pattern, toByteOffset: index, as: SIMD16<UInt8>.self)
+                to.storeBytes(of: second ^ pattern, toByteOffset: index + 16, as: SIMD16<UInt8>.self)
+                to.storeBytes(of: third ^ pattern, toByteOffset: index + 32, as: SIMD16<UInt8>.self)
+                to.storeBytes(of: fourth ^ pattern, toByteOffset: index + 48, as: SIMD16<UInt8>.self)
+                index += 64
+            }
             while index + 16 <= count {
                 let chunk = from.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
                 to.storeBytes(of: chunk ^ pattern, toByteOffset: index, as: SIMD16<UInt8>.self)
