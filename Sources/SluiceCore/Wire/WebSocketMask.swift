@@ -10,6 +10,7 @@
 public enum WebSocketMask {
     /// Masks `bytes` in place with `key` (4 bytes), the first byte taking
     /// the key's byte at `offset` modulo 4.
+    @inlinable
     public static func apply(_ key: some Collection<UInt8>, to bytes: UnsafeMutableRawBufferPointer, offset: Int = 0) {
         copy(UnsafeRawBufferPointer(bytes), masked: key, to: bytes, offset: offset)
     }
@@ -18,6 +19,7 @@ public enum WebSocketMask {
     /// long), in one pass: a copy that would be made anyway (the payload
     /// is shared with the buffer it was read into) does the masking too.
     /// `source` and `destination` may be the same memory.
+    @inlinable
     public static func copy(_ source: UnsafeRawBufferPointer, masked key: some Collection<UInt8>,
                             to destination: UnsafeMutableRawBufferPointer, offset: Int = 0) {
         let keyBytes = Array(key)
