@@ -36,6 +36,9 @@ public final class StreamingFrameDecoder: ChannelInboundHandler {
         case failed
     }
 
+    /// Room made at first for a frame gathered whole; a control frame
+    /// (at most 125 bytes) always fits.
+    private static let gatherAhead = 1024
     private let maxFrameSize: Int
     private var state = State.header
     /// Header bytes that came without the rest of the header.
@@ -76,7 +79,9 @@ public final class StreamingFrameDecoder: ChannelInboundHandler {
                     state = .streaming(header, done: 0)
                     if header.length == 0 { emit(header, piece: buffer.readSlice(length: 0)!, offset: 0, last: true, context: context) }
                 } else {
-                    state = .gathering(header, context.channel.allocator.buffer(capacity: header.length))
+                    // Grown as bytes come, not sized by what the header
+                    // claims: a peer's ten bytes must not cost a megabyte.
+                    state = .gathering(header, context.channel.allocator.buffer(capacity: min(header.length, Self.gatherAhead)))
                 }
             case .streaming(let header, let done):
                 if header.length == 0 {

@@ -11,8 +11,9 @@ import Testing
 /// where it starts).
 @Suite struct StreamingFrameDecoderTests {
     /// Frames as either end sends them: data of the sizes around each
-    /// length encoding, an end of stream, control frames between, masked
-    /// ones as a client sends.
+    /// length encoding, an end of stream, control frames between, text
+    /// frames larger than the room first made for them, masked ones as a
+    /// client sends.
     static func frames() -> [WebSocketFrame] {
         func bytes(_ count: Int, _ seed: UInt8) -> ByteBuffer {
             ByteBuffer(bytes: (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) })
@@ -32,6 +33,8 @@ import Testing
             WebSocketFrame(fin: true, opcode: .continuation, maskKey: WebSocketMaskingKey([5, 4, 3, 2]), data: bytes(3, 10)),
             WebSocketFrame(fin: true, opcode: .ping, maskKey: WebSocketMaskingKey([1, 1, 2, 3]), data: bytes(8, 11)),
             WebSocketFrame(fin: true, opcode: .binary, maskKey: WebSocketMaskingKey([0xFF, 0, 0x80, 1]), data: ByteBuffer()),
+            WebSocketFrame(fin: true, opcode: .text, data: bytes(5000, 12)),
+            WebSocketFrame(fin: true, opcode: .text, maskKey: WebSocketMaskingKey([7, 7, 1, 9]), data: bytes(1500, 13)),
             WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer(bytes: [0x03, 0xE8])),
         ]
     }
