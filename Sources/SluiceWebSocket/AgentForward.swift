@@ -10,8 +10,8 @@ import SluiceNIOSupport
 /// (docs/agent-protocol.md). The listener and every connection it accepts
 /// run on one event loop, so no connection is handed from thread to
 /// thread (with connections spread over a group's loops, half of them
-/// were, and a connection cost port-forward 14 to 23 % more CPU in an
-/// interleaved run of short ones); an engine's forwards are spread over
+/// were, and a connection cost port-forward 17 to 30 % more CPU in
+/// interleaved runs of short ones); an engine's forwards are spread over
 /// its group's loops instead. Callers see only plain values, errors and
 /// report lines.
 public final class AgentForward: Sendable {
