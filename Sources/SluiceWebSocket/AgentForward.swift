@@ -212,7 +212,6 @@ public final class AgentForward: Sendable {
     }
 
     private func closeSource(_ source: StreamSource) {
-        let loop = self.loop
-        try? loop.submit { source.close(on: loop) }.wait()
+        try? loop.submit { source.close() }.wait()
     }
 }

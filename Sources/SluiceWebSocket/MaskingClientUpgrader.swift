@@ -7,7 +7,8 @@ import SluiceNIOSupport
 /// agent's `Sec-WebSocket-Accept`, its protocol error handling), with
 /// Sluice's MaskingFrameEncoder writing the frames and its
 /// StreamingFrameDecoder reading them: swift-nio's upgrader installs its
-/// own encoder, which cannot be removed from a pipeline once there.
+/// own encoder and decoder, and its encoder cannot be removed from a
+/// pipeline once there.
 final class MaskingClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
     private let standard: NIOWebSocketClientUpgrader
     private let maxFrameSize: Int

@@ -6,9 +6,10 @@ import SluiceNIOSupport
 /// Writes the client's WebSocket frames (RFC 6455, section 5.2): the
 /// header, the masking key, and the payload masked by WebSocketMask,
 /// sixteen bytes at a time (four to a turn) as it is copied into a buffer
-/// of its own, where swift-nio's own encoder masks one byte at a time (see WebSocketMask for
-/// the measurement). The handshake and its checks stay swift-nio's (see
-/// MaskingClientUpgrader); frames are read by StreamingFrameDecoder.
+/// of its own, where swift-nio's own encoder masks one byte at a time
+/// (see WebSocketMask for the measurement). The handshake and its checks
+/// stay swift-nio's (see MaskingClientUpgrader); frames are read by
+/// StreamingFrameDecoder.
 final class MaskingFrameEncoder: ChannelOutboundHandler {
     typealias OutboundIn = WebSocketFrame
     typealias OutboundOut = ByteBuffer

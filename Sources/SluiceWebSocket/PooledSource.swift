@@ -26,7 +26,7 @@ struct PooledSource: StreamSource {
         pool.eventLoop.execute { pool.value.fill() }
     }
 
-    func close(on eventLoop: EventLoop) {
+    func close() {
         pool.value.close()
     }
 

@@ -9,7 +9,7 @@ protocol StreamSource: Sendable {
     func start()
     /// Lets go of anything held open for clients to come (a pool's
     /// streams); on the forward's event loop.
-    func close(on eventLoop: EventLoop)
+    func close()
     /// A `sluice.v2` stream whose connection is over, on its own loop: kept
     /// for the next client, or closed.
     func giveBack(_ stream: AgentStream)
@@ -29,7 +29,7 @@ struct DialingSource: StreamSource {
 
     func start() {}
 
-    func close(on eventLoop: EventLoop) {}
+    func close() {}
 
     /// Nothing is held open without a pool.
     func giveBack(_ stream: AgentStream) {
