@@ -39,9 +39,11 @@ public final class BufferRecycler {
     /// An empty buffer of at least `capacity` bytes: a kept one if there is one.
     public func buffer(capacity: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
         guard capacity >= Self.smallest else { return allocator.buffer(capacity: capacity) }
-        if let index = spare.lastIndex(where: { $0.capacity >= capacity }) {
-            return spare.remove(at: index)
+        var best: Int?
+        for index in spare.indices where spare[index].capacity >= capacity {
+            if best.map({ spare[index].capacity < spare[$0].capacity }) ?? true { best = index }
         }
+        if let best { return spare.remove(at: best) }
         return allocator.buffer(capacity: max(capacity, Self.standard))
     }
 
