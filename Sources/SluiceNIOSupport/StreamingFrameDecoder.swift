@@ -41,8 +41,11 @@ public final class StreamingFrameDecoder: ChannelInboundHandler {
     private static let gatherAhead = 1024
     private let maxFrameSize: Int
     private var state = State.header
-    /// Header bytes that came without the rest of the header.
+    /// Header bytes that came without the rest of the header, copied out
+    /// of their read.
     private var partialHeader: ByteBuffer?
+    /// Two bytes, eight of extended length, four of masking key.
+    private static let longestHeader = 14
 
     public init(maxFrameSize: Int) {
         self.maxFrameSize = maxFrameSize
@@ -50,11 +53,7 @@ public final class StreamingFrameDecoder: ChannelInboundHandler {
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        if var partial = partialHeader {
-            partialHeader = nil
-            partial.writeBuffer(&buffer)
-            buffer = partial
-        }
+        guard finishHeader(from: &buffer, context: context) else { return }
         while true {
             switch state {
             case .failed:
@@ -72,17 +71,12 @@ public final class StreamingFrameDecoder: ChannelInboundHandler {
                 }
                 guard let header = parsed else {
                     buffer.moveReaderIndex(to: start)
-                    partialHeader = buffer
+                    var kept = context.channel.allocator.buffer(capacity: Self.longestHeader)
+                    kept.writeBuffer(&buffer)
+                    partialHeader = kept
                     return
                 }
-                if header.opcode == .binary || header.opcode == .continuation {
-                    state = .streaming(header, done: 0)
-                    if header.length == 0 { emit(header, piece: buffer.readSlice(length: 0)!, offset: 0, last: true, context: context) }
-                } else {
-                    // Grown as bytes come, not sized by what the header
-                    // claims: a peer's ten bytes must not cost a megabyte.
-                    state = .gathering(header, context.channel.allocator.buffer(capacity: min(header.length, Self.gatherAhead)))
-                }
+                begin(header, in: &buffer, context: context)
             case .streaming(let header, let done):
                 if header.length == 0 {
                     state = .header
@@ -108,6 +102,49 @@ public final class StreamingFrameDecoder: ChannelInboundHandler {
     }
 
     /// Passes on `piece`, the frame's bytes from `offset`.
+    /// Completes a header that the last read cut short with the first
+    /// bytes of this one, copying only the header's own bytes: keeping
+    /// the last read (a view of it) kept swift-nio from using its buffer
+    /// again, and writing this read behind it copied the whole read into a
+    /// fresh buffer. False when this read is used up or decoding failed.
+    private func finishHeader(from buffer: inout ByteBuffer, context: ChannelHandlerContext) -> Bool {
+        guard var header = partialHeader else { return true }
+        partialHeader = nil
+        let kept = header.readableBytes
+        var front = buffer.getSlice(at: buffer.readerIndex, length: min(buffer.readableBytes, Self.longestHeader - kept))!
+        header.writeBuffer(&front)
+        let start = header.readerIndex
+        let parsed: Header?
+        do {
+            parsed = try Self.header(from: &header, maxFrameSize: maxFrameSize)
+        } catch {
+            state = .failed
+            context.fireErrorCaught(error)
+            return false
+        }
+        guard let parsed else {
+            // Still short: this read was all header.
+            header.moveReaderIndex(to: start)
+            partialHeader = header
+            return false
+        }
+        buffer.moveReaderIndex(forwardBy: header.readerIndex - start - kept)
+        begin(parsed, in: &buffer, context: context)
+        return true
+    }
+
+    /// Starts on a frame whose header was just read.
+    private func begin(_ header: Header, in buffer: inout ByteBuffer, context: ChannelHandlerContext) {
+        if header.opcode == .binary || header.opcode == .continuation {
+            state = .streaming(header, done: 0)
+            if header.length == 0 { emit(header, piece: buffer.readSlice(length: 0)!, offset: 0, last: true, context: context) }
+        } else {
+            // Grown as bytes come, not sized by what the header claims: a
+            // peer's ten bytes must not cost a megabyte.
+            state = .gathering(header, context.channel.allocator.buffer(capacity: min(header.length, Self.gatherAhead)))
+        }
+    }
+
     private func emit(_ header: Header, piece: ByteBuffer, offset: Int, last: Bool, context: ChannelHandlerContext) {
         let frame = WebSocketFrame(fin: last && header.fin, rsv1: header.rsv1, rsv2: header.rsv2, rsv3: header.rsv3,
                                    opcode: offset == 0 ? header.opcode : .continuation,
