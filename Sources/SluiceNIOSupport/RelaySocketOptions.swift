@@ -11,9 +11,14 @@ public struct RelaySocketOptions: Sendable {
     public var allowRemoteHalfClosure: Bool
     public var waterMark: ChannelOptions.Types.WriteBufferWaterMark
 
-    public init(allowRemoteHalfClosure: Bool, waterMark: ChannelOptions.Types.WriteBufferWaterMark) {
+    /// Reads of the socket per wakeup of the event loop; nil leaves
+    /// swift-nio's (four).
+    public var readsPerWakeup: UInt?
+
+    public init(allowRemoteHalfClosure: Bool, waterMark: ChannelOptions.Types.WriteBufferWaterMark, readsPerWakeup: UInt? = nil) {
         self.allowRemoteHalfClosure = allowRemoteHalfClosure
         self.waterMark = waterMark
+        self.readsPerWakeup = readsPerWakeup
     }
 
     /// The largest read a relay's channel makes. swift-nio's reads start
@@ -32,5 +37,6 @@ public struct RelaySocketOptions: Sendable {
         if allowRemoteHalfClosure { try options.setOption(.allowRemoteHalfClosure, value: true) }
         try options.setOption(.writeBufferWaterMark, value: waterMark)
         try options.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: Self.largestRead))
+        if let readsPerWakeup { try options.setOption(.maxMessagesPerRead, value: readsPerWakeup) }
     }
 }

@@ -225,7 +225,8 @@ public final class AgentServer: Sendable {
         let http = AgentHTTPHandler(connection: connection, gate: { [gate] in gate.withLockedValue { $0 } }, report: report)
         let boundHTTP = NIOLoopBound(http, eventLoop: channel.eventLoop)
         return channel.eventLoop.makeCompletedFuture {
-            try RelaySocketOptions(allowRemoteHalfClosure: false, waterMark: StreamRelay.waterMark).apply(to: channel)
+            try RelaySocketOptions(allowRemoteHalfClosure: false, waterMark: StreamRelay.waterMark,
+                                   readsPerWakeup: StreamRelay.clientReadsPerWakeup).apply(to: channel)
             if let tls {
                 try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
             }
