@@ -14,40 +14,64 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
     typealias OutboundIn = WebSocketFrame
     typealias OutboundOut = ByteBuffer
 
+    /// The largest frame it writes (docs/agent-protocol.md promises agents
+    /// this). A binary message read larger, as a transfer reads 256 KiB at
+    /// a time, goes as several whole binary messages, each with a masking
+    /// key of its own (RFC 6455 asks a fresh one for every frame); the
+    /// agent protocol gives message boundaries no meaning but for the
+    /// empty message.
+    static let largestFrame = 64 << 10
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let frame = unwrapOutboundIn(data)
         // Sluice agrees no extension: nothing sets these.
         assert(frame.extensionData == nil && !frame.rsv1 && !frame.rsv2 && !frame.rsv3, "a WebSocket extension's bits or data")
         let payload = frame.data
         let length = payload.readableBytes
-        var header = context.channel.allocator.buffer(capacity: 14)
-        header.writeInteger(UInt8(frame.fin ? 0x80 : 0) | UInt8(webSocketOpcode: frame.opcode))
-        let maskBit: UInt8 = frame.maskKey == nil ? 0 : 0x80
-        if length < 126 {
-            header.writeInteger(UInt8(length) | maskBit)
-        } else if length <= Int(UInt16.max) {
-            header.writeInteger(126 | maskBit)
-            header.writeInteger(UInt16(length))
-        } else {
-            header.writeInteger(127 | maskBit)
-            header.writeInteger(UInt64(length))
-        }
         guard let key = frame.maskKey else {
+            var header = context.channel.allocator.buffer(capacity: 14)
+            writeHeader(into: &header, fin: frame.fin, opcode: frame.opcode, length: length, key: nil)
             context.write(wrapOutboundOut(header), promise: nil)
             context.write(wrapOutboundOut(payload), promise: promise)
             return
         }
-        header.writeBytes(key)
         // The payload masked as it is copied (it is shared with the read it
         // came from, so masking it in place would copy it first anyway),
-        // into a buffer of its own, sent with the header in one writev.
-        var masked = recycler.buffer(capacity: length, allocator: context.channel.allocator)
-        masked.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { destination in
-            payload.withUnsafeReadableBytes { WebSocketMask.copy($0, masked: key, to: destination) }
-            return length
+        // into a buffer of its own, with the headers between the pieces:
+        // one buffer, one write.
+        let split = frame.opcode == .binary && frame.fin && length > Self.largestFrame
+        let size = split ? Self.largestFrame : max(length, 1)
+        let frames = max(1, (length + size - 1) / size)
+        var wire = recycler.buffer(capacity: length + frames * 14, allocator: context.channel.allocator)
+        var offset = 0
+        repeat {
+            let count = min(size, length - offset)
+            let frameKey = offset == 0 ? key : WebSocketMaskingKey.random()
+            writeHeader(into: &wire, fin: frame.fin, opcode: frame.opcode, length: count, key: frameKey)
+            wire.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { destination in
+                payload.withUnsafeReadableBytes {
+                    WebSocketMask.copy(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)]), masked: frameKey, to: destination)
+                }
+                return count
+            }
+            offset += count
+        } while offset < length
+        recycler.write(wire, as: wrapOutboundOut(wire), on: context, promise: promise)
+    }
+
+    private func writeHeader(into buffer: inout ByteBuffer, fin: Bool, opcode: WebSocketOpcode, length: Int, key: WebSocketMaskingKey?) {
+        buffer.writeInteger(UInt8(fin ? 0x80 : 0) | UInt8(webSocketOpcode: opcode))
+        let maskBit: UInt8 = key == nil ? 0 : 0x80
+        if length < 126 {
+            buffer.writeInteger(UInt8(length) | maskBit)
+        } else if length <= Int(UInt16.max) {
+            buffer.writeInteger(126 | maskBit)
+            buffer.writeInteger(UInt16(length))
+        } else {
+            buffer.writeInteger(127 | maskBit)
+            buffer.writeInteger(UInt64(length))
         }
-        context.write(wrapOutboundOut(header), promise: nil)
-        recycler.write(masked, as: wrapOutboundOut(masked), on: context, promise: promise)
+        if let key { buffer.writeBytes(key) }
     }
 
     /// About what the channel's high-water mark (256 KiB) holds in flight.
