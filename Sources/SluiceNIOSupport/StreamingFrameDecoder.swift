@@ -60,23 +60,17 @@ public final class StreamingFrameDecoder: ChannelInboundHandler {
                 return
             case .header:
                 guard buffer.readableBytes > 0 else { return }
-                let start = buffer.readerIndex
-                let parsed: Header?
-                do {
-                    parsed = try Self.header(from: &buffer, maxFrameSize: maxFrameSize)
-                } catch {
-                    state = .failed
-                    context.fireErrorCaught(error)
+                switch readHeader(from: &buffer, context: context) {
+                case .failed:
                     return
-                }
-                guard let header = parsed else {
-                    buffer.moveReaderIndex(to: start)
+                case .short:
                     var kept = context.channel.allocator.buffer(capacity: Self.longestHeader)
                     kept.writeBuffer(&buffer)
                     partialHeader = kept
                     return
+                case .header(let header):
+                    begin(header, in: &buffer, context: context)
                 }
-                begin(header, in: &buffer, context: context)
             case .streaming(let header, let done):
                 if header.length == 0 {
                     state = .header
@@ -114,23 +108,42 @@ public final class StreamingFrameDecoder: ChannelInboundHandler {
         var front = buffer.getSlice(at: buffer.readerIndex, length: min(buffer.readableBytes, Self.longestHeader - kept))!
         header.writeBuffer(&front)
         let start = header.readerIndex
-        let parsed: Header?
+        switch readHeader(from: &header, context: context) {
+        case .failed:
+            return false
+        case .short:
+            // Still short: this read was all header.
+            partialHeader = header
+            return false
+        case .header(let parsed):
+            buffer.moveReaderIndex(forwardBy: header.readerIndex - start - kept)
+            begin(parsed, in: &buffer, context: context)
+            return true
+        }
+    }
+
+    private enum HeaderRead {
+        case header(Header)
+        /// Not all of it yet; nothing was taken from the buffer.
+        case short
+        case failed
+    }
+
+    /// A header from the front of `buffer`; on an error, decoding stops
+    /// and the error goes down the pipeline.
+    private func readHeader(from buffer: inout ByteBuffer, context: ChannelHandlerContext) -> HeaderRead {
+        let start = buffer.readerIndex
         do {
-            parsed = try Self.header(from: &header, maxFrameSize: maxFrameSize)
+            guard let header = try Self.header(from: &buffer, maxFrameSize: maxFrameSize) else {
+                buffer.moveReaderIndex(to: start)
+                return .short
+            }
+            return .header(header)
         } catch {
             state = .failed
             context.fireErrorCaught(error)
-            return false
+            return .failed
         }
-        guard let parsed else {
-            // Still short: this read was all header.
-            header.moveReaderIndex(to: start)
-            partialHeader = header
-            return false
-        }
-        buffer.moveReaderIndex(forwardBy: header.readerIndex - start - kept)
-        begin(parsed, in: &buffer, context: context)
-        return true
     }
 
     /// Starts on a frame whose header was just read.
