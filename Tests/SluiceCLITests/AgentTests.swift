@@ -1,5 +1,6 @@
 import Foundation
 import SluiceTestSupport
+import Synchronization
 import Testing
 
 /// `sluice agent` as a process, against a client no one here wrote (the
@@ -103,6 +104,47 @@ import Testing
 
         let growth = residentBytes(of: agent.process.pid) - before
         #expect(growth < 32 << 20, "the agent grew by \(growth >> 20) MiB")
+    }
+
+    /// The other half of a stall: once the service reads again, the agent
+    /// reads the client again, and everything the client sent arrives.
+    /// 48 MiB is more than the kernel's buffers on the way hold, so the
+    /// client must have been held back while the service did not read.
+    @Test func aServiceThatReadsAgainGetsEverything() throws {
+        let agent = try AgentProcess(services: Self.services())
+        let total = 48 << 20
+        let chunk = [UInt8](repeating: 0xA5, count: 64 << 10)
+        let deaf = try TargetListener()
+        let writer = try RawWebSocket(port: agent.port, path: "/api/v1/forward/my-app/db/\(deaf.port)", timeout: 30)
+        defer { writer.close() }
+        let service = deaf.accept(timeout: 10)
+        try #require(service >= 0)
+        defer { close(service) }
+
+        let sent = Mutex(0)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            var count = 0
+            while count < total, writer.sendBinary(chunk) {
+                count += chunk.count
+                sent.withLock { $0 = count }
+            }
+            done.signal()
+        }.start()
+        Thread.sleep(forTimeInterval: 2)
+        let sentWhileDeaf = sent.withLock { $0 }
+        #expect(sentWhileDeaf < total, "the client sent all \(total) bytes to a service that read nothing")
+
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while received < total {
+            let count = recv(service, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            received += count
+        }
+        #expect(received == total, "the service got \(received) of \(total) bytes (\(sentWhileDeaf) were sent while it did not read)")
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        #expect(sent.withLock { $0 } == total)
     }
 
     /// Every descriptor the agent holds is close-on-exec: its own (the
