@@ -49,13 +49,9 @@ final class StreamRelay: ChannelDuplexHandler {
     /// The client's data, unmasked into buffers used again once the target
     /// has taken them (about what its high-water mark holds).
     private let recycler = BufferRecycler(limit: 6)
-    /// The client's data from the read under way, unmasked into one buffer
-    /// and passed on when the read ends (or before any frame that is not
-    /// data), instead of a buffer for every piece of a frame: a read of
-    /// 256 KiB holds pieces of every size, more than the recycler keeps,
-    /// and the agent took fresh buffers and their page faults (from a few
-    /// thousand to 180,000 per GiB uploaded, varying run to run).
-    private var unmasked: ByteBuffer?
+    /// The client's data from the read under way, passed on when the read
+    /// ends or before any frame that is not data.
+    private var unmasked = UnmaskedRead()
     /// Client data that came before the target was connected.
     private var held: [ByteBuffer] = []
     private var clientReadPending = false
@@ -199,23 +195,12 @@ final class StreamRelay: ChannelDuplexHandler {
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
 
-    /// Appends a data frame's piece to the read's buffer, passing the
-    /// buffer on first when the piece does not fit. A small piece gets a
-    /// buffer of its own size (the recycler keeps none that small).
     private func unmask(_ frame: WebSocketFrame, allocator: ByteBufferAllocator) {
-        let count = frame.data.readableBytes
-        if let buffer = unmasked, buffer.writableBytes < count { passOnUnmasked() }
-        var buffer = unmasked ?? recycler.buffer(
-            capacity: count < BufferRecycler.smallest ? count : max(count, RelaySocketOptions.largestRead), allocator: allocator)
-        unmasked = nil
-        frame.appendUnmasked(to: &buffer)
-        unmasked = buffer
+        if let full = unmasked.append(frame, recycler: recycler, allocator: allocator) { clientSent(full) }
     }
 
     private func passOnUnmasked() {
-        guard let data = unmasked else { return }
-        unmasked = nil
-        clientSent(data)
+        if let data = unmasked.take() { clientSent(data) }
     }
 
     private func clientSent(_ data: ByteBuffer) {
