@@ -92,11 +92,8 @@ import Testing
         while sent < limit, chunk.withUnsafeBytes({ TCPTestClient.sendAll(service, $0) }) { sent += chunk.count }
         #expect(sent < limit, "the service sent \(sent) bytes to a client that reads nothing")
 
-        let deaf = try TargetListener()
-        let writer = try RawWebSocket(port: agent.port, path: "/api/v1/forward/my-app/db/\(deaf.port)", timeout: 2)
+        let (writer, quiet) = try Self.streamToDeafService(through: agent, timeout: 2)
         defer { writer.close() }
-        let quiet = deaf.accept(timeout: 10)
-        try #require(quiet >= 0)
         defer { close(quiet) }
         var written = 0
         while written < limit, writer.sendBinary(chunk) { written += chunk.count }
@@ -104,6 +101,19 @@ import Testing
 
         let growth = residentBytes(of: agent.process.pid) - before
         #expect(growth < 32 << 20, "the agent grew by \(growth >> 20) MiB")
+    }
+
+    /// A client's WebSocket through `agent` to a service that reads nothing
+    /// until the test does: the client, and the service's connection.
+    static func streamToDeafService(through agent: AgentProcess, timeout: TimeInterval) throws -> (RawWebSocket, Int32) {
+        let deaf = try TargetListener()
+        let writer = try RawWebSocket(port: agent.port, path: "/api/v1/forward/my-app/db/\(deaf.port)", timeout: timeout)
+        let service = deaf.accept(timeout: 10)
+        guard service >= 0 else {
+            writer.close()
+            throw TestSupportError("the agent did not connect to the service")
+        }
+        return (writer, service)
     }
 
     /// The other half of a stall: once the service reads again, the agent
@@ -114,11 +124,8 @@ import Testing
         let agent = try AgentProcess(services: Self.services())
         let total = 48 << 20
         let chunk = [UInt8](repeating: 0xA5, count: 64 << 10)
-        let deaf = try TargetListener()
-        let writer = try RawWebSocket(port: agent.port, path: "/api/v1/forward/my-app/db/\(deaf.port)", timeout: 30)
+        let (writer, service) = try Self.streamToDeafService(through: agent, timeout: 30)
         defer { writer.close() }
-        let service = deaf.accept(timeout: 10)
-        try #require(service >= 0)
         defer { close(service) }
 
         let sent = Mutex(0)
