@@ -42,6 +42,9 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
         let split = frame.opcode == .binary && frame.fin && length > Self.largestFrame
         let size = split ? Self.largestFrame : max(length, 1)
         let frames = max(1, (length + size - 1) / size)
+        // A full read's buffer is 512 KiB (swift-nio rounds capacities up
+        // to a power of two), of which the pages written, about half, are
+        // the ones memory holds.
         var wire = recycler.buffer(capacity: length + frames * 14, allocator: context.channel.allocator)
         var offset = 0
         repeat {
