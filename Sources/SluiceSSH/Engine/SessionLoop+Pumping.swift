@@ -11,7 +11,6 @@ extension SessionLoop {
     }
 
     func pumpOnce() {
-        resumeAccepting()
         // libssh asks for POLLOUT after every send, even one that went out
         // whole, only to learn that the socket is writable again. Asked
         // here with a zero timeout, that costs one poll() of one socket;
@@ -21,7 +20,14 @@ extension SessionLoop {
         // really full still waits for POLLOUT below.
         if let session, session.wantsWrite {
             serviceSession(batch: 1)
+            // That call may also have read the server's close of a
+            // connection and ended it. Removed now, before poll(), its room
+            // is taken below: left for the end of the turn, a paused
+            // listener's clients would wait for whatever woke poll() next,
+            // maybe only the keepalive.
+            removeFinishedConnections()
         }
+        resumeAccepting()
         var fds: [pollfd] = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
         var owners: [Owner] = [.wake]
         if let session {
