@@ -62,14 +62,11 @@ enum BackgroundEngine {
     }
 
     private static func currentExecutable() throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard length > 0 else {
+        // Replaced since it started (an upgrade): the new one at that path.
+        guard let own = OwnExecutable.find() else {
             throw ExitStatus.Failure(message: "cannot find this program's own path to start the engine (/proc/self/exe)", code: ExitStatus.failure)
         }
-        let path = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // Replaced since it started (an upgrade): the new one at that path.
-        return path.hasSuffix(" (deleted)") ? String(path.dropLast(" (deleted)".count)) : path
+        return own.path
     }
 
     /// In a session of its own, stdin from /dev/null, stdout and stderr to

@@ -15,7 +15,13 @@ enum GlibcRestart {
         else { return }
         let argv = CommandLine.arguments.map { strdup($0) } + [nil]
         let envp = changed.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        execve("/proc/self/exe", argv, envp)
+        // By its path, so that it keeps its name: ps, top and pgrep show
+        // the last part of the path execve was given, "exe" for
+        // /proc/self/exe. A binary replaced since it started is run from
+        // /proc/self/exe, so the same program restarts.
+        let own = OwnExecutable.find()
+        let path = own.flatMap { $0.replaced ? nil : $0.path } ?? "/proc/self/exe"
+        execve(path, argv, envp)
         // Not restarted (no /proc?): go on untuned, which is only slower.
         argv.forEach { free($0) }
         envp.forEach { free($0) }

@@ -72,14 +72,11 @@ struct ServiceInstallCommand: ParsableCommand {
         return path == ServiceUnit.absolute(found, from: "/") ? nil : path
     }
 
-    /// This binary, wherever it was started from (not `argv[0]`, which may
-    /// be a bare name found on PATH or a symlink).
+    /// This binary, wherever it was started from (see OwnExecutable).
     private static func runningExecutable() throws -> String {
-        let path: String
-        do {
-            path = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        } catch {
-            throw ExitStatus.Failure(message: "cannot tell where this sluice binary is (/proc/self/exe): \(reason(error))",
+        // Replaced since it started (an upgrade): the unit runs the new one.
+        guard let path = OwnExecutable.find()?.path else {
+            throw ExitStatus.Failure(message: "cannot tell where this sluice binary is (/proc/self/exe cannot be read)",
                                      code: ExitStatus.failure)
         }
         guard SystemdQuoting.canRun(path) else {

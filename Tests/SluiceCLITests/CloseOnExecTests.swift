@@ -21,7 +21,7 @@ import Testing
         ], environment: home.environment.merging(["TERM": "xterm-256color"]) { $1 })
         let asked = terminal.waitFor("Trust it?")
         try #require(asked.matched, "\(asked.screen)\n\(terminal.stderr)")
-        let pid = try #require(terminal.processes.first { Self.command(of: $0) == "sluice" }, "no sluice process in the terminal")
+        let pid = try #require(terminal.processes.first { Self.command(of: $0) == "sluice" }, "no sluice process in the terminal: \(terminal.processes.map { "\($0) \(Self.command(of: $0) ?? "?")" })")
 
         // While asking: the terminal it asks on, the engine's pipes, and
         // the session socket, which libssh makes and Sluice marks as soon
@@ -77,7 +77,7 @@ import Testing
         ], environment: ["HOME": home.path, "TERM": "xterm-256color"])
         let up = terminal.waitForScreen { _ in terminal.stderr.contains("Forwarding 127.0.0.1:\(local)") }
         try #require(up.matched, "\(up.screen)\n\(terminal.stderr)")
-        let pid = try #require(terminal.processes.first { Self.command(of: $0) == "sluice" }, "no sluice process in the terminal")
+        let pid = try #require(terminal.processes.first { Self.command(of: $0) == "sluice" }, "no sluice process in the terminal: \(terminal.processes.map { "\($0) \(Self.command(of: $0) ?? "?")" })")
         let through = TCPTestClient.connect(port: local)
         defer { close(through) }
         #expect(Self.echoesOneByte(through))

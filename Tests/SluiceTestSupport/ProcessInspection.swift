@@ -64,6 +64,26 @@ public enum ProcessInspection {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// The name ps, top and pgrep show for `pid` (/proc/PID/comm).
+    public static func name(of pid: pid_t) -> String? {
+        read("/proc/\(pid)/comm")?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The file `pid` runs (/proc/PID/exe).
+    public static func executable(of pid: pid_t) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
+    }
+
+    /// The environment `pid` was started with (/proc/PID/environ).
+    public static func environment(of pid: pid_t) -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in (read("/proc/\(pid)/environ") ?? "").split(separator: "\0") {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            result[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+        }
+        return result
+    }
+
     /// A /proc file read to its end: they report a size of 0, and a reader
     /// that trusts it (as Foundation's may) gets the first page only.
     static func read(_ path: String) -> String? {
