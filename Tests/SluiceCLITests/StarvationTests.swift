@@ -10,7 +10,8 @@ import Testing
     let sshd: SSHServer
     let home: ClientHome
     let logs: TemporaryDirectory
-    /// Clients this test process may hold, after raising its own limit.
+    /// Descriptors this process, and each child it starts, may hold, after
+    /// raising its own limit.
     let descriptorLimit: Int
 
     init() throws {
@@ -68,9 +69,9 @@ import Testing
         var reply = [UInt8](repeating: 0, count: 2)
         #expect(recv(halfOpen, &reply, 2, Int32(MSG_WAITALL)) == 2 && reply == [5, 0])
 
-        // The crowd: at most 20,000, leaving this process room for the echo
-        // server's 2,048 sockets and the other tests running beside this one.
-        let perPort = min(10_000, (descriptorLimit - 5_000) / 2)
+        // The crowd: 20,000, in two processes of their own (IdleClients),
+        // each under the limit this process passes on to its children.
+        let perPort = min(10_000, descriptorLimit - 64)
         if perPort < 10_000 { print("StarvationTests: descriptor limit \(descriptorLimit); \(perPort) idle clients per port instead of 10,000") }
         try #require(perPort > 3_072, "a descriptor limit of \(descriptorLimit) leaves too few clients to fill a forward and its queue")
         var socksCrowd: IdleClients? = try IdleClients(port: socks, count: perPort)
