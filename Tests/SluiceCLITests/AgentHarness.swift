@@ -128,13 +128,15 @@ struct RawWebSocket {
     /// What came before the test took over: the 101 answer, and maybe frames.
     let greeting: String
 
-    /// Connects and sends the upgrade for `path`; reads the answer's head.
-    init(port: Int, path: String, timeout: TimeInterval = 10) throws {
+    /// Connects and sends the upgrade for `path`, offering `protocols`;
+    /// reads the answer's head.
+    init(port: Int, path: String, protocols: [String] = [], timeout: TimeInterval = 10) throws {
         let fd = TCPTestClient.connect(port: port, timeout: timeout)
         guard fd >= 0 else { throw TestSupportError("cannot connect to 127.0.0.1:\(port)") }
         self.fd = fd
+        let offer = protocols.isEmpty ? "" : "Sec-WebSocket-Protocol: \(protocols.joined(separator: ", "))\r\n"
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\(offer)\r\n"
         _ = Array(request.utf8).withUnsafeBytes { TCPTestClient.sendAll(fd, $0) }
         var head: [UInt8] = []
         var byte: UInt8 = 0
@@ -147,7 +149,32 @@ struct RawWebSocket {
     /// One binary frame, masked as a client's must be (with a zero key,
     /// so the payload goes as it is); false when the send timed out.
     func sendBinary(_ payload: [UInt8]) -> Bool {
-        var frame: [UInt8] = [0x82]
+        send(opcode: 0x2, payload)
+    }
+
+    func sendText(_ text: String) -> Bool {
+        send(opcode: 0x1, Array(text.utf8))
+    }
+
+    /// The next frame from the agent (unmasked, as a server's are): its
+    /// opcode and payload; nil when the connection ended or timed out.
+    func receiveFrame() -> (opcode: UInt8, payload: [UInt8])? {
+        let head = TCPTestClient.receive(fd, count: 2)
+        guard head.count == 2 else { return nil }
+        var length = Int(head[1] & 0x7F)
+        if length >= 126 {
+            let size = length == 126 ? 2 : 8
+            let extended = TCPTestClient.receive(fd, count: size)
+            guard extended.count == size else { return nil }
+            length = extended.reduce(0) { $0 << 8 | Int($1) }
+        }
+        let payload = length == 0 ? [] : TCPTestClient.receive(fd, count: length)
+        guard payload.count == length else { return nil }
+        return (head[0] & 0x0F, payload)
+    }
+
+    private func send(opcode: UInt8, _ payload: [UInt8]) -> Bool {
+        var frame: [UInt8] = [0x80 | opcode]
         if payload.count < 126 {
             frame.append(0x80 | UInt8(payload.count))
         } else if payload.count <= 0xFFFF {

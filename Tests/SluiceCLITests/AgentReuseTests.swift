@@ -1,5 +1,6 @@
 import Foundation
 import SluiceTestSupport
+import Synchronization
 import Testing
 
 /// `sluice.v2` on `sluice agent`, driven by a client no one here wrote
@@ -30,6 +31,69 @@ import Testing
         #expect(lines.count == 2, "\(agent.log)")
         #expect(Set(lines.map { $0.split(separator: " ")[1] }).count == 1, "\(lines)")
         #expect(lines.first?.contains("1.0 MB in") == true, "\(lines)")
+    }
+
+    /// The service ends its side while the agent holds the client back
+    /// (the service read nothing): the client hears that end at once, then
+    /// everything it sent reaches the service, and once its own end is
+    /// through, the same WebSocket carries the next connection. The client
+    /// is a plain socket here: a library client will not keep sending
+    /// while it waits for a frame.
+    @Test func anEndWhileTheClientIsHeldBackStillLetsTheNextConnectionThrough() throws {
+        let agent = try AgentProcess(services: AgentTests.services())
+        let deaf = try TargetListener()
+        let client = try RawWebSocket(port: agent.port, path: "/api/v1/forward/my-app/db/\(deaf.port)", protocols: ["sluice.v2"], timeout: 30)
+        defer { client.close() }
+        #expect(client.greeting.lowercased().contains("sec-websocket-protocol: sluice.v2"), "\(client.greeting)")
+        let service = deaf.accept(timeout: 10)
+        try #require(service >= 0, "\(agent.log)")
+        defer { close(service) }
+
+        // The client sends 48 MiB, more than the kernel's buffers on the
+        // way hold, then its end; the service reads nothing yet.
+        let total = 48 << 20
+        let chunk = [UInt8](repeating: 0xC3, count: 64 << 10)
+        let sent = Mutex(0)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            var count = 0
+            while count < total, client.sendBinary(chunk) {
+                count += chunk.count
+                sent.withLock { $0 = count }
+            }
+            if count == total, client.sendBinary([]) { sent.withLock { $0 += 1 } }
+            done.signal()
+        }.start()
+        Thread.sleep(forTimeInterval: 1)
+        #expect(sent.withLock { $0 } < total, "the client was not held back")
+
+        // The service ends its side: the client hears that end while it is
+        // still held back.
+        shutdown(service, Int32(SHUT_WR))
+        // Pings, and the pong that said the service was connected, first.
+        var frame = client.receiveFrame()
+        while let control = frame, control.opcode == 0x9 || control.opcode == 0xA { frame = client.receiveFrame() }
+        #expect(frame?.opcode == 0x2 && frame?.payload.isEmpty == true, "\(String(describing: frame)) \(agent.log)")
+
+        // Then the service reads everything, up to the client's end.
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = recv(service, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            received += count
+        }
+        #expect(received == total, "\(agent.log)")
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        #expect(sent.withLock { $0 } == total + 1, "the client's end was not sent")
+
+        // Both ends are done: the same WebSocket carries the next connection.
+        #expect(client.sendText("next"))
+        let next = deaf.accept(timeout: 10)
+        try #require(next >= 0, "the agent opened no next connection: \(agent.log)")
+        defer { close(next) }
+        #expect(client.sendBinary(Array("hello".utf8)))
+        #expect(TCPTestClient.receive(next, count: 5) == Array("hello".utf8), "\(agent.log)")
     }
 
     @Test func dataBetweenConnectionsIsRefusedWith1008() throws {
