@@ -1,5 +1,6 @@
 import Foundation
 import SluiceTestSupport
+import Synchronization
 
 /// `sluice agent` as a process of the test's own, on a port the system
 /// picks (read back from its "listening on" line), with its services file
@@ -198,4 +199,48 @@ func residentBytes(of pid: pid_t) -> Int {
     let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
     return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+}
+
+/// A client's upload through a `RawWebSocket`, in 64 KiB binary frames on
+/// a thread of its own, so that a test can watch it being held back. With
+/// `thenEnd`, an empty binary frame (the client's end) follows the last.
+final class BackgroundUpload: Sendable {
+    let total: Int
+    private let progress = Mutex((sent: 0, ended: false))
+    private let done = DispatchSemaphore(value: 0)
+
+    init(through socket: RawWebSocket, total: Int, byte: UInt8, thenEnd: Bool = false) {
+        self.total = total
+        Thread { [self] in
+            let chunk = [UInt8](repeating: byte, count: 64 << 10)
+            var count = 0
+            while count < total, socket.sendBinary(chunk) {
+                count += chunk.count
+                progress.withLock { $0.sent = count }
+            }
+            if thenEnd, count == total, socket.sendBinary([]) { progress.withLock { $0.ended = true } }
+            done.signal()
+        }.start()
+    }
+
+    /// Bytes sent so far.
+    var sent: Int { progress.withLock { $0.sent } }
+    var sentEnd: Bool { progress.withLock { $0.ended } }
+
+    /// True once the upload is over (all sent, or a send failed).
+    func finish(within seconds: Double) -> Bool {
+        done.wait(timeout: .now() + seconds) == .success
+    }
+
+    /// Reads `fd` until `total` bytes came or it ended; the count read.
+    static func receive(_ fd: Int32, upTo total: Int) -> Int {
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while received < total {
+            let count = recv(fd, &buffer, min(buffer.count, total - received), 0)
+            guard count > 0 else { break }
+            received += count
+        }
+        return received
+    }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import SluiceTestSupport
-import Synchronization
 import Testing
 
 /// `sluice.v2` on `sluice agent`, driven by a client no one here wrote
@@ -52,20 +51,9 @@ import Testing
         // The client sends 48 MiB, more than the kernel's buffers on the
         // way hold, then its end; the service reads nothing yet.
         let total = 48 << 20
-        let chunk = [UInt8](repeating: 0xC3, count: 64 << 10)
-        let sent = Mutex(0)
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            var count = 0
-            while count < total, client.sendBinary(chunk) {
-                count += chunk.count
-                sent.withLock { $0 = count }
-            }
-            if count == total, client.sendBinary([]) { sent.withLock { $0 += 1 } }
-            done.signal()
-        }.start()
+        let upload = BackgroundUpload(through: client, total: total, byte: 0xC3, thenEnd: true)
         Thread.sleep(forTimeInterval: 1)
-        #expect(sent.withLock { $0 } < total, "the client was not held back")
+        #expect(upload.sent < total, "the client was not held back")
 
         // The service ends its side: the client hears that end while it is
         // still held back.
@@ -75,17 +63,12 @@ import Testing
         while let control = frame, control.opcode == 0x9 || control.opcode == 0xA { frame = client.receiveFrame() }
         #expect(frame?.opcode == 0x2 && frame?.payload.isEmpty == true, "\(String(describing: frame)) \(agent.log)")
 
-        // Then the service reads everything, up to the client's end.
-        var received = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = recv(service, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            received += count
-        }
-        #expect(received == total, "\(agent.log)")
-        #expect(done.wait(timeout: .now() + 30) == .success)
-        #expect(sent.withLock { $0 } == total + 1, "the client's end was not sent")
+        // Then the service reads everything, and the client's end after it.
+        #expect(BackgroundUpload.receive(service, upTo: total) == total, "\(agent.log)")
+        var byte: UInt8 = 0
+        #expect(recv(service, &byte, 1, 0) == 0, "the client's end did not reach the service")
+        #expect(upload.finish(within: 30))
+        #expect(upload.sentEnd, "the client's end was not sent")
 
         // Both ends are done: the same WebSocket carries the next connection.
         #expect(client.sendText("next"))

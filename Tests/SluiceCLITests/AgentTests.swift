@@ -1,6 +1,5 @@
 import Foundation
 import SluiceTestSupport
-import Synchronization
 import Testing
 
 /// `sluice agent` as a process, against a client no one here wrote (the
@@ -123,35 +122,19 @@ import Testing
     @Test func aServiceThatReadsAgainGetsEverything() throws {
         let agent = try AgentProcess(services: Self.services())
         let total = 48 << 20
-        let chunk = [UInt8](repeating: 0xA5, count: 64 << 10)
         let (writer, service) = try Self.streamToDeafService(through: agent, timeout: 30)
         defer { writer.close() }
         defer { close(service) }
 
-        let sent = Mutex(0)
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            var count = 0
-            while count < total, writer.sendBinary(chunk) {
-                count += chunk.count
-                sent.withLock { $0 = count }
-            }
-            done.signal()
-        }.start()
+        let upload = BackgroundUpload(through: writer, total: total, byte: 0xA5)
         Thread.sleep(forTimeInterval: 2)
-        let sentWhileDeaf = sent.withLock { $0 }
+        let sentWhileDeaf = upload.sent
         #expect(sentWhileDeaf < total, "the client sent all \(total) bytes to a service that read nothing")
 
-        var received = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while received < total {
-            let count = recv(service, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            received += count
-        }
+        let received = BackgroundUpload.receive(service, upTo: total)
         #expect(received == total, "the service got \(received) of \(total) bytes (\(sentWhileDeaf) were sent while it did not read)")
-        #expect(done.wait(timeout: .now() + 30) == .success)
-        #expect(sent.withLock { $0 } == total)
+        #expect(upload.finish(within: 30))
+        #expect(upload.sent == total)
     }
 
     /// Every descriptor the agent holds is close-on-exec: its own (the
