@@ -30,6 +30,10 @@ final class AgentBench {
     /// CPU seconds per GiB moved over the throughput transfers, both ends
     /// together: port-forward + agent, or ssh + sshd's session processes.
     private(set) var cpuPerGiB: [Way: Double] = [:]
+    /// The whole machine's busy CPU seconds per GiB moved, per run: every
+    /// process on the way, the benchmark's own client and service, and the
+    /// kernel (`MachineCPU`).
+    private(set) var machineCPUPerGiB: [TunnelBench.Direction: Samples] = [:]
     private(set) var concurrentSucceeded: Samples = [:]
     private(set) var concurrentSeconds: Samples = [:]
     /// Resident memory (VmRSS) with the crowd open, of the process that
@@ -101,18 +105,21 @@ final class AgentBench {
             for way in [Way.direct, .sshL, .ws, .wss].rotated(by: run) {
                 for direction in TunnelBench.Direction.allCases {
                     let before = cpu[way]?()
+                    let machineBefore = MachineCPU.busySeconds
                     let seconds = direction == .upload
                         ? try LoadClient.upload(port: bulkPorts[way]!, bytes: settings.transferBytes)
                         : try LoadClient.download(port: bulkPorts[way]!, bytes: settings.transferBytes)
+                    let machine = (MachineCPU.busySeconds - machineBefore) / (Double(settings.transferBytes) / Double(1 << 30))
                     let rate = Double(settings.transferBytes) / seconds / 1e6
                     throughput[direction, default: [:]][way, default: []].append(rate)
-                    var cpuText = ""
+                    machineCPUPerGiB[direction, default: [:]][way, default: []].append(machine)
+                    var cpuText = String(format: ", machine CPU per GiB %.2f s", machine)
                     if let before, let after = cpu[way]?() {
                         let gibibytes = Double(settings.transferBytes) / Double(1 << 30)
                         let (client, server) = (after.client - before.client, after.server - before.server)
                         cpuUsed[way, default: 0] += client + server
                         moved[way, default: 0] += Double(settings.transferBytes)
-                        cpuText = String(format: ", CPU per GiB: client %.2f s, server side %.2f s", client / gibibytes, server / gibibytes)
+                        cpuText += String(format: ", of which client %.2f s, server side %.2f s", client / gibibytes, server / gibibytes)
                     }
                     Progress.say("\(name) \(way.rawValue)\(way == .sshL ? " (\(cipher))" : "") \(direction.rawValue): \(String(format: "%.0f", rate)) MB/s\(cpuText)")
                 }

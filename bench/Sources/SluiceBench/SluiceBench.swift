@@ -198,6 +198,10 @@ struct SluiceBench: ParsableCommand {
             cpu[.openSSH] = bench.cpuPerGiB[.sshL]
             rows.append(ReportRow(measure: "\(way.rawValue) CPU per GiB moved, both ends: port-forward + agent (OpenSSH: ssh + sshd, \(cipher))", values: cpu,
                                   format: { String(format: "%.2f s", $0) }, target: .none))
+            for direction in TunnelBench.Direction.allCases {
+                rows.append(ReportRow(measure: "\(way.rawValue) \(direction.rawValue): machine CPU per GiB moved, every process and the kernel",
+                                      samples: beside(way, bench.machineCPUPerGiB[direction] ?? [:]), format: { String(format: "%.2f s", $0) }, target: .none))
+            }
         }
         for way in [AgentBench.Way.ws, .wsWithoutPool] {
             let pool = way == .ws ? "pool on (default)" : "--pool 0"
