@@ -36,7 +36,7 @@ final class StreamRelay: ChannelDuplexHandler {
     static let closeWait: Double = 2
 
     private var machine: RelayStateMachine
-    private var keepalive: KeepaliveSchedule?
+    private var watch = ClientWatch()
     private let plan: ForwardPlan
     private let dialer: TargetDialer
     private let settings: Settings
@@ -54,11 +54,10 @@ final class StreamRelay: ChannelDuplexHandler {
     private var unmasked = UnmaskedRead()
     /// Client data that came before the target was connected.
     private var held: [ByteBuffer] = []
-    private var clientReadPending = false
+    private var readGate = ClientReadGate()
     private var insideTextMessage = false
     private var closeWrite: EventLoopFuture<Void>?
     private var timers: [Scheduled<Void>] = []
-    private var ticker: RepeatedTask?
     private var problem: String?
     private var reported = false
 
@@ -110,7 +109,7 @@ final class StreamRelay: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        keepalive?.heard(at: KeepaliveSchedule.now())
+        watch.heard()
         let carriesData = (frame.opcode == .binary || frame.opcode == .continuation) && frame.data.readableBytes > 0
         if !carriesData { passOnUnmasked() }
         guard frame.maskKey != nil, !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
@@ -170,24 +169,13 @@ final class StreamRelay: ChannelDuplexHandler {
     /// Reads from the client only while the target can take more, and
     /// always while closing (the client's close frame must get through).
     func read(context: ChannelHandlerContext) {
-        switch machine.phase {
-        case .closing, .closed, .idle:
-            context.read()
-        case .connecting:
-            clientReadPending = true
-        case .relaying:
-            if target?.isWritable ?? false {
-                context.read()
-            } else {
-                clientReadPending = true
-            }
-        }
+        if readGate.ask(in: machine.phase, targetWritable: target?.isWritable ?? false) { context.read() }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             // It took what we sent: alive, whatever its pings say.
-            keepalive?.heard(at: KeepaliveSchedule.now())
+            watch.heard()
             target?.resumeReading()
         }
         context.fireChannelWritabilityChanged()
@@ -298,21 +286,16 @@ final class StreamRelay: ChannelDuplexHandler {
     }
 
     private func startKeepalive(_ context: ChannelHandlerContext) {
-        guard settings.keepalive > 0 else { return }
-        keepalive = KeepaliveSchedule(interval: settings.keepalive, now: KeepaliveSchedule.now())
         let relay = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let period = TimeAmount.milliseconds(max(50, Int64(settings.keepalive * 500)))
-        ticker = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
-            relay.value.keepaliveTick()
-        }
+        watch.start(interval: settings.keepalive, on: context.eventLoop) { relay.value.keepaliveTick() }
     }
 
     private func keepaliveTick() {
         guard let context, [.relaying, .connecting, .idle].contains(machine.phase) else { return }
         // While we hold the client back (the target is slow), its silence
         // is ours to explain, not a sign it is gone.
-        if clientReadPending { keepalive?.heard(at: KeepaliveSchedule.now()) }
-        switch keepalive?.tick(at: KeepaliveSchedule.now()) {
+        if readGate.holding { watch.heard() }
+        switch watch.step() {
         case .ping:
             var payload = context.channel.allocator.buffer(capacity: 8)
             payload.writeInteger(UInt64(NIODeadline.now().uptimeNanoseconds))
@@ -385,12 +368,8 @@ final class StreamRelay: ChannelDuplexHandler {
     }
 
     private func resumeClientIfPossible() {
-        guard clientReadPending, let context else { return }
-        let canRead = [.closing, .closed, .idle].contains(machine.phase) || (machine.phase == .relaying && (target?.isWritable ?? false))
-        if canRead {
-            clientReadPending = false
-            context.read()
-        }
+        guard let context, readGate.release(in: machine.phase, targetWritable: target?.isWritable ?? false) else { return }
+        context.read()
     }
 
     /// `sluice.v2`: this connection is over and the WebSocket stays. The
@@ -409,7 +388,7 @@ final class StreamRelay: ChannelDuplexHandler {
     private func finishReport() {
         guard !reported else { return }
         reported = true
-        ticker?.cancel()
+        watch.stop()
         timers.forEach { $0.cancel() }
         timers = []
         target?.closeAfterWrites(within: Self.closeWait)
