@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <spawn.h>
 #include <sys/auxv.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 int sluice_accept_cloexec(int listener) {
@@ -67,4 +68,17 @@ const char *sluice_glibc_version(void) {
 
 int sluice_started_normally(void) {
     return getauxval(AT_BASE) != 0;
+}
+
+int sluice_random_bytes(void *buffer, unsigned long length) {
+    unsigned long filled = 0;
+    while (filled < length) {
+        ssize_t count = getrandom((char *)buffer + filled, length - filled, 0);
+        if (count > 0) {
+            filled += (unsigned long)count;
+        } else if (count < 0 && errno != EINTR) {
+            return -1;
+        }
+    }
+    return 0;
 }

@@ -44,6 +44,8 @@ final class AgentSideHandler: ChannelDuplexHandler {
     private var closeWritten = false
     private var closeReceived = false
     private var closeTimer: Scheduled<Void>?
+    /// A key for every frame it sends, one getrandom per 1,024 of them.
+    private var keys = MaskingKeys()
     /// Called once when an unmatched stream ends (closed by the agent,
     /// dropped, or gone silent), with what the user should hear of it, if
     /// anything: a pool forgets the stream.
@@ -90,7 +92,7 @@ final class AgentSideHandler: ChannelDuplexHandler {
         targetReady = false
         var text = context.channel.allocator.buffer(capacity: AgentSubprotocol.next.utf8.count)
         text.writeString(AgentSubprotocol.next)
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: text)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, maskKey: keys.next(), data: text)), promise: nil)
         resumeReading()
     }
 
@@ -98,7 +100,7 @@ final class AgentSideHandler: ChannelDuplexHandler {
 
     func write(_ data: ByteBuffer) {
         guard let context, !closeSent else { return }
-        context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, maskKey: .random(), data: data)), promise: nil)
+        context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, maskKey: keys.next(), data: data)), promise: nil)
     }
 
     func flush() {
@@ -107,7 +109,7 @@ final class AgentSideHandler: ChannelDuplexHandler {
 
     func sendEndOfStream() {
         guard let context, !closeSent else { return }
-        let frame = WebSocketFrame(fin: true, opcode: .binary, maskKey: .random(), data: context.channel.allocator.buffer(capacity: 0))
+        let frame = WebSocketFrame(fin: true, opcode: .binary, maskKey: keys.next(), data: context.channel.allocator.buffer(capacity: 0))
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 
@@ -121,7 +123,7 @@ final class AgentSideHandler: ChannelDuplexHandler {
         // RFC 6455: a close frame's payload is at most 125 bytes.
         data.writeBytes(reason.utf8.prefix(123))
         let written = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)), promise: written)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: keys.next(), data: data)), promise: written)
         written.futureResult.assumeIsolated().whenComplete { _ in
             self.closeWritten = true
             if self.closeReceived {
@@ -177,7 +179,7 @@ final class AgentSideHandler: ChannelDuplexHandler {
             deliver(.text)
         case .ping:
             guard !closeSent else { return }
-            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: keys.next(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .pong:
             // Only the agent's ready is empty: a keepalive's answer carries
@@ -287,7 +289,7 @@ final class AgentSideHandler: ChannelDuplexHandler {
         awaitingPong = true
         var payload = context.channel.allocator.buffer(capacity: 8)
         payload.writeInteger(UInt64.random(in: .min ... .max))
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: payload)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, maskKey: keys.next(), data: payload)), promise: nil)
     }
 }
 

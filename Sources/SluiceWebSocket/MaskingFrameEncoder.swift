@@ -49,7 +49,7 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
         var offset = 0
         repeat {
             let count = min(size, length - offset)
-            let frameKey = offset == 0 ? key : WebSocketMaskingKey.random()
+            let frameKey = offset == 0 ? key : keys.next()
             writeHeader(into: &wire, fin: frame.fin, opcode: frame.opcode, length: count, key: frameKey)
             wire.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { destination in
                 payload.withUnsafeReadableBytes {
@@ -79,6 +79,9 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
 
     /// About what the channel's high-water mark (256 KiB) holds in flight.
     private let recycler = BufferRecycler(limit: 6)
+    /// Keys for the frames a large message is split into (the first
+    /// frame's comes with it, from AgentSideHandler's).
+    private var keys = MaskingKeys()
 }
 
 @available(*, unavailable)

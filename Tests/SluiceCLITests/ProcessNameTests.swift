@@ -32,9 +32,11 @@ import Testing
 
     /// "2.36" for glibc 2.36 (confstr says "glibc 2.36").
     static var glibcVersion: String? {
-        var buffer = [CChar](repeating: 0, count: 64)
-        guard confstr(Int32(_CS_GNU_LIBC_VERSION), &buffer, buffer.count) > 0 else { return nil }
-        return String(cString: buffer).split(separator: " ").last.map(String.init)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let length = buffer.withUnsafeMutableBufferPointer { confstr(Int32(_CS_GNU_LIBC_VERSION), $0.baseAddress, $0.count) }
+        guard length > 0, length <= buffer.count else { return nil }
+        // confstr's length counts the terminating NUL.
+        return String(decoding: buffer[..<(length - 1)], as: UTF8.self).split(separator: " ").last.map(String.init)
     }
 
     /// `sluice agent`, a command that runs until stopped.

@@ -25,6 +25,19 @@ import Testing
         }
     }
 
+    @Test func keysComeFreshAcrossBatches() {
+        var keys = MaskingKeys()
+        let drawn = (0..<3000).map { _ in Array(keys.next()) }
+        // 3,000 random 32-bit keys repeat one another about once in 1,000
+        // draws of the lot; a handful of repeats would mean a bad source.
+        #expect(Set(drawn).count >= 2995, "\(3000 - Set(drawn).count) repeated keys")
+        // The second and third batches (1,024 keys each) are new bytes,
+        // not the first batch again.
+        #expect(Array(drawn[1024..<2048]) != Array(drawn[0..<1024]))
+        #expect(Array(drawn[2048..<3000]) != Array(drawn[0..<952]))
+        #expect(drawn.allSatisfy { $0.count == 4 })
+    }
+
     @Test func framesReadBackThroughSwiftNIOsDecoder() throws {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(MaskingFrameEncoder())

@@ -41,4 +41,9 @@ const char *sluice_glibc_version(void);
 /// (`ld-linux.so ./sluice`), where /proc/self/exe is the loader.
 int sluice_started_normally(void);
 
+/// getrandom(buffer, length, 0) until all `length` bytes are filled (the
+/// kernel's random source; sys/random.h is another header Swift's Glibc
+/// module does not import). 0, or -1 with errno set.
+int sluice_random_bytes(void *buffer, unsigned long length);
+
 #endif

@@ -22,15 +22,15 @@ public enum WebSocketMask {
     @inlinable
     public static func copy(_ source: UnsafeRawBufferPointer, masked key: some Collection<UInt8>,
                             to destination: UnsafeMutableRawBufferPointer, offset: Int = 0) {
-        let keyBytes = Array(key)
-        precondition(keyBytes.count == 4, "a WebSocket masking key has 4 bytes")
+        precondition(key.count == 4, "a WebSocket masking key has 4 bytes")
         precondition(destination.count >= source.count, "room for the masked bytes")
-        var rotated = [UInt8](repeating: 0, count: 4)
-        for index in 0..<4 { rotated[index] = keyBytes[(index + offset) % 4] }
-        // The key four times over, in memory order, so sixteen bytes loaded
-        // from the payload meet each key byte where it belongs.
+        // The key four times over, in memory order and turned by `offset`,
+        // so sixteen bytes loaded from the payload meet each key byte where
+        // it belongs. (No arrays: this runs once per frame.)
+        var keyBytes = SIMD4<UInt8>()
+        for (index, byte) in key.enumerated() { keyBytes[index] = byte }
         var pattern = SIMD16<UInt8>()
-        for index in 0..<16 { pattern[index] = rotated[index % 4] }
+        for index in 0..<16 { pattern[index] = keyBytes[(index + offset) % 4] }
         let count = source.count
         var index = 0
         if let from = source.baseAddress, let to = destination.baseAddress {
@@ -55,7 +55,7 @@ public enum WebSocketMask {
             }
         }
         while index < count {
-            destination[index] = source[index] ^ rotated[index % 4]
+            destination[index] = source[index] ^ pattern[index % 16]
             index += 1
         }
     }
