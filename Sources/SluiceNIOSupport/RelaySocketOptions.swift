@@ -33,6 +33,11 @@ public struct RelaySocketOptions: Sendable {
     public static let largestRead = 256 << 10
 
     /// Sets them, with TCP_NODELAY; on the channel's event loop.
+    /// swift-nio's bootstraps set TCP_NODELAY by default too (a dialled
+    /// socket directly, an accepted one through its listener), so for most
+    /// channels this is a second setsockopt. It stays: a relay that waits
+    /// for Nagle adds up to 40 ms to every small answer, and that must not
+    /// hang on a default a bootstrap option (MPTCP) turns off.
     public func apply(to channel: Channel) throws {
         guard let options = channel.syncOptions else { throw ChannelError.operationUnsupported }
         try options.setOption(.tcpOption(.tcp_nodelay), value: 1)
