@@ -16,8 +16,9 @@ struct ClientReadGate {
         }
     }
 
-    /// The channel asks to read: true to read now; otherwise the read is
-    /// held.
+    /// The channel asks to read: true to read now, which also settles a
+    /// read held before (swift-nio's read is a request, not a count);
+    /// otherwise the read is held.
     mutating func ask(in phase: RelayStateMachine.Phase, targetWritable: Bool) -> Bool {
         holding = !Self.mayRead(in: phase, targetWritable: targetWritable)
         return !holding

@@ -109,17 +109,20 @@ final class AgentBench {
                     let seconds = direction == .upload
                         ? try LoadClient.upload(port: bulkPorts[way]!, bytes: settings.transferBytes)
                         : try LoadClient.download(port: bulkPorts[way]!, bytes: settings.transferBytes)
-                    let machine = (MachineCPU.busySeconds - machineBefore) / (Double(settings.transferBytes) / Double(1 << 30))
                     let rate = Double(settings.transferBytes) / seconds / 1e6
                     throughput[direction, default: [:]][way, default: []].append(rate)
-                    machineCPUPerGiB[direction, default: [:]][way, default: []].append(machine)
-                    var cpuText = String(format: ", machine CPU per GiB %.2f s", machine)
+                    var cpuText = ""
+                    if let machineBefore, let machineAfter = MachineCPU.busySeconds {
+                        let machine = (machineAfter - machineBefore) / (Double(settings.transferBytes) / Double(1 << 30))
+                        machineCPUPerGiB[direction, default: [:]][way, default: []].append(machine)
+                        cpuText = String(format: ", machine CPU per GiB %.2f s", machine)
+                    }
                     if let before, let after = cpu[way]?() {
                         let gibibytes = Double(settings.transferBytes) / Double(1 << 30)
                         let (client, server) = (after.client - before.client, after.server - before.server)
                         cpuUsed[way, default: 0] += client + server
                         moved[way, default: 0] += Double(settings.transferBytes)
-                        cpuText += String(format: ", of which client %.2f s, server side %.2f s", client / gibibytes, server / gibibytes)
+                        cpuText += String(format: ", CPU per GiB: client %.2f s, server side %.2f s", client / gibibytes, server / gibibytes)
                     }
                     Progress.say("\(name) \(way.rawValue)\(way == .sshL ? " (\(cipher))" : "") \(direction.rawValue): \(String(format: "%.0f", rate)) MB/s\(cpuText)")
                 }
