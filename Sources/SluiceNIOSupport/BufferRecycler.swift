@@ -65,8 +65,15 @@ public final class BufferRecycler {
         written.futureResult.assumeIsolated().whenComplete { result in
             self.lastWritten = eventLoop.now
             if self.spare.count < self.limit {
+                // Emptied by moving its indices, not with clear(): clear()
+                // gives a buffer still shared a fresh storage, and here it
+                // is shared (this closure holds it, and so may the write's
+                // caller), so every kept buffer was a new allocation and
+                // the written one was freed. Once handed out again it is
+                // the only reference, and writing into it uses its memory.
                 var kept = buffer
-                kept.clear()
+                kept.moveReaderIndex(to: 0)
+                kept.moveWriterIndex(to: 0)
                 self.spare.append(kept)
                 self.trimWhenIdle(on: eventLoop)
             }

@@ -12,14 +12,17 @@ import Testing
     /// kept one is told by its size.
     let size = 128 << 10
 
-    /// Writes one 128 KiB buffer from the recycler and lets the channel take it.
-    func writeOne() throws {
+    /// Writes one 128 KiB buffer from the recycler and lets the channel
+    /// take it; where its bytes were.
+    @discardableResult
+    func writeOne() throws -> UnsafeRawPointer? {
         let context = try channel.pipeline.syncOperations.context(handlerType: Sink.self)
         var buffer = recycler.buffer(capacity: size, allocator: channel.allocator)
         buffer.writeRepeatingByte(7, count: size)
         recycler.write(buffer, as: NIOAny(buffer), on: context, promise: nil)
         context.flush()
         _ = try channel.readOutbound(as: ByteBuffer.self)
+        return buffer.withUnsafeReadableBytes { $0.baseAddress }
     }
 
     /// Whether asking for a smaller buffer gets a kept 128 KiB one.
@@ -37,6 +40,16 @@ import Testing
         #expect(!keptOneComes(), "a request and its answer keep nothing")
         for _ in 0..<BufferRecycler.warmUp { try writeOne() }
         #expect(keptOneComes())
+    }
+
+    @Test func aKeptBufferIsTheMemoryWrittenNotAFreshAllocation() throws {
+        for _ in 0..<BufferRecycler.warmUp { try writeOne() }
+        let written = try writeOne()
+        var kept = recycler.buffer(capacity: size, allocator: channel.allocator)
+        #expect(kept.capacity == size)
+        // Writing into it does not copy it away: nothing else holds it.
+        kept.writeRepeatingByte(8, count: 16)
+        #expect(kept.withUnsafeReadableBytes { $0.baseAddress } == written)
     }
 
     @Test func aQuietStreamLetsItsBuffersGo() throws {
