@@ -152,12 +152,19 @@ import Testing
         var reverse: [Int32] = []
         defer { reverse.forEach { close($0) } }
         var carried = 0
+        var missed: [String] = []
         for index in 0..<40 {
+            let started = Date()
             let fd = TCPTestClient.connect(port: remote, timeout: 10)
             reverse.append(fd)
-            if Self.echoes(fd, UInt8(index)) { carried += 1 }
+            if Self.echoes(fd, UInt8(index)) {
+                carried += 1
+            } else {
+                missed.append("#\(index) \(fd < 0 ? "not connected" : "no echo") after \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            }
         }
-        #expect(carried >= 8 && carried < 40, "\(carried) of 40 -R connections carried")
+        // What each missed one met, for a failure to be read from the log.
+        #expect(carried >= 8 && carried < 40, "\(carried) of 40 -R connections carried (\(missed.prefix(5).joined(separator: ", ")))\n\(stderr)")
         #expect(waitForOutput("\(destination)/R\(remote): cannot reach 127.0.0.1:\(echo.port) on this machine: out of file descriptors (192 open, limit 192)"),
                 "\(stderr)")
 
