@@ -18,12 +18,33 @@ final class DescriptorReserve: @unchecked Sendable {
     /// Set once accepted descriptors came within twice the reserve of the
     /// limit: from then on each accept is preceded by a look at the next
     /// free descriptor, so accepts never dig into the reserve. Far from the
-    /// limit, accepting costs nothing extra.
+    /// limit, accepting costs nothing extra. It stays set: a free
+    /// descriptor low down (a connection closed) says nothing of how many
+    /// are open above it, so it cannot tell that the process is far from
+    /// the limit again. (It once did clear it: then each closed connection
+    /// let one accept go unchecked past the reserve's edge, and a crowd
+    /// that kept coming and going took the whole reserve, -R connections
+    /// and all.)
     private var near = false
     private var wakers: [ObjectIdentifier: @Sendable () -> Void] = [:]
+    /// The lowest free descriptor, the one accept() on `listener` would
+    /// take; -1 with errno set.
+    private let lowestFree: @Sendable (_ listener: Int32) -> Int32
 
     init() {
         limit = Self.softLimit()
+        lowestFree = { listener in
+            let next = fcntl(listener, F_DUPFD_CLOEXEC, 0)
+            if next >= 0 { close(next) }
+            return next
+        }
+    }
+
+    /// For tests: a limit of `limit`, and free descriptors as `lowestFree`
+    /// says, whatever the process has.
+    init(limit: Int, lowestFree: @escaping @Sendable (_ listener: Int32) -> Int32) {
+        self.limit = limit
+        self.lowestFree = lowestFree
     }
 
     /// Descriptors left free for what cannot wait: a reconnect's socket and
@@ -47,26 +68,30 @@ final class DescriptorReserve: @unchecked Sendable {
 
     /// Why `listener` may not accept now, if descriptors are short.
     func pauseBeforeAccepting(on listener: Socket) -> ForwardStatus.AcceptPause? {
+        pauseBeforeAccepting(onDescriptor: listener.fd)
+    }
+
+    func pauseBeforeAccepting(onDescriptor listener: Int32) -> ForwardStatus.AcceptPause? {
         lock.lock()
         defer { lock.unlock() }
         if let shortage { return shortage }
         guard near else { return nil }
-        // The lowest free descriptor is the one accept() would take.
-        let next = fcntl(listener.fd, F_DUPFD_CLOEXEC, 0)
+        let next = lowestFree(listener)
         guard next >= 0 else { return runShort(errno) }
-        close(next)
         if Int(next) >= limit - size {
             // Descriptors 0 to next - 1 are all open.
             shortage = .outOfDescriptors(open: Int(next), limit: limit)
             return shortage
         }
-        near = Int(next) >= limit - 2 * size
         return nil
     }
 
     /// Notes the number accept() gave: numbers grow as descriptors fill up.
     func accepted(_ socket: Socket) {
-        let fd = Int(socket.fd)
+        accepted(descriptor: Int(socket.fd))
+    }
+
+    func accepted(descriptor fd: Int) {
         lock.lock()
         defer { lock.unlock() }
         if fd >= limit - size {
