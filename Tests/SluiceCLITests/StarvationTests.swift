@@ -163,8 +163,10 @@ import Testing
                 missed.append("#\(index) \(fd < 0 ? "not connected" : "no echo") after \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             }
         }
-        // What each missed one met, for a failure to be read from the log.
-        #expect(carried >= 8 && carried < 40, "\(carried) of 40 -R connections carried (\(missed.prefix(5).joined(separator: ", ")))\n\(stderr)")
+        // What each missed one met, and what sluice's descriptors are, for
+        // a failure to be read from the log.
+        let descriptors = carried >= 8 ? "" : Self.descriptorSummary(of: sluice.pid, echoPort: echo.port)
+        #expect(carried >= 8 && carried < 40, "\(carried) of 40 -R connections carried (\(missed.prefix(5).joined(separator: ", ")))\nsluice's descriptors: \(descriptors)\n\(stderr)")
         #expect(waitForOutput("\(destination)/R\(remote): cannot reach 127.0.0.1:\(echo.port) on this machine: out of file descriptors (192 open, limit 192)"),
                 "\(stderr)")
 
@@ -187,6 +189,17 @@ import Testing
                                                  web.url(host: "localhost")]).run()
         #expect(page.stdout == web.page, "curl: \(page.status) \(page.stderr)\n\(stderr)")
         withExtendedLifetime((localCrowd, socksCrowd)) {}
+    }
+
+    /// How many descriptors `pid` holds, of which kinds, how many are
+    /// connections to the echo service (-R targets), and the rest by name.
+    static func descriptorSummary(of pid: pid_t, echoPort: Int) -> String {
+        let held = ProcessInspection.descriptors(of: pid)
+        let toEcho = ProcessInspection.tcpSocketInodes(remotePort: echoPort)
+        let sockets = held.filter(\.isSocket)
+        let others = held.filter { !$0.isSocket }.map { "\($0.fd) \($0.target)" }
+        return "\(held.count) open, highest \(held.last?.fd ?? -1); \(sockets.count) sockets, "
+            + "\(sockets.filter { $0.inode.map(toEcho.contains) ?? false }.count) of them to the echo service; others: \(others.joined(separator: ", "))"
     }
 
     static func echoes(_ fd: Int32, _ value: UInt8) -> Bool {
