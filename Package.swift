@@ -97,7 +97,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
+        .target(name: "SluiceTestSupport", dependencies: ["CDescriptors"], path: "Tests/SluiceTestSupport"),
         // make bench: Sluice beside OpenSSH (bench/README.md).
         .target(name: "CPseudoTerminal", path: "bench/Sources/CPseudoTerminal"),
         .executableTarget(

@@ -62,6 +62,16 @@ int sluice_spawn_add_chdir(void *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np((posix_spawn_file_actions_t *)actions, path);
 }
 
+int sluice_spawn_add_closefrom(void *actions, int lowest) {
+#if __GLIBC_PREREQ(2, 34)
+    return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, lowest);
+#else
+    (void)actions;
+    (void)lowest;
+    return ENOSYS;
+#endif
+}
+
 const char *sluice_glibc_version(void) {
     return gnu_get_libc_version();
 }

@@ -1,3 +1,4 @@
+import CDescriptors
 import Foundation
 
 /// A child process started with posix_spawn and reaped by its own pid.
@@ -20,6 +21,12 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else of this process's: tests run side by side, and the
+        // sockets and pipes of the others, many not close-on-exec, would
+        // otherwise fill a child's descriptor table (one started with a
+        // limit of 192 ran out before it had opened anything).
+        let closing = sluice_spawn_add_closefrom(&actions, 3)
+        guard closing == 0 else { throw TestSupportError("cannot start \(executable): closefrom: \(String(cString: strerror(closing)))") }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

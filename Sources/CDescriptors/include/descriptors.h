@@ -33,6 +33,13 @@ short sluice_posix_spawn_setsid_flag(void);
 /// in `path`. 0, or an error number.
 int sluice_spawn_add_chdir(void *actions, const char *path);
 
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34): every
+/// descriptor from `lowest` up is closed in the child, whatever its
+/// flags, so a child gets none that its parent inherited or that another
+/// thread opened without close-on-exec. 0, or an error number (ENOSYS
+/// where glibc lacks it).
+int sluice_spawn_add_closefrom(void *actions, int lowest);
+
 /// gnu_get_libc_version(): "2.36".
 const char *sluice_glibc_version(void);
 

@@ -42,7 +42,7 @@ public enum ChildSpawn {
         posix_spawn_file_actions_adddup2(&actions, options.stderr, 2)
         // Sluice's own descriptors are close-on-exec; whatever it inherited
         // without that stays behind too.
-        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
+        _ = sluice_spawn_add_closefrom(&actions, 3)
         if let directory = options.directory { _ = sluice_spawn_add_chdir(&actions, directory) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -70,11 +70,4 @@ public enum ChildSpawn {
         guard result == 0 else { throw SystemError(operation: "posix_spawn", path: executable, code: result) }
         return pid
     }
-
-    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later),
-    /// which Swift does not see without _GNU_SOURCE; nil where missing.
-    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
-    }()
 }
