@@ -1,5 +1,6 @@
 import Foundation
 import SluiceControl
+import SluiceCore
 import SluiceSSH
 
 /// Where session threads leave their answers to a client's questions about
@@ -8,9 +9,13 @@ import SluiceSSH
 /// person whose answer the host is to pass on). Each answer carries the
 /// number the host gave the question (`ticket`); `wake` wakes the host.
 final class AnswerMailbox: @unchecked Sendable {
-    let wake = WakePipe()
+    let wake: WakePipe
     private let lock = NSLock()
     private var answers: [(ticket: Int, body: EngineReply.Body)] = []
+
+    init() throws(SystemError) {
+        wake = try WakePipe()
+    }
 
     func post(_ ticket: Int, _ body: EngineReply.Body) {
         lock.withLock { answers.append((ticket, body)) }

@@ -38,8 +38,8 @@ final class EngineHost {
     private let lock: EngineLock
     private let listener: ControlListener
     private let follower: StoreFollower
-    private let wake = WakePipe()
-    private let stopped = WakePipe()
+    private let wake: WakePipe
+    private let stopped: WakePipe
     private let router: PromptRouter
     private let engine: Engine
     private let driver: EngineDriver
@@ -48,7 +48,7 @@ final class EngineHost {
     private var peers: [Int32: ControlPeer] = [:]
     /// Questions about connections, asked of the session threads and not
     /// yet answered: by ticket, who asked and the id their reply carries.
-    private let answers = AnswerMailbox()
+    private let answers: AnswerMailbox
     private var unanswered: [Int: (peer: ControlPeer, requestID: Int?)] = [:]
     private var lastTicket = 0
     private var screens: Set<Int32> = []
@@ -76,7 +76,10 @@ final class EngineHost {
         lock = try EngineLock(path: paths.lock, store: paths.store)
         listener = try ControlListener(path: paths.socket)
         follower = try StoreFollower(storePath: paths.store)
-        let wake = self.wake
+        let wake = try WakePipe()
+        self.wake = wake
+        stopped = try WakePipe()
+        answers = try AnswerMailbox()
         let terminal: (any Prompter)? = options.detached || !TerminalPrompter.isAvailable ? nil : TerminalPrompter()
         router = PromptRouter(terminal: terminal, waitForPerson: !options.exitOnFailure) { wake.wake() }
         engine = Engine.withAllTransports(prompter: router, tuning: options.tuning)

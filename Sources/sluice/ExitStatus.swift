@@ -45,6 +45,8 @@ enum ExitStatus {
             }
         case let error as TerminalError:
             return Failure(message: error.description, code: failure)
+        case let error as SystemError:
+            return Failure(message: error.description, code: failure)
         case let error as SSHConfigError:
             switch error {
             case .unknownHosts:

@@ -17,13 +17,20 @@ struct HeadlessSession {
     func run() -> Int32 {
         SignalPipe.install()
         Console.warnAboutExposure(servers)
+        let wake: WakePipe
+        let stopped: WakePipe
+        do {
+            wake = try WakePipe()
+            stopped = try WakePipe()
+        } catch {
+            Console.error("cannot start: \(error)")
+            return 1
+        }
         let engine = Engine.withAllTransports(prompter: TerminalPrompter(), tuning: tuning)
-        let wake = WakePipe()
         engine.board.observe { wake.wake() }
         var narrator = StatusNarrator(servers: servers)
         var everUp = false
         var stopping = false
-        let stopped = WakePipe()
         engine.apply(servers)
 
         while true {

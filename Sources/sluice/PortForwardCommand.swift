@@ -43,15 +43,18 @@ struct PortForwardCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Made first: a process out of descriptors stops here, before
+        // anything is listening.
+        let stopped = try WakePipe()
         do {
-            let status = try forward()
+            let status = try forward(stopped: stopped)
             if status != 0 { throw ExitCode(status) }
         } catch let error as AgentError {
             throw ExitStatus.Failure(message: Self.message(for: error), code: Self.exitCode(for: error))
         }
     }
 
-    private func forward() throws(AgentError) -> Int32 {
+    private func forward(stopped: WakePipe) throws(AgentError) -> Int32 {
         let mapping = try PortMapping(parsing: ports)
         let route = try ServiceRoute(reference: service, port: mapping.remote)
         let token = try tokenFile.map { path throws(AgentError) in try BearerToken(contentsOfFile: path) }
@@ -72,14 +75,13 @@ struct PortForwardCommand: ParsableCommand {
                                        report: { Console.error($0) })
         let port = try forward.start()
         Console.say("Forwarding 127.0.0.1:\(port) -> \(route.reference):\(route.port)")
-        waitForStop(forward)
+        waitForStop(forward, stopped: stopped)
         Console.say("Stopped.")
         return 0
     }
 
     /// Until Ctrl+C or SIGTERM; then the drain, which a second signal cuts short.
-    private func waitForStop(_ forward: AgentForward) {
-        let stopped = WakePipe()
+    private func waitForStop(_ forward: AgentForward, stopped: WakePipe) {
         var stopping = false
         while true {
             var fds = [pollfd(fd: SignalPipe.readFD, events: Int16(POLLIN), revents: 0),

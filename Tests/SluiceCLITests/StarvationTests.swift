@@ -191,6 +191,24 @@ import Testing
         withExtendedLifetime((localCrowd, socksCrowd)) {}
     }
 
+    /// Started with too few descriptors to run at all, `sluice forward`
+    /// says what it ran out of and exits 1, whatever the first thing to
+    /// fail is (its wake-up pipe, a session's, the listener, the config),
+    /// and never crashes. Below 4 the dynamic loader itself fails.
+    @Test func tooFewDescriptorsToStartIsSaidNotCrashedOn() throws {
+        let closed = try ClosedPort()
+        let local = try LoopbackPort.free()
+        for limit in 4...24 {
+            let result = try Command("/usr/bin/prlimit", ["--nofile=\(limit):\(limit)", "--", SluiceBinary.path, "forward",
+                                                          "\(CurrentUser.name)@127.0.0.1:\(closed.port)", "-L", "\(local):127.0.0.1:1"],
+                                     environment: home.environment, timeout: 30).run()
+            let said = result.stderr.localizedCaseInsensitiveContains("too many open files") || result.stderr.contains("connection refused")
+            #expect(result.status == 1 && said && !result.stderr.contains("Fatal error")
+                        && !result.stderr.contains("Precondition failed") && result.stderr.contains("sluice: "),
+                    "limit \(limit): status \(result.status)\n\(result.stderr)")
+        }
+    }
+
     /// How many descriptors `pid` holds, of which kinds, how many are
     /// connections to the echo service (-R targets), and the rest by name.
     static func descriptorSummary(of pid: pid_t, echoPort: Int) -> String {

@@ -16,7 +16,16 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     public var reason: String { String(cString: strerror(code)) }
 
     public var description: String {
-        "\(operation)\(path.map { " \(TerminalText.path($0))" } ?? ""): \(reason)"
+        "\(operation)\(path.map { " \(TerminalText.path($0))" } ?? ""): \(reason)\(hint.map { " (\($0))" } ?? "")"
+    }
+
+    /// What to do about the errors a user can do something about.
+    private var hint: String? {
+        switch code {
+        case EMFILE: return "this process's descriptor limit is reached: close connections, or raise it with ulimit -n"
+        case ENFILE: return "the system's descriptor limit is reached"
+        default: return nil
+        }
     }
 }
 

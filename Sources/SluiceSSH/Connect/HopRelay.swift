@@ -17,7 +17,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
     /// How the jump host is named in messages.
     let label: String
     private let tuning: LinkTuning
-    private let wake = WakePipe()
+    private let wake: WakePipe
     private let lock = NSLock()
     private var stopRequested = false
     private var recordedFailure: String?
@@ -29,8 +29,9 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
     private var connection: Connection?
     private let runtime: ForwardRuntime
     private let windowScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: ReceiveWindow.maximum, alignment: 16)
-    private init(session: SSHSession, connection: Connection, runtime: ForwardRuntime, tuning: LinkTuning) {
+    private init(session: SSHSession, connection: Connection, runtime: ForwardRuntime, tuning: LinkTuning, wake: WakePipe) {
         self.session = session
+        self.wake = wake
         self.connection = connection
         self.runtime = runtime
         self.tuning = tuning
@@ -62,6 +63,9 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
             if !session.isConnected { throw .linkLost(session.failureReason) }
             throw .forwardRefused(failure.jumpExplanation(target: target))
         }
+        // Made before the socket pair, so a shortage leaves nothing to close.
+        let wake: WakePipe
+        do { wake = try WakePipe() } catch { throw .protocolError(error.description) }
         let (relayFD, sessionEnd) = try Socket.pair()
         // The relay's end is polled; the session's stays blocking.
         _ = fcntl(relayFD, F_SETFL, fcntl(relayFD, F_GETFL) | O_NONBLOCK)
@@ -73,7 +77,7 @@ final class HopRelay: LinkCarrier, @unchecked Sendable {
         // forward's connections, it has no number (0) and no origin.
         let connection = Connection(forward: runtime, id: 0, origin: nil, socket: relayEnd, fallbacks: [], acceptedChannel: channel,
                                     target: target, pool: QueueStoragePool())
-        let relay = HopRelay(session: session, connection: connection, runtime: runtime, tuning: tuning)
+        let relay = HopRelay(session: session, connection: connection, runtime: runtime, tuning: tuning, wake: wake)
         session.startPumping()
         ThreadSignals.startThread(named: "sluice-jump-\(session.host.hostName)") { relay.run() }
         return (relay, sessionEnd)

@@ -102,13 +102,19 @@ public final class Engine: @unchecked Sendable {
 
     private func makeLink(for server: Server) -> any ServerLink {
         if let settings = SessionSettings(server: server, home: home, connectTimeout: tuning.connectTimeout) {
-            return SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors, numbers: numbers)
+            do {
+                return try SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors, numbers: numbers)
+            } catch {
+                // Out of descriptors: said on the board, not a crash.
+                return UnavailableLink(server: server, board: board, reason: "cannot start its session: \(error.reason.lowercased()); "
+                                       + "close connections or raise the limit (ulimit -n), then restart Sluice")
+            }
         }
         if let agentLinks {
             return agentLinks.makeLink(for: server, board: board, numbers: numbers,
                                        backoff: Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum))
         }
-        return UnavailableLink(server: server, board: board)
+        return UnavailableLink(server: server, board: board, reason: "this engine was started without the agent transport: agent servers cannot run in it")
     }
 
     private func loop(named name: String) -> (any ServerLink)? {

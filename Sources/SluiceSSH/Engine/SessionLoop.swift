@@ -43,7 +43,7 @@ final class SessionLoop: @unchecked Sendable {
     let descriptors: DescriptorReserve
     let numbers: ConnectionNumbers
 
-    private let wake = WakePipe()
+    private let wake: WakePipe
     private let inboxLock = NSLock()
     private var inbox: [Command] = []
     /// While the thread is inside a call that may keep it for long (a
@@ -120,7 +120,8 @@ final class SessionLoop: @unchecked Sendable {
     }
 
     init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning, descriptors: DescriptorReserve,
-         numbers: ConnectionNumbers) {
+         numbers: ConnectionNumbers) throws(SystemError) {
+        wake = try WakePipe()
         self.settings = settings
         self.prompter = prompter
         self.board = board

@@ -1,15 +1,19 @@
 import Foundation
 import SluiceCore
 
-/// The link of an agent server in an engine made without agent links (a
-/// test's, a tool's): it says so on the board and carries nothing.
+/// The link of a server that cannot run in this engine: an agent server
+/// in an engine made without agent links (a test's, a tool's), or a
+/// server added while the process had no descriptor left to start its
+/// session with. It says why on the board and carries nothing.
 final class UnavailableLink: ServerLink {
     private let server: Server
     private let board: StatusBoard
+    private let reason: String
 
-    init(server: Server, board: StatusBoard) {
+    init(server: Server, board: StatusBoard, reason: String) {
         self.server = server
         self.board = board
+        self.reason = reason
     }
 
     func serves(_ server: Server) -> Bool { server.address == self.server.address }
@@ -17,7 +21,7 @@ final class UnavailableLink: ServerLink {
     func start() {
         var status = ServerStatus(name: server.name, link: .failed,
                                   forwards: server.forwards.map { ForwardStatus(name: $0.name, state: .off) })
-        status.lastError = "this engine was started without the agent transport: agent servers cannot run in it"
+        status.lastError = reason
         board.publish(status)
     }
 

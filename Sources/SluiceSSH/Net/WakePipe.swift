@@ -1,5 +1,6 @@
 import CDescriptors
 import Foundation
+import SluiceCore
 
 /// A pipe that other threads write to, so a thread asleep in poll() wakes
 /// up. Many wakes before the sleeper looks collapse into a few bytes.
@@ -8,9 +9,12 @@ public final class WakePipe: @unchecked Sendable {
     public let fd: Int32
     private let writeFD: Int32
 
-    public init() {
+    /// Fails only when the process or the system is out of descriptors:
+    /// a caller that meets it mid-run reports it like any other shortage
+    /// rather than ending the program.
+    public init() throws(SystemError) {
         var fds: [Int32] = [0, 0]
-        precondition(sluice_pipe_cloexec(&fds) == 0, "pipe: \(String(cString: strerror(errno)))")
+        _ = try valueOrErrno("cannot make a pipe") { sluice_pipe_cloexec(&fds) }
         fd = fds[0]
         writeFD = fds[1]
     }
