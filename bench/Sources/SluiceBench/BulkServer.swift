@@ -10,7 +10,6 @@ import Foundation
 final class BulkServer: @unchecked Sendable {
     static let upload = UInt8(ascii: "U")
     static let download = UInt8(ascii: "D")
-    static let chunkSize = 1 << 20
 
     private let listener: ServiceListener
     var port: Int { listener.port }
@@ -26,27 +25,15 @@ final class BulkServer: @unchecked Sendable {
         BenchSocket.setNoDelay(fd)
         var command: UInt8 = 0
         guard withUnsafeMutableBytes(of: &command, { BenchSocket.receiveExactly(fd, $0) }) else { return }
-        var buffer = [UInt8](repeating: 0x5A, count: chunkSize)
         switch command {
         case upload:
-            var total: UInt64 = 0
-            while true {
-                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { break }
-                total += UInt64(count)
-            }
-            var answer = total.bigEndian
+            guard let total = BulkPayload.shared.receiveAll(from: fd) else { return }
+            var answer = UInt64(total).bigEndian
             _ = withUnsafeBytes(of: &answer) { BenchSocket.sendAll(fd, $0) }
         case download:
             var wanted: UInt64 = 0
             guard withUnsafeMutableBytes(of: &wanted, { BenchSocket.receiveExactly(fd, $0) }) else { return }
-            var left = Int(UInt64(bigEndian: wanted))
-            while left > 0 {
-                let size = min(left, buffer.count)
-                guard buffer.withUnsafeBytes({ BenchSocket.sendAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<size])) }) else { return }
-                left -= size
-            }
+            guard BulkPayload.shared.send(Int(UInt64(bigEndian: wanted)), to: fd) else { return }
             shutdown(fd, Int32(SHUT_WR))
         default:
             return

@@ -11,21 +11,9 @@ enum LoadClient {
         let fd = BenchSocket.connect(port: port)
         guard fd >= 0 else { throw BenchError("upload: cannot connect to port \(port)") }
         defer { close(fd) }
-        var chunk = [UInt8](repeating: 0xA5, count: BulkServer.chunkSize)
-        chunk[0] = BulkServer.upload
-        var first = true
-        var left = bytes
-        while left > 0 {
-            let size = min(left, chunk.count - (first ? 1 : 0))
-            let sent = chunk.withUnsafeBytes { raw in
-                BenchSocket.sendAll(fd, UnsafeRawBufferPointer(rebasing: raw[0..<(size + (first ? 1 : 0))]))
-            }
-            guard sent else { throw BenchError("upload: the connection broke with \(left) bytes still to send") }
-            if first {
-                chunk[0] = 0xA5
-                first = false
-            }
-            left -= size
+        var command = BulkServer.upload
+        guard withUnsafeBytes(of: &command, { BenchSocket.sendAll(fd, $0) }), BulkPayload.shared.send(bytes, to: fd) else {
+            throw BenchError("upload: the connection broke before all \(bytes) bytes were sent")
         }
         shutdown(fd, Int32(SHUT_WR))
         var answer: UInt64 = 0
@@ -48,14 +36,7 @@ enum LoadClient {
         request[0] = BulkServer.download
         withUnsafeBytes(of: UInt64(bytes).bigEndian) { request.replaceSubrange(1..<9, with: $0) }
         guard request.withUnsafeBytes({ BenchSocket.sendAll(fd, $0) }) else { throw BenchError("download: cannot send the request") }
-        var buffer = [UInt8](repeating: 0, count: BulkServer.chunkSize)
-        var received = 0
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            received += count
-        }
+        guard let received = BulkPayload.shared.receiveAll(from: fd) else { throw BenchError("download: the connection broke") }
         guard received == bytes else { throw BenchError("download: received \(received) of \(bytes) bytes") }
         return Clock.now - started
     }
