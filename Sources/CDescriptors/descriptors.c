@@ -63,7 +63,7 @@ int sluice_spawn_add_chdir(void *actions, const char *path) {
 }
 
 int sluice_spawn_add_closefrom(void *actions, int lowest) {
-#if __GLIBC_PREREQ(2, 34)
+#if defined(__GLIBC_PREREQ) && __GLIBC_PREREQ(2, 34)
     return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, lowest);
 #else
     (void)actions;

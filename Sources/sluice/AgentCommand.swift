@@ -60,7 +60,7 @@ struct AgentCommand: ParsableCommand {
 
     func run() throws {
         let logger = AgentLog(format: AgentLog.Format(rawValue: log) ?? .text)
-        SignalPipe.install([SIGINT, SIGTERM, SIGHUP])
+        try SignalPipe.install([SIGINT, SIGTERM, SIGHUP])
         let server: AgentServer
         do {
             let options = AgentOptions(listen: try ListenAddress(parsing: listen), servicesPath: services, tokenPath: tokenFile,

@@ -67,6 +67,15 @@ final class EngineHost {
     private var running: [Server] = []
 
     init(store: Store, options: Options) throws {
+        // The pipes first: a process out of descriptors stops here, before
+        // it holds the lock or has made the control socket. SIGCONT: the
+        // process was stopped (a laptop's sleep can look the same); the
+        // links are checked at once rather than at the next keepalive.
+        try SignalPipe.install([SIGINT, SIGTERM, SIGCONT])
+        let wake = try WakePipe()
+        self.wake = wake
+        stopped = try WakePipe()
+        answers = try AnswerMailbox()
         self.store = store
         self.options = options
         paths = ControlPaths(store: store.path)
@@ -76,10 +85,6 @@ final class EngineHost {
         lock = try EngineLock(path: paths.lock, store: paths.store)
         listener = try ControlListener(path: paths.socket)
         follower = try StoreFollower(storePath: paths.store)
-        let wake = try WakePipe()
-        self.wake = wake
-        stopped = try WakePipe()
-        answers = try AnswerMailbox()
         let terminal: (any Prompter)? = options.detached || !TerminalPrompter.isAvailable ? nil : TerminalPrompter()
         router = PromptRouter(terminal: terminal, waitForPerson: !options.exitOnFailure) { wake.wake() }
         engine = Engine.withAllTransports(prompter: router, tuning: options.tuning)
@@ -92,9 +97,6 @@ final class EngineHost {
 
     /// Serves until stopped; the exit status.
     func run() -> Int32 {
-        // SIGCONT: the process was stopped (a laptop's sleep can look the
-        // same); the links are checked at once rather than at the next keepalive.
-        SignalPipe.install([SIGINT, SIGTERM, SIGCONT])
         defer { listener.close() }
         Console.warnAboutExposure(running)
         if !running.contains(where: { $0.forwards.contains(where: \.enabled) }) {

@@ -15,17 +15,17 @@ struct HeadlessSession {
     let drainSeconds: Double
 
     func run() -> Int32 {
-        SignalPipe.install()
-        Console.warnAboutExposure(servers)
         let wake: WakePipe
         let stopped: WakePipe
         do {
+            try SignalPipe.install()
             wake = try WakePipe()
             stopped = try WakePipe()
         } catch {
-            Console.error("cannot start: \(error)")
+            Console.error("\(error)")
             return 1
         }
+        Console.warnAboutExposure(servers)
         let engine = Engine.withAllTransports(prompter: TerminalPrompter(), tuning: tuning)
         engine.board.observe { wake.wake() }
         var narrator = StatusNarrator(servers: servers)

@@ -45,6 +45,7 @@ struct PortForwardCommand: ParsableCommand {
     func run() throws {
         // Made first: a process out of descriptors stops here, before
         // anything is listening.
+        try SignalPipe.install()
         let stopped = try WakePipe()
         do {
             let status = try forward(stopped: stopped)
@@ -69,7 +70,6 @@ struct PortForwardCommand: ParsableCommand {
             throw .invalid("say where the agent is: --node HOST:PORT (or a ws:// or wss:// URL), or --control-plane URL to find \(route.project)'s node")
         }
 
-        SignalPipe.install()
         let forward = try AgentForward(AgentForward.Configuration(listenPort: mapping.local, route: route, agent: agent, token: token,
                                                                   poolSize: pool, caFile: caFile),
                                        report: { Console.error($0) })

@@ -28,7 +28,7 @@ struct ScreenSession {
         let paths = ControlPaths(store: store.path)
         try paths.prepareFolder()
         // No terminal, no engine: the error says to use sluice up instead.
-        SignalPipe.install([SIGINT, SIGTERM, SIGHUP, SIGWINCH])
+        try SignalPipe.install([SIGINT, SIGTERM, SIGHUP, SIGWINCH])
         let terminal = try Terminal(environment: ProcessInfo.processInfo.environment, mouse: mouse)
         defer { terminal.restore() }
         var (client, startedEngine) = try BackgroundEngine.start(paths: paths, link: link, client: "screen", answersPrompts: true)

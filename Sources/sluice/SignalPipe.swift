@@ -1,5 +1,6 @@
 import CDescriptors
 import Foundation
+import SluiceCore
 
 /// Signals turned into bytes on a pipe, so a poll() loop can wait for them
 /// next to its other file descriptors.
@@ -7,9 +8,12 @@ enum SignalPipe {
     nonisolated(unsafe) private static var writeFD: Int32 = -1
     nonisolated(unsafe) private(set) static var readFD: Int32 = -1
 
-    static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) {
+    /// Fails only when the process is out of descriptors; the caller stops
+    /// then, since without it SIGTERM would end the process undrained and a
+    /// client hanging up would end it by SIGPIPE.
+    static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) throws(SystemError) {
         var fds: [Int32] = [0, 0]
-        guard sluice_pipe_cloexec(&fds) == 0 else { return }
+        _ = try valueOrErrno("cannot make a pipe") { sluice_pipe_cloexec(&fds) }
         readFD = fds[0]
         writeFD = fds[1]
         for number in signals {

@@ -14,7 +14,15 @@ import Testing
 
         let child = try ChildProcess("/bin/sleep", ["30"])
         defer { child.signal(SIGKILL); child.wait() }
-        let held = ProcessInspection.descriptors(of: child.pid).map(\.fd)
+        // Right after exec the child's loader may still have a file of its
+        // own open (a library, the locale); an inherited descriptor never
+        // goes away, so waiting cannot hide one.
+        var held = ProcessInspection.descriptors(of: child.pid).map(\.fd)
+        let deadline = Date().addingTimeInterval(5)
+        while held != [0, 1, 2] && Date() < deadline {
+            usleep(20_000)
+            held = ProcessInspection.descriptors(of: child.pid).map(\.fd)
+        }
         #expect(held == [0, 1, 2], "the child holds \(held)")
     }
 }

@@ -16,6 +16,15 @@ public final class Engine: @unchecked Sendable {
     private let lock = NSLock()
     private let agentLinks: (any AgentLinkMaker)?
     private var loops: [String: any ServerLink] = [:]
+    private var wakePipeSource: @Sendable () throws(SystemError) -> WakePipe = { () throws(SystemError) in try WakePipe() }
+
+    /// Where sessions' wake-up pipes come from: `WakePipe.init`, or, in a
+    /// test, one that fails as it does in a process out of descriptors
+    /// (which a test cannot make its own process be: other tests share it).
+    var makeWakePipe: @Sendable () throws(SystemError) -> WakePipe {
+        get { lock.withLock { wakePipeSource } }
+        set { lock.withLock { wakePipeSource = newValue } }
+    }
 
     /// Without `agentLinks`, agent servers show as failed with a reason.
     public init(prompter: any Prompter, tuning: LinkTuning = LinkTuning(), home: String = HomeDirectory.path(),
@@ -66,6 +75,13 @@ public final class Engine: @unchecked Sendable {
     public func retry(server name: String) {
         lock.lock()
         defer { lock.unlock() }
+        if let unavailable = loops[name] as? UnavailableLink, unavailable.retriable {
+            let loop = makeLink(for: unavailable.server)
+            loops[name] = loop
+            loop.setForwards(unavailable.server.forwards)
+            loop.start()
+            return
+        }
         loops[name]?.retryNow()
     }
 
@@ -102,12 +118,15 @@ public final class Engine: @unchecked Sendable {
 
     private func makeLink(for server: Server) -> any ServerLink {
         if let settings = SessionSettings(server: server, home: home, connectTimeout: tuning.connectTimeout) {
+            // The session's wake-up pipe is made first, so a shortage
+            // (EMFILE, ENFILE) leaves nothing half-built: it is said on the
+            // board, and a retry or the next change to the store tries again.
             do {
-                return try SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors, numbers: numbers)
+                let wake = try wakePipeSource()
+                return SessionLoop(settings: settings, prompter: prompter, board: board, tuning: tuning, descriptors: descriptors, numbers: numbers,
+                                   wake: wake)
             } catch {
-                // Out of descriptors: said on the board, not a crash.
-                return UnavailableLink(server: server, board: board, reason: "cannot start its session: \(error.reason.lowercased()); "
-                                       + "close connections or raise the limit (ulimit -n), then restart Sluice")
+                return UnavailableLink(server: server, board: board, reason: "cannot start its session: \(error); then retry it", retriable: true)
             }
         }
         if let agentLinks {

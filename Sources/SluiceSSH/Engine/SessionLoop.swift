@@ -120,8 +120,8 @@ final class SessionLoop: @unchecked Sendable {
     }
 
     init(settings: SessionSettings, prompter: any Prompter, board: StatusBoard, tuning: LinkTuning, descriptors: DescriptorReserve,
-         numbers: ConnectionNumbers) throws(SystemError) {
-        wake = try WakePipe()
+         numbers: ConnectionNumbers, wake: WakePipe) {
+        self.wake = wake
         self.settings = settings
         self.prompter = prompter
         self.board = board

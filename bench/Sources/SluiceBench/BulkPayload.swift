@@ -14,11 +14,17 @@ final class BulkPayload: @unchecked Sendable {
     private let file: Int32
 
     private init() {
-        let folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-        var template = Array("\(folder)/sluice-bench-payload-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        precondition(fd >= 0, "bench: cannot make the payload file in \(folder): \(String(cString: strerror(errno)))")
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        // Memory-backed where there is a writable /dev/shm; the page cache
+        // of the temporary folder otherwise.
+        let folders = ["/dev/shm", NSTemporaryDirectory()]
+        var fd: Int32 = -1
+        for folder in folders where fd < 0 {
+            var template = Array("\(folder)/sluice-bench-payload-XXXXXX".utf8CString)
+            fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            if fd >= 0 { template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
+        }
+        precondition(fd >= 0, "bench: cannot make the payload file in \(folders.joined(separator: " or ")): \(String(cString: strerror(errno)))")
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         let bytes = [UInt8](repeating: 0x5A, count: Self.fileSize)
         let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         precondition(written == Self.fileSize, "bench: cannot fill the payload file")
