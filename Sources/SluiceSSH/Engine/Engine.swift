@@ -54,10 +54,7 @@ public final class Engine: @unchecked Sendable {
                 // Let the old session release its ports before the new one binds them.
                 _ = old.waitUntilStopped(timeout: 3)
             }
-            let loop = makeLink(for: server)
-            loops[server.name] = loop
-            loop.setForwards(server.forwards)
-            loop.start()
+            startLink(for: server)
         }
         for (name, loop) in stale {
             loop.stop(drainUntil: nil)
@@ -76,10 +73,7 @@ public final class Engine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let unavailable = loops[name] as? UnavailableLink, unavailable.retriable {
-            let loop = makeLink(for: unavailable.server)
-            loops[name] = loop
-            loop.setForwards(unavailable.server.forwards)
-            loop.start()
+            startLink(for: unavailable.server)
             return
         }
         loops[name]?.retryNow()
@@ -114,6 +108,15 @@ public final class Engine: @unchecked Sendable {
             return
         }
         loop.closeConnection(id, forward: forward, reply: reply)
+    }
+
+    /// A new link for `server`, in place of any it had (already stopped);
+    /// with the engine's lock held.
+    private func startLink(for server: Server) {
+        let loop = makeLink(for: server)
+        loops[server.name] = loop
+        loop.setForwards(server.forwards)
+        loop.start()
     }
 
     private func makeLink(for server: Server) -> any ServerLink {
